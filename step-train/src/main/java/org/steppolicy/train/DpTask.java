@@ -6,7 +6,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.DiffusionSchedule;
+import org.steppolicy.models.TensorStore;
+import org.steppolicy.models.UnetConfig;
 
 /**
  * Diffusion Policy's training task (diffusion-policy.md §B.1, §B.3): the denoiser graph ({@code sample},
@@ -63,6 +66,31 @@ public final class DpTask implements TrainTask {
         eps = new float[B * T * dim];
         cond = new float[B * Math.max(1, condDim)];
         t = new int[B];
+    }
+
+    /** The U-Net of these settings (§A.1) with PyTorch-default initial weights from {@code seed}. */
+    public static ConditionalUnet1d unet(DpTrainSettings s, int obsDim, int actionDim) {
+        int inputDim = s.obsAsGlobalCond() ? actionDim : actionDim + obsDim;
+        int condDim = s.obsAsGlobalCond() ? s.nObsSteps() * obsDim : 0;
+        UnetConfig cfg = new UnetConfig(inputDim, condDim, s.downDims(), s.kernelSize(), s.nGroups(),
+                s.diffusionStepEmbedDim(), s.condPredictScale());
+        return new ConditionalUnet1d(cfg, s.horizon());
+    }
+
+    /** Graph factory for the U-Net, initial weights seeded by the settings' seed. */
+    public static GraphFactory unetFactory(DpTrainSettings s, int obsDim, int actionDim) {
+        ConditionalUnet1d net = unet(s, obsDim, actionDim);
+        TensorStore init = net.initParams(s.seed());
+        return training -> {
+            SameDiff sd = SameDiff.create();
+            net.buildSameDiff(sd, init, training);
+            return sd;
+        };
+    }
+
+    /** The DP task on the real U-Net. */
+    public static DpTask withUnet(DpTrainSettings s, WindowSource train, WindowSource valid, String normalizerJson) {
+        return new DpTask(s, train, valid, normalizerJson, unetFactory(s, train.obsDim(), train.actionDim()));
     }
 
     @Override public String kind() { return "dp"; }

@@ -50,13 +50,49 @@ public final class TrainGraph {
     /** Forward and backward pass: returns the loss, gradients by parameter name. */
     public Result lossAndGradients(Map<String, INDArray> feed) {
         OutAndGrad og = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
-        return new Result(og.getOutputs().get(lossName).getDouble(0), og.getGradients());
+        INDArray loss = og.getOutputs().get(lossName);
+        double value = loss.getDouble(0);
+        release(loss);
+        return new Result(value, og.getGradients());
     }
 
     /** Forward pass only: the loss. */
     public double loss(Map<String, INDArray> feed) {
-        return sd.output(feed, lossName).get(lossName).getDouble(0);
+        INDArray loss = sd.output(feed, lossName).get(lossName);
+        double value = loss.getDouble(0);
+        release(loss);
+        return value;
     }
 
-    public record Result(double loss, Map<String, INDArray> gradients) {}
+    /** Loss and gradients; {@link #close()} frees the gradients' native memory once they are applied. */
+    public record Result(double loss, Map<String, INDArray> gradients) implements AutoCloseable {
+        @Override
+        public void close() {
+            gradients.values().forEach(TrainGraph::release);
+        }
+    }
+
+    /**
+     * Frees an array's native buffer now. ND4J releases native memory only when the Java object is collected, and the
+     * tiny heap footprint of a training step rarely triggers a collection: without this the process grows by about
+     * one set of activations per step until an emergency GC.
+     */
+    static void release(INDArray a) {
+        if (a != null && a.closeable()) a.close();
+    }
+
+    /**
+     * SameDiff's session frees the step's intermediate arrays only through the garbage collector, and a step leaves
+     * almost nothing on the Java heap, so without a collection per step native memory grows by a set of activations
+     * (about 0.8 GB at batch 256 for the small U-Net) per step. Measured: with it, resident memory stays flat (1.3 GB).
+     * A collection of the small heap costs tens of milliseconds against a step of seconds.
+     */
+    public static void collectNative() {
+        System.gc();
+    }
+
+    /** Frees every array of a feed (after the step that used it). */
+    public static void release(Map<String, INDArray> feed) {
+        feed.values().forEach(TrainGraph::release);
+    }
 }

@@ -110,6 +110,9 @@ public final class Trainer {
                 if (!Double.isFinite(r.loss()))
                     throw new IllegalStateException("training loss is " + r.loss() + " at step " + step);
                 opt.step(params, r.gradients(), lr);
+                r.close();
+                TrainGraph.release(feed);
+                TrainGraph.collectNative();
                 if (ema != null) ema.update(params);
                 step++;
                 stepTimes.add((System.nanoTime() - s0) / 1e9);

@@ -1,0 +1,93 @@
+package org.steppolicy.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code step bench train}: median wall time of one full DP training step (forward, backward, AdamW, EMA) at the
+ * configured batch size, on random normalised windows of the configured shape, after warm-up steps.
+ */
+public final class TrainBench {
+    /** Push-T low-dim sizes (§B.1), used when no dataset is given. */
+    public static final int PUSHT_OBS_DIM = 20, PUSHT_ACTION_DIM = 2;
+
+    public record Result(String model, long parameters, int batch, int warmup, double[] stepSeconds, double medianSeconds,
+                         long peakRssBytes) {
+        public String report() {
+            return String.format(java.util.Locale.ROOT,
+                    "train step %s (%,d params), batch %d: median %.1f ms over %d steps (min %.1f, max %.1f), peak RSS %s",
+                    model, parameters, batch, medianSeconds * 1e3, stepSeconds.length,
+                    Arrays.stream(stepSeconds).min().orElse(Double.NaN) * 1e3,
+                    Arrays.stream(stepSeconds).max().orElse(Double.NaN) * 1e3,
+                    peakRssBytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f GB", peakRssBytes / 1e9));
+        }
+    }
+
+    private TrainBench() {}
+
+    public static Result run(DpTrainSettings s, int obsDim, int actionDim, int warmup, int steps, java.io.PrintStream progress) {
+        int windows = Math.max(s.batchSize(), 1);
+        WindowSource data = randomWindows(windows, s.horizon(), obsDim, actionDim, s.seed());
+        DpTask task = DpTask.withUnet(s, data, null, "{}");
+        TrainGraph g = task.graph();
+        AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
+        EmaModel ema = s.useEma() ? new EmaModel(s.ema(), g.params()) : null;
+        double[] times = new double[steps];
+        for (int i = 0; i < warmup + steps; i++) {
+            long t0 = System.nanoTime();
+            Map<String, INDArray> feed = task.trainFeed(i);
+            TrainGraph.Result r = g.lossAndGradients(feed);
+            opt.step(g.params(), r.gradients(), s.lr());
+            r.close();
+            TrainGraph.release(feed);
+            TrainGraph.collectNative();
+            if (ema != null) ema.update(g.params());
+            if (i >= warmup) times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+            if (progress != null) progress.printf(java.util.Locale.ROOT, "step %d: %.0f ms, rss %.2f GB%n", i, (System.nanoTime() - t0) / 1e6, peakRss() / 1e9);
+        }
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length == 0 ? Double.NaN
+                : sorted.length % 2 == 1 ? sorted[sorted.length / 2] : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+        String model = "unet" + s.downDims() + (s.obsAsGlobalCond() ? " global-cond" : " inpainting");
+        return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median, peakRss());
+    }
+
+    /** Peak resident set size from /proc (Linux); -1 where unavailable. Covers native (ND4J) memory, unlike the heap. */
+    static long peakRss() {
+        Path status = Path.of("/proc/self/status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static WindowSource randomWindows(int n, int T, int Do, int Da, long seed) {
+        float[][] obs = new float[n][T * Do], act = new float[n][T * Da];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < obs[i].length; k++) obs[i][k] = (float) (r.nextDouble() * 2 - 1);
+            for (int k = 0; k < act[i].length; k++) act[i][k] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return new WindowSource() {
+            @Override public int size() { return n; }
+            @Override public int horizon() { return T; }
+            @Override public int obsDim() { return Do; }
+            @Override public int actionDim() { return Da; }
+            @Override public void window(int i, float[] o, int oo, float[] a, int ao, float[] p, int po) {
+                System.arraycopy(obs[i], 0, o, oo, obs[i].length);
+                System.arraycopy(act[i], 0, a, ao, act[i].length);
+                if (p != null) System.arraycopy(act[(i + n - 1) % n], 0, p, po, act[i].length);
+            }
+        };
+    }
+}
