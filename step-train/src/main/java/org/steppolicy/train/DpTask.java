@@ -83,7 +83,7 @@ public final class DpTask implements TrainTask {
         TensorStore init = net.initParams(s.seed());
         return training -> {
             SameDiff sd = SameDiff.create();
-            net.buildSameDiff(sd, init, training);
+            net.buildSameDiff(sd, init); // no dropout in the U-Net: one graph for training and inference
             return sd;
         };
     }

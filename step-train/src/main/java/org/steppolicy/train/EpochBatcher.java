@@ -11,18 +11,27 @@ public final class EpochBatcher {
     private final int windows;
     private final int batchSize;
     private final long seed;
+    private final boolean dropLast;
     private long cachedEpoch = -1;
     private int[] order;
 
     public EpochBatcher(int windows, int batchSize, long seed) {
+        this(windows, batchSize, seed, false);
+    }
+
+    /** @param dropLast true: every batch is full (graphs with a fixed batch size), the remainder of an epoch unused */
+    public EpochBatcher(int windows, int batchSize, long seed, boolean dropLast) {
         if (windows < 1) throw new IllegalArgumentException("no training windows");
+        if (dropLast && windows < batchSize)
+            throw new IllegalArgumentException("batch size " + batchSize + " exceeds the " + windows + " training windows");
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         this.windows = windows;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.dropLast = dropLast;
     }
 
-    public int batchesPerEpoch() { return (windows + batchSize - 1) / batchSize; }
+    public int batchesPerEpoch() { return dropLast ? windows / batchSize : (windows + batchSize - 1) / batchSize; }
 
     /** Window indices of step {@code step}'s batch. */
     public int[] batch(long step) {

@@ -45,7 +45,7 @@ public final class TrainBench {
             opt.step(g.params(), r.gradients(), s.lr());
             r.close();
             TrainGraph.release(feed);
-            TrainGraph.collectNative();
+            g.collectNative();
             if (ema != null) ema.update(g.params());
             if (i >= warmup) times[i - warmup] = (System.nanoTime() - t0) / 1e9;
             if (progress != null) progress.printf(java.util.Locale.ROOT, "step %d: %.0f ms, rss %.2f GB%n", i, (System.nanoTime() - t0) / 1e6, peakRss() / 1e9);

@@ -112,7 +112,7 @@ public final class Trainer {
                 opt.step(params, r.gradients(), lr);
                 r.close();
                 TrainGraph.release(feed);
-                TrainGraph.collectNative();
+                graph.collectNative();
                 if (ema != null) ema.update(params);
                 step++;
                 stepTimes.add((System.nanoTime() - s0) / 1e9);

@@ -1,0 +1,137 @@
+package org.steppolicy.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.steppolicy.models.PredictorNetConfig;
+import org.steppolicy.models.StepPredictorNet;
+import org.steppolicy.models.TensorStore;
+
+/**
+ * The warm-start predictor's training task (step-method.md): f(o, A_prev) -> Â, MSE against the demonstrated
+ * 16-step action window in normalised space. The previous chunk is the genuinely previous one from the data (the
+ * action window shifted back by Ta, edge-padded), never part of the target. kind=spatial feeds no previous chunk.
+ * The training graph has a fixed batch size (dropout masks), so batches drop the epoch's remainder; validation runs
+ * the dropout-free inference graph with the current weights.
+ */
+public final class PredictorTask implements TrainTask {
+    private final PredictorTrainSettings s;
+    private final WindowSource train;
+    private final WindowSource valid;
+    private final String normalizerJson;
+    private final StepPredictorNet net;
+    private final TensorStore init;
+    private final TrainGraph graph;
+    private final EpochBatcher batcher;
+    private final int T, To, Do, Da;
+    private final float[] obs, act, prev;
+    private SameDiff evalGraph;
+
+    public PredictorTask(PredictorTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson) {
+        this.s = settings;
+        this.train = train;
+        this.valid = valid;
+        this.normalizerJson = normalizerJson;
+        this.T = settings.horizon();
+        this.To = settings.nObsSteps();
+        this.Do = train.obsDim();
+        this.Da = train.actionDim();
+        if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
+        this.net = new StepPredictorNet(settings.netConfig(Do, Da));
+        this.init = net.initParams(settings.seed());
+        SameDiff sd = SameDiff.create();
+        net.buildTraining(sd, init, settings.batchSize());
+        this.graph = LossHead.attach(sd, StepPredictorNet.ACTION_PRED, T, Da, null);
+        this.batcher = new EpochBatcher(train.size(), settings.batchSize(), settings.seed(), true);
+        int B = settings.batchSize();
+        obs = new float[B * T * Do];
+        act = new float[B * T * Da];
+        prev = new float[B * T * Da];
+    }
+
+    @Override public String kind() { return "predictor"; }
+    @Override public TrainGraph graph() { return graph; }
+    @Override public String normalizerJson() { return normalizerJson; }
+    @Override public String configYaml() { return s.toYaml(); }
+
+    @Override
+    public Map<String, Object> arch() {
+        PredictorNetConfig c = net.config();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("net", "step_predictor");
+        a.put("kind", c.kind().id());
+        a.put("obs_dim", c.obsDim());
+        a.put("action_dim", c.actionDim());
+        a.put("n_obs_steps", c.nObsSteps());
+        a.put("horizon", c.horizon());
+        a.put("n_action_steps", s.nActionSteps());
+        a.put("d_model", c.dModel());
+        a.put("n_heads", c.nHeads());
+        a.put("ff_dim", c.ffDim());
+        a.put("dropout", c.dropout());
+        a.put("encoder_layers", c.encoderLayers());
+        a.put("blocks", c.blocks());
+        return a;
+    }
+
+    @Override
+    public Map<String, INDArray> trainFeed(long step) {
+        return feed(train, batcher.batch(step));
+    }
+
+    @Override
+    public double validationLoss(Map<String, INDArray> params) {
+        if (valid == null || valid.size() == 0) return Double.NaN;
+        if (evalGraph == null) {
+            evalGraph = SameDiff.create();
+            net.buildSameDiff(evalGraph, init);
+            LossHead.attach(evalGraph, StepPredictorNet.ACTION_PRED, T, Da, null);
+        }
+        params.forEach((k, v) -> evalGraph.getVariable(k).getArr().assign(v));
+        TrainGraph eval = new TrainGraph(evalGraph, LossHead.LOSS);
+        double sum = 0;
+        int B = s.batchSize();
+        for (int from = 0; from < valid.size(); from += B) {
+            int[] idx = new int[Math.min(B, valid.size() - from)];
+            for (int i = 0; i < idx.length; i++) idx[i] = from + i;
+            Map<String, INDArray> feed = feed(valid, idx);
+            sum += eval.loss(feed) * idx.length;
+            TrainGraph.release(feed);
+        }
+        return sum / valid.size();
+    }
+
+    private Map<String, INDArray> feed(WindowSource src, int[] idx) {
+        int B = idx.length;
+        for (int i = 0; i < B; i++) src.window(idx[i], obs, i * T * Do, act, i * T * Da, prev, i * T * Da);
+        float[] o = new float[B * To * Do];
+        for (int i = 0; i < B; i++) System.arraycopy(obs, i * T * Do, o, i * To * Do, To * Do);
+        Map<String, INDArray> feed = new LinkedHashMap<>();
+        feed.put(StepPredictorNet.OBS, Nd4j.create(o, new long[] {B, To, Do}, 'c'));
+        if (net.config().usesPreviousChunk())
+            feed.put(StepPredictorNet.PREV_ACTION, Nd4j.create(java.util.Arrays.copyOf(prev, B * T * Da), new long[] {B, T, Da}, 'c'));
+        feed.put(LossHead.TARGET, Nd4j.create(java.util.Arrays.copyOf(act, B * T * Da), new long[] {B, T, Da}, 'c'));
+        return feed;
+    }
+
+    /** Mean squared error of "repeat the previous chunk shifted by Ta" (the temporal-only start) on a split. */
+    public static double shiftedPreviousChunkMse(WindowSource src, int nActionSteps) {
+        int T = src.horizon(), Do = src.obsDim(), Da = src.actionDim();
+        float[] o = new float[T * Do], a = new float[T * Da], p = new float[T * Da];
+        double sum = 0;
+        for (int i = 0; i < src.size(); i++) {
+            src.window(i, o, 0, a, 0, p, 0);
+            for (int t = 0; t < T; t++) {
+                // the previous chunk's step t + Ta is the current step t; past its end, hold its last action
+                int j = Math.min(T - 1, t + nActionSteps);
+                for (int c = 0; c < Da; c++) {
+                    double d = p[j * Da + c] - a[t * Da + c];
+                    sum += d * d;
+                }
+            }
+        }
+        return sum / ((double) src.size() * T * Da);
+    }
+}
