@@ -173,7 +173,7 @@ public final class DemoFile implements AutoCloseable {
         throw new DataFileException(path, demoPath(demo) + "@" + name, "expected a scalar integer, found " + v);
     }
 
-    /** Attribute of the {@code data} group as a string, or null. */
+    /** An attribute of the {@code data} group (e.g. {@code total}), if present. */
     public Optional<Object> dataAttribute(String name) {
         Attribute a = read("/data", () -> data.getAttribute(name));
         return a == null ? Optional.empty() : Optional.ofNullable(read("/data@" + name, a::getData));

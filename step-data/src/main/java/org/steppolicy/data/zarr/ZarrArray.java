@@ -168,9 +168,9 @@ public final class ZarrArray {
         long[] out = new long[Math.toIntExact((to - from) * w)];
         forRows(from, to, (b, chunkRow, outRow, count) -> {
             for (int i = 0; i < count * w; i++) {
-                double v = get(b, chunkRow * w + i);
-                if (dtype.equals("<i8")) out[outRow * w + i] = b.getLong((chunkRow * w + i) * 8);
-                else out[outRow * w + i] = (long) v;
+                int k = chunkRow * w + i;
+                // int64 read directly: a double would round values above 2^53
+                out[outRow * w + i] = dtype.equals("<i8") ? b.getLong(k * 8) : (long) get(b, k);
             }
         });
         return out;
