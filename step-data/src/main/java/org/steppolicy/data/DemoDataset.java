@@ -18,21 +18,27 @@ import java.util.OptionalLong;
 public final class DemoDataset {
 
     /**
-     * What the caller expects. Null dims are not checked. The split settings apply only when the file has no
-     * {@code /mask}; {@code maxTrainEpisodes} (DP's downsample_mask) applies to either split.
+     * What the caller expects. Null dims are not checked. The seeded split (val_ratio, seed) applies when the file has
+     * no {@code /mask/train} or {@code /mask/valid}, or when {@code useFileMasks} is false: DP itself ignores a
+     * RoboMimic file's masks and always draws {@code get_val_mask} (robomimic's own train/valid filter keys are a
+     * different split). {@code maxTrainEpisodes} (DP's downsample_mask) applies to either split.
      */
     public record LoadOptions(Integer obsDim, Integer actionDim, double valRatio, long splitSeed,
-                              Integer maxTrainEpisodes) {
+                              Integer maxTrainEpisodes, boolean useFileMasks) {
         public static LoadOptions defaults() {
-            return new LoadOptions(null, null, EpisodeSplit.DEFAULT_VAL_RATIO, EpisodeSplit.DEFAULT_SEED, null);
+            return new LoadOptions(null, null, EpisodeSplit.DEFAULT_VAL_RATIO, EpisodeSplit.DEFAULT_SEED, null, true);
         }
 
         public LoadOptions withDims(Integer obs, Integer action) {
-            return new LoadOptions(obs, action, valRatio, splitSeed, maxTrainEpisodes);
+            return new LoadOptions(obs, action, valRatio, splitSeed, maxTrainEpisodes, useFileMasks);
         }
 
         public LoadOptions withMaxTrainEpisodes(Integer max) {
-            return new LoadOptions(obsDim, actionDim, valRatio, splitSeed, max);
+            return new LoadOptions(obsDim, actionDim, valRatio, splitSeed, max, useFileMasks);
+        }
+
+        public LoadOptions withSplit(double ratio, long seed, boolean fileMasks) {
+            return new LoadOptions(obsDim, actionDim, ratio, seed, maxTrainEpisodes, fileMasks);
         }
     }
 
@@ -146,7 +152,7 @@ public final class DemoDataset {
         List<String> demos = f.demoNames();
         Optional<List<String>> valid = f.mask("valid");
         Optional<List<String>> train = f.mask("train");
-        if (valid.isEmpty() && train.isEmpty()) {
+        if (!o.useFileMasks() || (valid.isEmpty() && train.isEmpty())) {
             return EpisodeSplit.seeded(demos.size(), o.valRatio(), o.splitSeed(), o.maxTrainEpisodes());
         }
         Map<String, Integer> index = new HashMap<>();

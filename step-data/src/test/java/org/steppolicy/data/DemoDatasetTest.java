@@ -47,6 +47,11 @@ class DemoDatasetTest {
         assertArrayEquals(new boolean[] {false, true, false}, ds.split().train());
         assertTrue(ds.split().source().startsWith("file"), ds.split().source());
         assertEquals(List.of("demo_1"), ds.trainEpisodes().stream().map(Episode::name).toList());
+        // DP's RoboMimic dataset ignores the file's masks: the seeded split on request
+        DemoDataset seeded = DemoDataset.load(dir.resolve("m.hdf5"), KEYS,
+                DemoDataset.LoadOptions.defaults().withSplit(0.02, 42, false));
+        assertArrayEquals(EpisodeSplit.valMask(3, 0.02, 42), seeded.split().valid());
+        assertTrue(seeded.split().source().startsWith("seeded"), seeded.split().source());
     }
 
     @Test
