@@ -7,7 +7,6 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import org.steppolicy.config.UserError;
 
-import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,13 +91,10 @@ public final class PushTDemos {
     }
 
     private static long scalarLong(Object data, Path file, String base) {
-        Object v = data;
-        while (v != null && v.getClass().isArray()) {
-            if (Array.getLength(v) != 1) throw new UserError(file + ": /" + base + " attribute 'seed' is not a scalar");
-            v = Array.get(v, 0);
-        }
-        if (v instanceof Number n) return n.longValue();
-        throw new UserError(file + ": /" + base + " attribute 'seed' is not a number");
+        if (data instanceof Number n) return n.longValue();
+        if (data instanceof long[] a && a.length == 1) return a[0];
+        if (data instanceof int[] a && a.length == 1) return a[0];
+        throw new UserError(file + ": /" + base + " attribute 'seed' is not an integer scalar");
     }
 
     private static double[][] matrix(HdfFile hdf, Path file, String path, int cols) {
@@ -114,9 +110,12 @@ public final class PushTDemos {
         }
         Object data = ds.getData();
         double[][] out = new double[dims[0]][cols];
-        for (int i = 0; i < dims[0]; i++) {
-            Object row = Array.get(data, i);
-            for (int j = 0; j < cols; j++) out[i][j] = ((Number) Array.get(row, j)).doubleValue();
+        if (data instanceof float[][] f) {
+            for (int i = 0; i < dims[0]; i++) for (int j = 0; j < cols; j++) out[i][j] = f[i][j];
+        } else if (data instanceof double[][] d) {
+            for (int i = 0; i < dims[0]; i++) out[i] = d[i].clone();
+        } else {
+            throw new UserError(file + ": /" + path + " is not a float32/float64 dataset");
         }
         return out;
     }

@@ -25,6 +25,7 @@ public final class PushTEnv {
     private int steps;
     private double lastCoverage;
     private double[] latestAction;
+    private final double[] blockTransform = new double[6];
 
     public PushTEnv() {
         build();
@@ -33,7 +34,7 @@ public final class PushTEnv {
         goal.setPosition(GOAL_POSE[0], GOAL_POSE[1]);
         goal.setAngle(GOAL_POSE[2]);
         goalParts = new double[][][] {worldVerts(goal, bar), worldVerts(goal, stem)};
-        coverage = new Coverage(goalParts);
+        coverage = new Coverage(GOAL_POSE);
     }
 
     /** _setup(): a fresh space with the walls, the agent and the block, in the reference's order. */
@@ -96,7 +97,7 @@ public final class PushTEnv {
             block.setPosition(state[2], state[3]);
         }
         space.step(DT);
-        lastCoverage = coverage.coverage(blockParts());
+        lastCoverage = blockCoverage();
         return obs20();
     }
 
@@ -117,8 +118,14 @@ public final class PushTEnv {
             space.step(DT);
         }
         steps++;
-        lastCoverage = coverage.coverage(blockParts());
+        lastCoverage = blockCoverage();
         return new StepResult(obs20(), reward(), lastCoverage > SUCCESS_THRESHOLD, steps >= MAX_STEPS, lastCoverage);
+    }
+
+    private double blockCoverage() {
+        double[] t = blockTransform;
+        block.transform(t);
+        return coverage.coverage(t[0], t[1], t[2], t[3], t[4], t[5]);
     }
 
     /** Coverage after the last reset or step. */
@@ -187,9 +194,6 @@ public final class PushTEnv {
 
     /** Coverage of an arbitrary block pose (origin x, y, angle), e.g. of a recorded state. */
     public double coverageOfPose(double x, double y, double angle) {
-        Body b = Body.dynamic(1, 1);
-        b.setPosition(x, y);
-        b.setAngle(angle);
-        return coverage.coverage(new double[][][] {worldVerts(b, bar), worldVerts(b, stem)});
+        return coverage.coverage(x, y, angle);
     }
 }

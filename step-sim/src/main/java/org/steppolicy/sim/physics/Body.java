@@ -96,6 +96,16 @@ public final class Body {
         return new double[] {ta * x + tc * y + tx, tb * x + td * y + ty};
     }
 
+    /** The local->world transform {a, b, c, d, tx, ty}: x' = a*x + c*y + tx, y' = b*x + d*y + ty. */
+    public void transform(double[] out) {
+        out[0] = ta;
+        out[1] = tb;
+        out[2] = tc;
+        out[3] = td;
+        out[4] = tx;
+        out[5] = ty;
+    }
+
     Vec rotation() { return new Vec(ta, tb); }
 
     /** cpBodyUpdatePosition: integrates with the velocity plus the bias velocity of the last solve, then clears the bias. */

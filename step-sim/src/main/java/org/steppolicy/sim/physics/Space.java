@@ -34,6 +34,8 @@ public final class Space {
     private final List<Arbiter> arbiters = new ArrayList<>();
     private long stamp;
     private double currDt;
+    // pow() of the bias and damping for the last dt: the same every sub-step, and pow is not cheap.
+    private double powDt = Double.NaN, biasCoefForDt, dampingForDt, dampingUsed = Double.NaN;
 
     public Space() {
         BBTree[] trees = BBTree.newPair();
@@ -84,11 +86,15 @@ public final class Space {
 
         filterArbiters();
 
-        double biasCoef = 1.0 - StrictMath.pow(collisionBias, dt);
-        for (Arbiter arb : arbiters) arb.preStep(dt, slop, biasCoef);
+        if (dt != powDt || damping != dampingUsed) {
+            powDt = dt;
+            dampingUsed = damping;
+            biasCoefForDt = 1.0 - StrictMath.pow(collisionBias, dt);
+            dampingForDt = StrictMath.pow(damping, dt);
+        }
+        for (Arbiter arb : arbiters) arb.preStep(dt, slop, biasCoefForDt);
 
-        double damp = StrictMath.pow(damping, dt);
-        for (Body body : dynamicBodies) body.updateVelocity(0.0, 0.0, damp, dt);
+        for (Body body : dynamicBodies) body.updateVelocity(0.0, 0.0, dampingForDt, dt);
 
         double dtCoef = prevDt == 0.0 ? 0.0 : dt / prevDt;
         for (Arbiter arb : arbiters) arb.applyCachedImpulse(dtCoef);
