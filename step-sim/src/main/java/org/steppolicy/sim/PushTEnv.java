@@ -79,6 +79,20 @@ public final class PushTEnv {
     }
 
     /**
+     * Block origin and angle right after the legacy _set_state of a raw draw, before the physics step: the position is
+     * set at angle 0, then the angle turns the block about its centre of gravity (0, 45) local (§E.2).
+     */
+    public double[] legacyBlockPose(double[] draw) {
+        Body b = Body.dynamic(BLOCK_MASS, 1);
+        b.setCenterOfGravity(block.cogX(), block.cogY());
+        b.setPosition(BLOCK_START[0], BLOCK_START[1]);
+        b.setAngle(0.0);
+        b.setPosition(draw[2], draw[3]);
+        b.setAngle(draw[4]);
+        return new double[] {b.positionX(), b.positionY(), pyMod(b.angle(), 2 * Math.PI)};
+    }
+
+    /**
      * Rebuilds the scene and applies a state (_set_state). legacy=true sets the block position before its angle, so
      * the angle turns about the centre of gravity and the origin moves; then one physics step of 0.01 s runs.
      */

@@ -74,6 +74,10 @@ public final class Body {
         setTransform(px, py, angle);
     }
 
+    public double cogX() { return cog.x(); }
+
+    public double cogY() { return cog.y(); }
+
     public void setVelocity(double x, double y) { vx = x; vy = y; }
 
     public double velocityX() { return vx; }
