@@ -29,7 +29,7 @@ public final class PushTBench {
 
     /** Runs a warm-up pass and then times {@code steps} env steps on the calling thread. */
     public static Result run(long steps) {
-        drive(Math.max(3000, steps / 2));
+        drive(Math.max(steps / 2, Math.min(steps, 3000)));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();

@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayTest {
     /**
-     * Every 8th official demo (26 of 206, about 3,200 steps; the full replay is run by {@code step sim replay}).
-     * The bar is median ≤ 0.5 px, worst ≤ 3 px, worst angle ≤ 0.05 rad; the port replays exactly, so the recorded
-     * float32 rounding (about 2e-5 px) is all that remains and a 1e-3 bound guards against regressions.
+     * All 206 official demos (25,650 steps, a few seconds). The bar is median ≤ 0.5 px, worst ≤ 3 px, worst angle
+     * ≤ 0.05 rad; the port replays exactly, so the recorded float32 rounding (about 2e-5 px) is all that remains and
+     * a 1e-3 px bound guards against regressions.
      */
     @Test
     void officialDemosReplayWithinTheBar() {
@@ -25,13 +25,13 @@ class ReplayTest {
         assertEquals(206, all.size());
         PushTEnv env = new PushTEnv();
         List<Replay.DemoResult> results = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += 8) results.add(Replay.replay(env, all.get(i)));
+        for (PushTDemos.Demo d : all) results.add(Replay.replay(env, d));
         Replay.Summary s = new Replay.Summary(results);
         assertTrue(s.meetsBar(), s.report());
         assertTrue(s.worstMaxPosErrPx() < 1e-3, s.report());
         assertTrue(s.worstMaxAngleErrRad() < 1e-4, s.report());
         assertTrue(s.worstFinalCoverageErr() < 1e-4, s.report());
-        assertTrue(s.steps() > 2500, "replayed " + s.steps() + " steps");
+        assertEquals(25650, s.steps());
     }
 
     @Test
