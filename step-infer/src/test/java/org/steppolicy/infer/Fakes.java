@@ -119,4 +119,78 @@ final class Fakes {
             inner.predict(x, t, cond, batch, out);
         }
     }
+
+    /**
+     * Exact ε toward a clean trajectory that depends on the condition: target[h, c] = 0.6·sin(0.3h + c + cond[k]) with k
+     * the current frame's first obs value (the last of the window). For inpainting (condDim 0) it reads the pinned
+     * obs channel of step To−1 instead. Any deterministic solver lands on the target.
+     */
+    static final class CondTarget implements Denoiser {
+        final int horizon, dim, condDim, actionDim, obsSteps, obsDim;
+        int calls;
+
+        CondTarget(PolicyShape shape, boolean inpainting) {
+            this.horizon = shape.horizon();
+            this.actionDim = shape.actionDim();
+            this.obsSteps = shape.obsSteps();
+            this.obsDim = shape.obsDim();
+            this.dim = inpainting ? shape.actionDim() + shape.obsDim() : shape.actionDim();
+            this.condDim = inpainting ? 0 : shape.condDim();
+        }
+
+        double key(float[] x, float[] cond, int b) {
+            return condDim == 0 ? x[b * horizon * dim + (obsSteps - 1) * dim + actionDim] : cond[b * condDim + (obsSteps - 1) * obsDim];
+        }
+
+        static double target(int h, int c, double key) { return 0.6 * Math.sin(0.3 * h + c + key); }
+
+        @Override public int horizon() { return horizon; }
+        @Override public int inputDim() { return dim; }
+        @Override public int condDim() { return condDim; }
+
+        @Override
+        public void predict(float[] x, int[] t, float[] cond, int batch, float[] out) {
+            calls++;
+            int n = horizon * dim;
+            for (int b = 0; b < batch; b++) {
+                double a = SCHEDULE.alphaCumprod(t[b]);
+                double key = key(x, cond, b);
+                for (int h = 0; h < horizon; h++)
+                    for (int c = 0; c < dim; c++) {
+                        int k = b * n + h * dim + c;
+                        out[k] = (float) ((x[k] - Math.sqrt(a) * target(h, c, key)) / Math.sqrt(1 - a));
+                    }
+            }
+        }
+    }
+
+    /** A deterministic predictor: 0.5·prev + 0.2·obs (step kind) or 0.3·obs − 0.1 (spatial kind); records its inputs. */
+    static final class Predictor implements ChunkPredictor {
+        final int horizon, actionDim;
+        final boolean usesPrev;
+        final List<float[]> obsSeen = new ArrayList<>();
+        final List<float[]> prevSeen = new ArrayList<>();
+
+        Predictor(int horizon, int actionDim, boolean usesPrev) {
+            this.horizon = horizon;
+            this.actionDim = actionDim;
+            this.usesPrev = usesPrev;
+        }
+
+        static float value(boolean usesPrev, float[] obs, float[] prev, int i) {
+            float o = obs[i % obs.length];
+            return usesPrev ? 0.5f * prev[i] + 0.2f * o : 0.3f * o - 0.1f;
+        }
+
+        @Override public int horizon() { return horizon; }
+        @Override public int actionDim() { return actionDim; }
+        @Override public boolean usesPreviousChunk() { return usesPrev; }
+
+        @Override
+        public void predict(float[] obs, float[] prev, int batch, float[] out) {
+            obsSeen.add(obs.clone());
+            prevSeen.add(prev.clone());
+            for (int i = 0; i < horizon * actionDim; i++) out[i] = value(usesPrev, obs, prev, i);
+        }
+    }
 }
