@@ -12,6 +12,7 @@ import java.util.Arrays;
         description = "STEP for the JVM: train, evaluate and run warm-started diffusion policies.",
         subcommands = {
                 ConfigCommand.class,
+                DataCommand.class,
         })
 public final class StepCli implements Runnable {
 

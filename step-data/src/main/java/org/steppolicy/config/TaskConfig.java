@@ -17,6 +17,7 @@ public record TaskConfig(
         boolean absAction,
         double valRatio,
         long splitSeed,
+        boolean useFileMasks,
         Integer maxTrainEpisodes,
         String env,
         int evalMaxSteps) {

@@ -1,0 +1,16 @@
+package org.steppolicy.infer;
+
+/**
+ * The user-configurable defaults every method spec is resolved against (the config file's inference section).
+ *
+ * @param warmStartSolver solver of the warm-started methods (step, spatial, temporal) unless the spec names one
+ * @param clipSample      clip x̂0 to [−1, 1] in every solver (DP's clip_sample = True, §B.3)
+ */
+public record InferenceSettings(WarmStartConfig warmStart, PerturbationConfig perturbation, ColdStartConfig coldStart,
+                                SolverKind warmStartSolver, boolean clipSample) {
+    /** Public-code warm start (strided), paper perturbation, DDPM-100 cold start, DDIM for warm starts, clipping on. */
+    public static InferenceSettings defaults() {
+        return new InferenceSettings(WarmStartConfig.defaults(), PerturbationConfig.paper(), ColdStartConfig.defaults(),
+                SolverKind.DDIM, true);
+    }
+}
