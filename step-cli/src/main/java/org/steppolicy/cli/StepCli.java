@@ -13,6 +13,7 @@ import java.util.Arrays;
         subcommands = {
                 ConfigCommand.class,
                 DataCommand.class,
+                SimCommand.class,
         })
 public final class StepCli implements Runnable {
 
