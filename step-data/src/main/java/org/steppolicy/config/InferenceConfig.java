@@ -9,7 +9,7 @@ public record InferenceConfig(
         Integer warmStartStep,
         double sigma,
         double sigmaT,
-        boolean coldStart,
+        String warmStartSolver,
         String coldStartSolver,
         int coldStartSteps,
         boolean perturbation,

@@ -65,8 +65,17 @@ public final class Evaluator {
     /** The Push-T protocol: To = 2, 300 steps. */
     public static Evaluator pushT() { return new Evaluator(2, PushTSpec.MAX_STEPS); }
 
+    /** Watches an episode step by step (e.g. to record video frames); called after reset and after every env step. */
+    public interface StepWatcher { void onStep(PushTEnv env); }
+
     /** Runs episodes for seeds start .. start+n-1 on {@code threads} threads, each thread with its own policy. */
     public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies) {
+        return run(startSeed, n, threads, policies, seed -> null);
+    }
+
+    /** As {@link #run(long, int, int, Supplier)}, with a watcher per seed (null for none). */
+    public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies,
+                      java.util.function.LongFunction<StepWatcher> watchers) {
         if (n < 0) throw new UserError("number of episodes must be >= 0, got " + n);
         if (threads < 1) throw new UserError("threads must be >= 1, got " + threads);
         Episode[] out = new Episode[n];
@@ -80,7 +89,7 @@ public final class Evaluator {
                     PushTEnv env = new PushTEnv();
                     ChunkPolicy policy = policies.get();
                     for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                        out[i] = runEpisode(env, policy, startSeed + i);
+                        out[i] = runEpisode(env, policy, startSeed + i, watchers.apply(startSeed + i));
                     }
                     return null;
                 }));
@@ -100,8 +109,14 @@ public final class Evaluator {
 
     /** One episode on the calling thread. */
     public Episode runEpisode(PushTEnv env, ChunkPolicy policy, long seed) {
+        return runEpisode(env, policy, seed, null);
+    }
+
+    /** One episode on the calling thread, watched step by step when {@code watcher} is not null. */
+    public Episode runEpisode(PushTEnv env, ChunkPolicy policy, long seed, StepWatcher watcher) {
         policy.reset(seed);
         double[] first = env.reset(seed);
+        if (watcher != null) watcher.onStep(env);
         ArrayList<double[]> obs = new ArrayList<>();
         obs.add(first);
         List<Long> latencies = new ArrayList<>();
@@ -117,6 +132,7 @@ public final class Evaluator {
             for (double[] a : actions) {
                 StepResult r = env.step(a);
                 steps++;
+                if (watcher != null) watcher.onStep(env);
                 obs.add(r.obs());
                 if (obs.size() > nObsSteps + 1) obs.remove(0);
                 maxReward = Math.max(maxReward, r.reward());
