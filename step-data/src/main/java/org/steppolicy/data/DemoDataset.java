@@ -59,6 +59,14 @@ public final class DemoDataset {
         this.envArgs = envArgs;
     }
 
+    /** The dataset a task config names, with its keys, dims and split settings. */
+    public static DemoDataset load(org.steppolicy.config.TaskConfig task) {
+        LoadOptions o = LoadOptions.defaults().withDims(task.obsDim(), task.actionDim())
+                .withSplit(task.valRatio(), task.splitSeed(), task.useFileMasks())
+                .withMaxTrainEpisodes(task.maxTrainEpisodes());
+        return load(java.nio.file.Path.of(task.dataset()), task.obsKeys(), o);
+    }
+
     public static DemoDataset load(Path hdf5, List<String> obsKeys) {
         return load(hdf5, obsKeys, LoadOptions.defaults());
     }

@@ -1,0 +1,33 @@
+package org.steppolicy.cli;
+
+import org.steppolicy.config.ConfigLoader;
+import org.steppolicy.config.StepConfig;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** --config FILE, --data FILE and trailing key=value overrides, shared by every config-driven command. */
+public final class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "Task config (YAML). Default: configs/pusht.yaml.")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Dataset (HDF5); overrides task.dataset.")
+    Path data;
+
+    @Parameters(paramLabel = "KEY=VALUE", arity = "0..*", description = "Config overrides, e.g. training.batch_size=64.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    /** The resolved configuration: file, then overrides, then --data. */
+    public StepConfig resolve() {
+        List<String> all = new ArrayList<>(overrides);
+        if (data != null) all.add("task.dataset=" + data);
+        Path file = config != null ? config : Path.of("configs/pusht.yaml");
+        return ConfigLoader.load(file, all);
+    }
+}

@@ -1,0 +1,48 @@
+package org.steppolicy.cli;
+
+import org.steppolicy.config.UserError;
+import org.steppolicy.sim.Replay;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code step sim replay --data FILE [--json OUT]}: replays every demo and reports the errors against the records. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay every demo's actions from the legacy reset of its seed and compare with obs/state. "
+                + "Exit 0 when the bar holds (median <= 0.5 px, worst <= 3 px, worst angle <= 0.05 rad), 1 otherwise.")
+public final class SimReplayCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "FILE", description = "Push-T HDF5 (RoboMimic layout). Default: " + SimCommand.DEFAULT_DATA)
+    Path data = Path.of(SimCommand.DEFAULT_DATA);
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
+    Path json;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Replay.Summary s = Replay.run(data);
+        spec.commandLine().getOut().println(s.report());
+        if (json != null) {
+            try {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+                Files.writeString(json, s.toJson());
+            } catch (IOException e) {
+                throw new UserError(json + ": cannot write (" + e.getMessage() + ")", e);
+            }
+            spec.commandLine().getOut().println("wrote " + json);
+        }
+        spec.commandLine().getOut().flush();
+        return s.meetsBar() ? 0 : 1;
+    }
+}

@@ -1,0 +1,88 @@
+package org.steppolicy.cli.eval;
+
+import org.steppolicy.infer.CallLatency;
+import org.steppolicy.infer.InferenceSettings;
+import org.steppolicy.infer.LatencySummary;
+import org.steppolicy.infer.MethodConfig;
+import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.sim.Evaluator;
+import org.steppolicy.sim.FrameState;
+import org.steppolicy.sim.GifWriter;
+import org.steppolicy.sim.PushTRenderer;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runs every method over the same seeds in the Java Push-T simulator, in parallel, with one runner per thread, and
+ * records videos of the first episodes. All methods share the trained DP behind the model source.
+ */
+public final class ClosedLoopEvaluation {
+    private final ModelSource models;
+    private final InferenceSettings settings;
+    private final Evaluator evaluator;
+    private final int threads;
+
+    public ClosedLoopEvaluation(ModelSource models, InferenceSettings settings, Evaluator evaluator, int threads) {
+        this.models = models;
+        this.settings = settings;
+        this.evaluator = evaluator;
+        this.threads = threads;
+    }
+
+    /** Evaluates one method on seeds seed .. seed+episodes-1; GIFs of the first {@code videos} go into videoDir. */
+    public MethodResult run(MethodSpec spec, long seed, int episodes, int videos, Path videoDir, Consumer<String> log) {
+        MethodConfig config = spec.config(settings);
+        List<PolicyRunner> runners = Collections.synchronizedList(new ArrayList<>());
+        List<PolicyModels> opened = Collections.synchronizedList(new ArrayList<>());
+        Map<Long, List<BufferedImage>> frames = new ConcurrentHashMap<>();
+        Evaluator.Result result;
+        try {
+            result = evaluator.run(seed, episodes, threads, () -> {
+                PolicyModels m = models.open(spec.method());
+                opened.add(m);
+                PolicyRunner r = new PolicyRunner(m, config);
+                runners.add(r);
+                return new RunnerPolicy(r);
+            }, s -> {
+                if (videoDir == null || s >= seed + videos) return null;
+                List<BufferedImage> list = new ArrayList<>();
+                frames.put(s, list);
+                return env -> list.add(PushTRenderer.render(FrameState.of(env), 256));
+            });
+        } finally {
+            for (PolicyModels m : opened) close(m);
+        }
+        List<CallLatency> calls = new ArrayList<>();
+        for (PolicyRunner r : runners) calls.addAll(r.latencies());
+        List<String> videoFiles = new ArrayList<>();
+        for (long s = seed; s < seed + Math.min(videos, episodes) && videoDir != null; s++) {
+            Path gif = videoDir.resolve(spec.label().replace(':', '-') + "_seed" + s + ".gif");
+            GifWriter.write(frames.get(s), gif, 10);
+            videoFiles.add(gif.toString());
+        }
+        List<Double> scores = result.episodes().stream().map(Evaluator.Episode::maxReward).toList();
+        MethodResult mr = new MethodResult(spec.label(), config.steps(), episodes, result.meanScore(),
+                result.successRate(), LatencySummary.of(calls), scores, videoFiles);
+        if (log != null) log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f  success %.2f  latency p50 %.2f ms",
+                spec.label(), mr.meanScore(), mr.successRate(), mr.latency().medianMs()));
+        return mr;
+    }
+
+    private static void close(PolicyModels m) {
+        try {
+            m.denoiser().close();
+            if (m.predictor() != null) m.predictor().close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a runtime failed", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.steppolicy.cli.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/** The evaluation's outputs: a Markdown table, results.json (one object per method) and the score-vs-latency plot. */
+public final class EvalReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EvalReport() {}
+
+    public static String markdown(List<MethodResult> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| method | steps | episodes | mean score | success | latency p50 (ms) | latency p95 (ms) | predictor p50 (ms) | diffusion p50 (ms) | stalled calls |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (MethodResult r : results) {
+            var l = r.latency();
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                    r.method(), r.steps(), r.episodes(), r.meanScore(), r.successRate(), l.medianMs(), l.p95Ms(),
+                    l.predictorMedianMs(), l.diffusionMedianMs(), l.stalledCalls(), l.calls()));
+        }
+        return sb.toString();
+    }
+
+    public static String json(List<MethodResult> results) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (MethodResult r : results) {
+            var l = r.latency();
+            ObjectNode o = arr.addObject();
+            o.put("method", r.method());
+            o.put("steps", r.steps());
+            o.put("episodes", r.episodes());
+            o.put("mean_score", r.meanScore());
+            o.put("success_rate", r.successRate());
+            o.put("latency_ms_median", l.medianMs());
+            o.put("latency_ms_p95", l.p95Ms());
+            o.put("predictor_ms_median", l.predictorMedianMs());
+            o.put("predictor_ms_p95", l.predictorP95Ms());
+            o.put("diffusion_ms_median", l.diffusionMedianMs());
+            o.put("diffusion_ms_p95", l.diffusionP95Ms());
+            o.put("latency_ms_mean_all_calls", l.meanAllMs());
+            o.put("calls", l.calls());
+            o.put("cold_start_calls", l.coldCalls());
+            o.put("stalled_calls", l.stalledCalls());
+            ArrayNode scores = o.putArray("episode_scores");
+            r.episodeScores().forEach(scores::add);
+            ArrayNode videos = o.putArray("videos");
+            r.videos().forEach(videos::add);
+        }
+        try {
+            return JSON.writeValueAsString(arr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes results.json, results.md and score_vs_latency.png into dir (each atomically). */
+    public static void write(List<MethodResult> results, Path dir, String title) {
+        writeAtomically(dir.resolve("results.json"), json(results));
+        writeAtomically(dir.resolve("results.md"), "# " + title + "\n\n" + markdown(results));
+        ParetoPlot.write(results, title, dir.resolve("score_vs_latency.png"));
+    }
+
+    static void writeAtomically(Path file, String text) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.steppolicy.cli.eval;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/** Mean score against median latency per chunk (log scale): the Pareto view of the paper. */
+public final class ParetoPlot {
+    private static final int W = 800, H = 560, L = 80, R = 30, T = 50, B = 70;
+
+    private ParetoPlot() {}
+
+    public static void write(List<MethodResult> results, String title, Path png) {
+        System.setProperty("java.awt.headless", "true");
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, W, H);
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (MethodResult r : results) {
+            double ms = Math.max(1e-3, r.latency().medianMs());
+            if (Double.isFinite(ms)) { lo = Math.min(lo, ms); hi = Math.max(hi, ms); }
+        }
+        if (!Double.isFinite(lo)) { lo = 1; hi = 10; }
+        double x0 = Math.floor(Math.log10(lo)), x1 = Math.max(x0 + 1, Math.ceil(Math.log10(hi)));
+        int pw = W - L - R, ph = H - T - B;
+        g.setColor(new Color(230, 230, 230));
+        for (int d = (int) x0; d <= (int) x1; d++) {
+            int x = L + (int) Math.round((d - x0) / (x1 - x0) * pw);
+            g.drawLine(x, T, x, T + ph);
+        }
+        for (int i = 0; i <= 10; i += 2) {
+            int y = T + ph - (int) Math.round(i / 10.0 * ph);
+            g.drawLine(L, y, L + pw, y);
+        }
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1.5f));
+        g.drawRect(L, T, pw, ph);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int d = (int) x0; d <= (int) x1; d++) {
+            int x = L + (int) Math.round((d - x0) / (x1 - x0) * pw);
+            String s = d >= 0 ? String.valueOf((long) Math.pow(10, d)) : String.valueOf(Math.pow(10, d));
+            g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, T + ph + 20);
+        }
+        for (int i = 0; i <= 10; i += 2) {
+            int y = T + ph - (int) Math.round(i / 10.0 * ph);
+            String s = String.format(Locale.ROOT, "%.1f", i / 10.0);
+            g.drawString(s, L - 10 - g.getFontMetrics().stringWidth(s), y + 5);
+        }
+        g.drawString("median latency per action chunk (ms, log scale)", L + pw / 2 - 150, H - 25);
+        g.rotate(-Math.PI / 2);
+        g.drawString("mean score", -(T + ph / 2 + 35), 25);
+        g.rotate(Math.PI / 2);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, L, 30);
+        Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+                new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int i = 0; i < results.size(); i++) {
+            MethodResult r = results.get(i);
+            double ms = Math.max(1e-3, r.latency().medianMs());
+            if (!Double.isFinite(ms)) continue;
+            int x = L + (int) Math.round((Math.log10(ms) - x0) / (x1 - x0) * pw);
+            int y = T + ph - (int) Math.round(Math.max(0, Math.min(1, r.meanScore())) * ph);
+            g.setColor(palette[i % palette.length]);
+            g.fillOval(x - 6, y - 6, 12, 12);
+            g.drawString(r.method(), x + 9, y - 6);
+        }
+        g.dispose();
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
+            ImageIO.write(img, "png", tmp.toFile());
+            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.steppolicy.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StepCliTest {
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = StepCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsSubcommands() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("config"), r.out());
+    }
+
+    @Test
+    void unknownOverrideIsOneLineExit2() {
+        Result r = run("config", "--config", "configs/pusht.yaml", "training.batchsize=3");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("did you mean 'training.batch_size'"), r.err());
+    }
+
+    @Test
+    void missingConfigIsOneLineExit2() {
+        Result r = run("config", "--config", "configs/nope.yaml");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: configs/nope.yaml"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+    }
+}

@@ -1,0 +1,17 @@
+package org.steppolicy.config;
+
+import java.util.List;
+
+/** Diffusion Policy's ConditionalUnet1D and its noise schedule (diffusion-policy.md A.1, B.3). */
+public record PolicyConfig(
+        boolean obsAsGlobalCond,
+        List<Integer> downDims,
+        int kernelSize,
+        int nGroups,
+        int diffusionStepEmbedDim,
+        boolean condPredictScale,
+        int numTrainTimesteps,
+        String betaSchedule,
+        boolean clipSample,
+        String predictionType) {
+}

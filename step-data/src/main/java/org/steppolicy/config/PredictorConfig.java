@@ -1,0 +1,12 @@
+package org.steppolicy.config;
+
+/** STEP's predictor network (step-method.md); kind "spatial" drops the previous-chunk tokens. */
+public record PredictorConfig(
+        String kind,
+        int dModel,
+        int nHeads,
+        int dimFeedforward,
+        double dropout,
+        int encoderLayers,
+        int blocks) {
+}

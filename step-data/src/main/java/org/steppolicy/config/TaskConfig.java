@@ -1,0 +1,26 @@
+package org.steppolicy.config;
+
+import java.util.List;
+
+/** The task: dataset, observation keys and sizes, chunking (diffusion-policy.md B.1, B.2, C). */
+public record TaskConfig(
+        String name,
+        String dataset,
+        List<String> obsKeys,
+        int obsDim,
+        int actionDim,
+        int horizon,
+        int nObsSteps,
+        int nActionSteps,
+        String obsNormalizer,
+        String actionNormalizer,
+        boolean absAction,
+        double valRatio,
+        long splitSeed,
+        boolean useFileMasks,
+        Integer maxTrainEpisodes,
+        String env,
+        int evalMaxSteps) {
+
+    public boolean hasSimulator() { return "pusht".equals(env); }
+}

@@ -1,0 +1,29 @@
+package org.steppolicy.config;
+
+import java.util.List;
+
+/** Optimiser, schedule, EMA and bookkeeping of one training run (diffusion-policy.md B.4). */
+public record TrainingConfig(
+        long seed,
+        int batchSize,
+        double lr,
+        List<Double> betas,
+        double eps,
+        double weightDecay,
+        int warmupSteps,
+        int numEpochs,
+        Integer maxSteps,
+        boolean emaEnabled,
+        double emaPower,
+        double emaInvGamma,
+        double emaMin,
+        double emaMax,
+        int emaUpdateAfterStep,
+        int valEvery,
+        int checkpointEvery,
+        int keepLast,
+        int logEvery) {
+
+    public double beta1() { return betas.get(0); }
+    public double beta2() { return betas.get(1); }
+}

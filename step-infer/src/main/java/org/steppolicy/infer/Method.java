@@ -1,0 +1,45 @@
+package org.steppolicy.infer;
+
+import java.util.Locale;
+
+/** The compared methods (step-method.md, "Baselines"), all over the same trained DP. */
+public enum Method {
+    DDPM(Start.NOISE), DDIM(Start.NOISE), DPMSOLVER(Start.NOISE),
+    /** Spatiotemporal predictor warm start with velocity-aware perturbation. */
+    STEP(Start.PREDICTOR),
+    /** BRIDGER-style: obs-only predictor warm start. */
+    SPATIAL(Start.PREDICTOR),
+    /** Falcon-style: the previous chunk shifted by Ta, edge-padded, as the start. */
+    TEMPORAL(Start.PREVIOUS_CHUNK),
+    /** The predictor's chunk executed as is, no diffusion. */
+    PREDICTOR(Start.PREDICTOR_ONLY);
+
+    /** Where the reverse chain starts. */
+    public enum Start { NOISE, PREDICTOR, PREVIOUS_CHUNK, PREDICTOR_ONLY }
+
+    private final Start start;
+
+    Method(Start start) { this.start = start; }
+
+    public Start start() { return start; }
+
+    public boolean usesPredictor() { return start == Start.PREDICTOR || start == Start.PREDICTOR_ONLY; }
+
+    /** The solver of a diffusion-only method. */
+    SolverKind ownSolver() {
+        return switch (this) {
+            case DDPM -> SolverKind.DDPM;
+            case DDIM -> SolverKind.DDIM;
+            case DPMSOLVER -> SolverKind.DPMSOLVER;
+            default -> throw new IllegalStateException(this + " has no solver of its own");
+        };
+    }
+
+    public String label() { return name().toLowerCase(Locale.ROOT); }
+
+    public static Method parse(String s) {
+        for (Method m : values()) if (m.label().equals(s.toLowerCase(Locale.ROOT))) return m;
+        throw new IllegalArgumentException("unknown method '" + s
+                + "' (expected ddpm, ddim, dpmsolver, step, spatial, temporal or predictor)");
+    }
+}

@@ -1,0 +1,77 @@
+package org.steppolicy.infer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A method as written on the command line: {@code name[:steps][:option...]}, e.g. "ddpm:100", "ddim:2", "step:2",
+ * "step:2:fine", "step:4:dpmsolver", "temporal:2:noperturb", "predictor". Options: a solver name (ddpm, ddim,
+ * dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" / "noperturb".
+ */
+public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb) {
+
+    public static MethodSpec parse(String text) {
+        String label = text.trim().toLowerCase(Locale.ROOT);
+        String[] parts = label.split(":");
+        if (label.isEmpty()) throw new IllegalArgumentException("empty method spec");
+        Method method = Method.parse(parts[0]);
+        int steps = 0;
+        int next = 1;
+        if (parts.length > 1) {
+            try {
+                steps = Integer.parseInt(parts[1]);
+                next = 2;
+            } catch (NumberFormatException e) {
+                if (method != Method.PREDICTOR)
+                    throw new IllegalArgumentException("method spec '" + text + "': '" + parts[1] + "' is not a step count");
+            }
+        }
+        if (method != Method.PREDICTOR && steps < 1)
+            throw new IllegalArgumentException("method spec '" + text + "' needs a positive step count, e.g. " + parts[0] + ":2");
+        SolverKind solver = null;
+        WarmStartMode mode = null;
+        Boolean perturb = null;
+        for (int i = next; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.equals("perturb") || p.equals("noperturb")) perturb = p.equals("perturb");
+            else if (p.equals("strided") || p.equals("fine")) mode = WarmStartMode.parse(p);
+            else {
+                try {
+                    solver = SolverKind.parse(p);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("method spec '" + text + "': unknown option '" + p
+                            + "' (solver ddpm|ddim|dpmsolver, mode strided|fine, perturb|noperturb)");
+                }
+            }
+        }
+        boolean warm = method.start() == Method.Start.PREDICTOR || method.start() == Method.Start.PREVIOUS_CHUNK;
+        if (!warm && (solver != null || mode != null || perturb != null))
+            throw new IllegalArgumentException("method spec '" + text + "': options apply to step, spatial and temporal only");
+        return new MethodSpec(label, method, steps, solver, mode, perturb);
+    }
+
+    /** A comma-separated list, e.g. "ddpm:100,ddim:2,step:2". */
+    public static List<MethodSpec> parseList(String csv) {
+        List<MethodSpec> out = new ArrayList<>();
+        for (String s : csv.split(",")) if (!s.isBlank()) out.add(parse(s));
+        if (out.isEmpty()) throw new IllegalArgumentException("no methods given");
+        return out;
+    }
+
+    /** Resolves against the configured defaults. */
+    public MethodConfig config(InferenceSettings s) {
+        SolverKind kind = switch (method.start()) {
+            case NOISE -> method.ownSolver();
+            default -> solver != null ? solver : s.warmStartSolver();
+        };
+        WarmStartConfig ws = mode != null ? s.warmStart().withMode(mode) : s.warmStart();
+        boolean perturbOn = perturb != null ? perturb : (method == Method.STEP && s.perturbation().enabled());
+        return new MethodConfig(label, method, steps, kind, ws, s.perturbation().withEnabled(perturbOn), s.coldStart(),
+                s.clipSample());
+    }
+
+    public MethodConfig config() {
+        return config(InferenceSettings.defaults());
+    }
+}

@@ -1,0 +1,33 @@
+package org.steppolicy.infer;
+
+/** The last To raw observations, oldest first; after a reset the first observation fills every slot (§E.4). */
+public final class ObservationHistory {
+    private final double[][] window;
+    private boolean empty = true;
+
+    public ObservationHistory(int obsSteps, int obsDim) {
+        window = new double[obsSteps][obsDim];
+    }
+
+    public void reset() { empty = true; }
+
+    public void push(double[] obs) {
+        if (obs.length != window[0].length)
+            throw new IllegalArgumentException("observation has " + obs.length + " values, expected " + window[0].length);
+        if (empty) {
+            for (double[] row : window) System.arraycopy(obs, 0, row, 0, obs.length);
+            empty = false;
+            return;
+        }
+        double[] oldest = window[0];
+        System.arraycopy(window, 1, window, 0, window.length - 1);
+        window[window.length - 1] = oldest;
+        System.arraycopy(obs, 0, oldest, 0, obs.length);
+    }
+
+    /** The live window (do not keep it across pushes). */
+    public double[][] window() {
+        if (empty) throw new IllegalStateException("no observation since reset");
+        return window;
+    }
+}

@@ -1,0 +1,17 @@
+package org.steppolicy.infer;
+
+/**
+ * The trained pieces one runner drives: the DP's denoiser with its normaliser and, for the predictor methods, a
+ * predictor with the normaliser it was trained with (must equal the DP's). Runtimes reuse buffers, so give every
+ * runner (every environment thread) its own denoiser and predictor instances unless they are thread-safe.
+ */
+public record PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization,
+                           ChunkPredictor predictor, PolicyNormalization predictorNormalization) {
+
+    public static PolicyModels withoutPredictor(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization) {
+        return new PolicyModels(shape, denoiser, normalization, null, null);
+    }
+
+    /** True for inpainting DPs (no global condition; the trajectory carries obs channels). */
+    public boolean inpainting() { return denoiser.condDim() == 0; }
+}

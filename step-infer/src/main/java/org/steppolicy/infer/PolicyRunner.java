@@ -1,0 +1,214 @@
+package org.steppolicy.infer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One control policy for one environment thread (design.md, "data flow of one control step"): observation window →
+ * normaliser → [predictor on the cached chunk] → warm start or noise → solver → unnormalise → executed slice; the
+ * chunk goes back into the cache. Shaped like step-sim's ChunkPolicy (reset(seed), act(obsHistory)) so the adapter is
+ * a delegation. All buffers are allocated here; a call allocates only its returned action array.
+ */
+public final class PolicyRunner {
+    private final MethodConfig method;
+    private final PolicyModels models;
+    private final PolicyShape shape;
+    private final Denoiser dp;
+    private final ChunkPredictor predictor;
+    private final Normalization obsNorm, actNorm;
+    private final boolean inpainting;
+    private final boolean needsCache;
+    private final int trajDim, n;
+
+    private final Solver solver;
+    private final Solver coldSolver;
+    private final int[] timesteps;
+    private final int[] coldTimesteps;
+    private final WarmStart warmStart;
+    private final VelocityPerturbation perturbation;
+    private final ActionCache cache;
+    private final ObservationHistory history;
+    private final GaussianNoise noise = new GaussianNoise(0);
+    private final SampleConstraint constraint;
+
+    private final float[] obsBuf;    // [To*Do] normalised window, time-major: the DP's condition and the predictor's obs
+    private final float[] x;         // [H*D] the sample
+    private final float[] estimate;  // [H*D] the warm start's clean estimate
+    private final float[] pred;      // [H*Da] predictor / shifted-chunk estimate
+    private final float[] zeros;     // [H*Da] "previous chunk" for obs-only predictors, which ignore it
+    private final float[] chunk;     // [H*Da] the last chunk produced, normalised
+
+    private final List<CallLatency> latencies = new ArrayList<>();
+    private CallLatency last;
+
+    public PolicyRunner(PolicyModels models, MethodConfig method) {
+        this(models, method, NoiseSchedule.diffusionPolicy());
+    }
+
+    public PolicyRunner(PolicyModels models, MethodConfig method, NoiseSchedule schedule) {
+        CompatibilityCheck.check(method, models.shape(), models.denoiser(), models.normalization(), models.predictor(),
+                models.predictorNormalization());
+        this.method = method;
+        this.models = models;
+        this.shape = models.shape();
+        this.dp = models.denoiser();
+        this.predictor = method.method().usesPredictor() ? models.predictor() : null;
+        this.obsNorm = models.normalization().obs();
+        this.actNorm = models.normalization().action();
+        this.inpainting = models.inpainting();
+        this.trajDim = dp.inputDim();
+        this.n = shape.horizon() * trajDim;
+        Method.Start start = method.method().start();
+        this.needsCache = start == Method.Start.PREVIOUS_CHUNK || (predictor != null && predictor.usesPreviousChunk());
+
+        Map<SolverKind, Solver> solvers = new EnumMap<>(SolverKind.class);
+        this.solver = solvers.computeIfAbsent(method.solver(), k -> k.create(schedule, method.clipSample()));
+        this.timesteps = method.timesteps(schedule);
+        ColdStartConfig cold = method.coldStart();
+        this.coldSolver = solvers.computeIfAbsent(cold.solver(), k -> k.create(schedule, method.clipSample()));
+        this.coldTimesteps = coldSolver.timesteps(cold.steps());
+        this.warmStart = new WarmStart(schedule, method.warmStart());
+        this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
+        this.cache = new ActionCache(shape.chunkSize());
+        this.history = new ObservationHistory(shape.obsSteps(), shape.obsDim());
+
+        this.obsBuf = new float[shape.condDim()];
+        this.x = new float[n];
+        this.estimate = new float[n];
+        this.pred = new float[shape.chunkSize()];
+        this.zeros = new float[shape.chunkSize()];
+        this.chunk = new float[shape.chunkSize()];
+        this.constraint = inpainting ? this::pinObservedChannels : SampleConstraint.NONE;
+    }
+
+    public MethodConfig method() { return method; }
+
+    public PolicyModels models() { return models; }
+
+    /** Starts an episode: empties the cache and the observation history and reseeds the noise. */
+    public void reset(long seed) {
+        noise.reseed(seed);
+        cache.clear();
+        history.reset();
+    }
+
+    /** Pushes one raw observation into the runner's own history (padded after reset) and acts on the window. */
+    public double[][] actOnObservation(double[] obs) {
+        history.push(obs);
+        return act(history.window());
+    }
+
+    /**
+     * One control call. obsHistory: at least To raw observations, oldest first (the last To are used). Returns the Ta
+     * actions to execute, raw, chunk indices To−1 … To−1+Ta−1.
+     */
+    public double[][] act(double[][] obsHistory) {
+        long t0 = System.nanoTime();
+        int to = shape.obsSteps(), doDim = shape.obsDim();
+        if (obsHistory.length < to)
+            throw new IllegalArgumentException("observation history has " + obsHistory.length + " steps, need " + to);
+        for (int s = 0; s < to; s++) {
+            double[] o = obsHistory[obsHistory.length - to + s];
+            if (o.length != doDim) throw new IllegalArgumentException("observation has " + o.length + " values, expected " + doDim);
+            obsNorm.normalize(o, obsBuf, s * doDim);
+        }
+
+        long predNanos = 0, diffNanos = 0;
+        boolean cold = false, stalled = false;
+        Method.Start start = method.method().start();
+        if (start == Method.Start.NOISE || (needsCache && cache.size() == 0)) {
+            cold = start != Method.Start.NOISE;
+            Solver s = cold ? coldSolver : solver;
+            int[] ts = cold ? coldTimesteps : timesteps;
+            noise.fill(x, 0, n);
+            long d0 = System.nanoTime();
+            s.run(dp, ts, x, obsBuf, 1, noise, constraint);
+            diffNanos = System.nanoTime() - d0;
+            copyActions(x, chunk);
+        } else {
+            if (start == Method.Start.PREVIOUS_CHUNK) {
+                shiftPrevious(cache.latest(), pred);
+            } else {
+                float[] prev = predictor.usesPreviousChunk() ? cache.latest() : zeros;
+                long p0 = System.nanoTime();
+                predictor.predict(obsBuf, prev, 1, pred);
+                predNanos = System.nanoTime() - p0;
+            }
+            if (start == Method.Start.PREDICTOR_ONLY) {
+                System.arraycopy(pred, 0, chunk, 0, chunk.length);
+            } else {
+                perturbation.update(cache);
+                stalled = perturbation.stalled();
+                fillEstimate(pred, estimate);
+                warmStart.form(estimate, n, timesteps[0], perturbation.sigma(), perturbation.sigmaT(), noise, x);
+                long d0 = System.nanoTime();
+                solver.run(dp, timesteps, x, obsBuf, 1, noise, constraint);
+                diffNanos = System.nanoTime() - d0;
+                copyActions(x, chunk);
+            }
+        }
+        cache.push(chunk);
+        double[][] out = executedSlice();
+        last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled);
+        latencies.add(last);
+        return out;
+    }
+
+    /** The last chunk produced, normalised, [H*Da], copied into out. */
+    public void lastChunk(float[] out) {
+        System.arraycopy(chunk, 0, out, 0, chunk.length);
+    }
+
+    public CallLatency lastLatency() { return last; }
+
+    /** Every call since construction or the last clearLatencies(), in order. */
+    public List<CallLatency> latencies() { return Collections.unmodifiableList(latencies); }
+
+    public void clearLatencies() { latencies.clear(); }
+
+    /** ‖ΔA‖ seen by the last stall test (NaN when none ran). */
+    public double lastVelocityNorm() { return perturbation.lastNorm(); }
+
+    private double[][] executedSlice() {
+        int da = shape.actionDim();
+        double[][] out = new double[shape.actionSteps()][da];
+        for (int i = 0; i < out.length; i++) {
+            int h = shape.firstExecuted() + i;
+            for (int a = 0; a < da; a++) out[i][a] = actNorm.unnormalize(a, chunk[h * da + a]);
+        }
+        return out;
+    }
+
+    /** Action channels of a trajectory [H, D] (actions first, §B.1 inpainting layout) into a chunk [H, Da]. */
+    private void copyActions(float[] traj, float[] dst) {
+        int da = shape.actionDim();
+        for (int h = 0; h < shape.horizon(); h++) System.arraycopy(traj, h * trajDim, dst, h * da, da);
+    }
+
+    /**
+     * The clean-trajectory estimate: predicted actions; with inpainting the obs channels hold the observed window and,
+     * after it, the current observation held constant (the predictor estimates actions only).
+     */
+    private void fillEstimate(float[] actions, float[] est) {
+        int da = shape.actionDim(), doDim = shape.obsDim(), to = shape.obsSteps();
+        for (int h = 0; h < shape.horizon(); h++) {
+            System.arraycopy(actions, h * da, est, h * trajDim, da);
+            if (inpainting) System.arraycopy(obsBuf, Math.min(h, to - 1) * doDim, est, h * trajDim + da, doDim);
+        }
+    }
+
+    /** Falcon-style start: the previous chunk advanced by Ta, its last action repeated at the end. */
+    private void shiftPrevious(float[] prev, float[] dst) {
+        int da = shape.actionDim(), h = shape.horizon(), ta = shape.actionSteps();
+        for (int i = 0; i < h; i++) System.arraycopy(prev, Math.min(i + ta, h - 1) * da, dst, i * da, da);
+    }
+
+    /** Inpainting: the obs channels of steps 0..To−1 are the normalised observed window (§B.1). */
+    private void pinObservedChannels(float[] traj) {
+        int da = shape.actionDim(), doDim = shape.obsDim();
+        for (int h = 0; h < shape.obsSteps(); h++) System.arraycopy(obsBuf, h * doDim, traj, h * trajDim + da, doDim);
+    }
+}

@@ -1,0 +1,61 @@
+package org.steppolicy.infer;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CompatibilityCheckTest {
+    static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;
+    static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
+
+    static Denoiser dp() { return new Fakes.CondTarget(SHAPE, false); }
+
+    static void expectError(String fragment, Runnable r) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line");
+    }
+
+    static PolicyModels models(Denoiser dp, ChunkPredictor p, PolicyNormalization pn) {
+        return new PolicyModels(SHAPE, dp, NORM, p, pn);
+    }
+
+    @Test
+    void acceptsAMatchingPair() {
+        ChunkPredictor p = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+        // a normaliser read back from JSON may differ in the last bits
+        PolicyNormalization close = new PolicyNormalization(NORM.obs(), new Normalization(
+                new float[] {0.004f * (1 + 1e-7f), 0.0041f}, new float[] {-1.05f, -1.1f}));
+        assertDoesNotThrow(() -> new PolicyRunner(models(dp(), p, close), MethodSpec.parse("step:2").config()));
+        assertDoesNotThrow(() -> new PolicyRunner(models(new Fakes.CondTarget(SHAPE, true), null, null),
+                MethodSpec.parse("ddim:2").config()));
+    }
+
+    @Test
+    void rejectsAPredictorThatDisagreesWithTheDp() {
+        MethodConfig step = MethodSpec.parse("step:2").config();
+        expectError("predictor horizon", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(16, 2, true), NORM), step));
+        expectError("predictor action dim", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 7, true), NORM), step));
+        PolicyNormalization otherAction = new PolicyNormalization(NORM.obs(),
+                new Normalization(new float[] {0.004f, 0.005f}, new float[] {-1.05f, -1.1f}));
+        expectError("action normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherAction), step));
+        PolicyNormalization otherObs = new PolicyNormalization(Normalization.identity(3), NORM.action());
+        expectError("obs normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherObs), step));
+        expectError("needs a predictor", () -> new PolicyRunner(models(dp(), null, null), step));
+        expectError("spatiotemporal", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, false), NORM), step));
+        expectError("obs-only", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), NORM),
+                MethodSpec.parse("spatial:2").config()));
+    }
+
+    @Test
+    void rejectsADpThatDisagreesWithTheConfig() {
+        MethodConfig ddim = MethodSpec.parse("ddim:2").config();
+        PolicyShape other = new PolicyShape(2, 3, 8, 4, 2);
+        expectError("condition", () -> new PolicyRunner(new PolicyModels(other, dp(), NORM, null, null), ddim));
+        expectError("DP horizon", () -> new PolicyRunner(new PolicyModels(new PolicyShape(2, 3, 10, 3, 2), dp(), NORM, null, null), ddim));
+        expectError("trajectory channels", () -> new PolicyRunner(new PolicyModels(other, new Fakes.CondTarget(SHAPE, true), NORM, null, null), ddim));
+        expectError("exceeds the horizon", () -> new PolicyShape(2, 8, 8, 3, 2));
+    }
+}

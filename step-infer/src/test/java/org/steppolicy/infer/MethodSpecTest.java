@@ -1,0 +1,55 @@
+package org.steppolicy.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MethodSpecTest {
+    @Test
+    void parsesTheIssueCommandLine() {
+        List<MethodSpec> specs = MethodSpec.parseList("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor");
+        assertEquals(7, specs.size());
+        assertEquals(List.of(Method.values()).size(), specs.stream().map(MethodSpec::method).distinct().count());
+        MethodConfig ddpm = specs.get(0).config();
+        assertEquals(SolverKind.DDPM, ddpm.solver());
+        assertEquals(100, ddpm.steps());
+        assertEquals(100, ddpm.timesteps(NoiseSchedule.diffusionPolicy()).length);
+        MethodConfig dpm = specs.get(2).config();
+        assertEquals(SolverKind.DPMSOLVER, dpm.solver());
+        assertEquals(99, dpm.timesteps(NoiseSchedule.diffusionPolicy())[0]);
+        MethodConfig step = specs.get(5).config();
+        assertEquals("step:2", step.label());
+        assertEquals(SolverKind.DDIM, step.solver());
+        assertEquals(WarmStartMode.STRIDED, step.warmStart().mode());
+        assertTrue(step.perturbation().enabled());
+        assertFalse(specs.get(3).config().perturbation().enabled(), "BRIDGER-style: no perturbation");
+        assertFalse(specs.get(4).config().perturbation().enabled(), "Falcon-style: no perturbation");
+        assertEquals(0, specs.get(6).config().steps());
+    }
+
+    @Test
+    void optionsSelectSolverModeAndPerturbation() {
+        MethodConfig c = MethodSpec.parse("Step:4:DPMSolver:fine:noperturb").config();
+        assertEquals(SolverKind.DPMSOLVER, c.solver());
+        assertEquals(WarmStartMode.FINE, c.warmStart().mode());
+        assertFalse(c.perturbation().enabled());
+        assertEquals(4, c.timesteps(NoiseSchedule.diffusionPolicy()).length);
+        assertTrue(MethodSpec.parse("temporal:2:perturb").config().perturbation().enabled());
+    }
+
+    @Test
+    void badSpecsSayWhatIsWrong() {
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:0"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:x"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("bridger:2"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:2:fine"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:2:euler"));
+        assertTrue(e.getMessage().contains("euler"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parseList(" , "));
+    }
+}

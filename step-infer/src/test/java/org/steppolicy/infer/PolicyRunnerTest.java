@@ -1,0 +1,310 @@
+package org.steppolicy.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyRunnerTest {
+    static final PolicyShape SHAPE = new PolicyShape(2, 3, 8, 3, 2);
+    static final PolicyNormalization NORM = new PolicyNormalization(
+            new Normalization(new float[] {0.01f, 0.02f, 0.5f}, new float[] {-1f, 0.2f, 0f}),
+            new Normalization(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
+
+    static double[] obs(double k) {
+        return new double[] {100 + 7 * k, 10 - k, 0.3 * k};
+    }
+
+    static double[][] window(double k) {
+        return new double[][] {obs(k - 1), obs(k)};
+    }
+
+    static PolicyRunner runner(String spec, Denoiser dp, ChunkPredictor pred) {
+        return new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), MethodSpec.parse(spec).config());
+    }
+
+    static PolicyRunner runner(MethodConfig cfg, Denoiser dp, ChunkPredictor pred) {
+        return new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), cfg);
+    }
+
+    /** The executed actions the CondTarget denoiser leads to, raw. */
+    static double[][] expectedTargetActions(double[] currentObs) {
+        double key = NORM.obs().normalize(0, currentObs[0]);
+        double[][] out = new double[SHAPE.actionSteps()][SHAPE.actionDim()];
+        for (int i = 0; i < out.length; i++)
+            for (int a = 0; a < SHAPE.actionDim(); a++)
+                out[i][a] = NORM.action().unnormalize(a, (float) Fakes.CondTarget.target(SHAPE.firstExecuted() + i, a, key));
+        return out;
+    }
+
+    static void assertActions(double[][] expected, double[][] actual, double tol) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i], actual[i], tol, "row " + i);
+    }
+
+    @Test
+    void coldMethodsExecuteIndicesToMinusOneOnwardUnnormalised() {
+        for (String spec : new String[] {"ddim:2", "ddim:10", "dpmsolver:2", "dpmsolver:5", "ddpm:100"}) {
+            PolicyRunner r = runner(spec, new Fakes.CondTarget(SHAPE, false), null);
+            r.reset(1);
+            for (int k = 1; k < 4; k++) assertActions(expectedTargetActions(obs(k)), r.act(window(k)), 0.02);
+        }
+    }
+
+    @Test
+    void inpaintingPinsTheObservedChannelsAndReturnsTheActionChannels() {
+        Fakes.CondTarget inner = new Fakes.CondTarget(SHAPE, true);
+        Fakes.Recording dp = new Fakes.Recording(inner, 0);
+        for (String spec : new String[] {"ddim:4", "ddpm:20", "step:2", "temporal:2:fine"}) {
+            dp.inputs.clear();
+            Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+            PolicyRunner r = runner(spec, dp, spec.startsWith("step") ? pred : null);
+            r.reset(3);
+            for (int k = 1; k < 4; k++) {
+                double[][] w = window(k);
+                assertActions(expectedTargetActions(obs(k)), r.act(w), 0.02);
+                float[] seen = dp.inputs.get(dp.inputs.size() - 1);
+                for (int h = 0; h < SHAPE.obsSteps(); h++)
+                    for (int c = 0; c < SHAPE.obsDim(); c++)
+                        assertEquals(NORM.obs().normalize(c, w[h][c]), seen[h * 5 + 2 + c], 0f, spec + " h=" + h + " c=" + c);
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameActionsDifferentSeedDifferentActions() {
+        List<List<double[][]>> runs = new ArrayList<>();
+        PolicyRunner r = runner("ddpm:10", new Fakes.Recording(new Fakes.Affine(SHAPE.horizon(), SHAPE.actionDim()), SHAPE.condDim()), null);
+        for (long seed : new long[] {42, 42, 43}) {
+            r.reset(seed);
+            List<double[][]> episode = new ArrayList<>();
+            for (int k = 1; k < 4; k++) episode.add(r.act(window(k)));
+            runs.add(episode);
+        }
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < SHAPE.actionSteps(); i++) {
+                assertArrayEquals(runs.get(0).get(k)[i], runs.get(1).get(k)[i], 0.0);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(runs.get(0).get(0)[0], runs.get(2).get(0)[0]));
+    }
+
+    @Test
+    void historyIsPaddedWithTheFirstObservationAfterReset() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        PolicyRunner r = runner("ddim:1", dp, null);
+        r.reset(0);
+        r.actOnObservation(obs(1));
+        float[] c = dp.conds.get(0);
+        for (int d = 0; d < 3; d++) assertEquals(c[d], c[3 + d], 0f);
+        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
+        r.actOnObservation(obs(2));
+        c = dp.conds.get(1);
+        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
+        assertEquals(NORM.obs().normalize(0, obs(2)[0]), c[3], 0f);
+        r.reset(0);
+        r.actOnObservation(obs(5));
+        c = dp.conds.get(2);
+        assertEquals(c[0], c[3], 0f);
+        assertEquals(NORM.obs().normalize(0, obs(5)[0]), c[3], 0f);
+    }
+
+    @Test
+    void stepColdStartsThenWarmStartsFromThePredictorOnTheCachedChunk() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+        PolicyRunner r = runner("step:2", dp, pred);
+        r.reset(9);
+        r.act(window(1));
+        assertTrue(r.lastLatency().coldStart());
+        assertEquals(100, dp.timesteps.size(), "cold start is the full DDPM chain");
+        assertEquals(99, dp.timesteps.get(0));
+        assertEquals(0, pred.obsSeen.size());
+        float[] first = new float[SHAPE.chunkSize()];
+        r.lastChunk(first);
+
+        dp.timesteps.clear();
+        r.act(window(2));
+        assertFalse(r.lastLatency().coldStart());
+        assertEquals(List.of(50, 0), dp.timesteps, "strided warm start: DDIM timesteps of 2 steps");
+        assertEquals(1, pred.obsSeen.size());
+        assertArrayEquals(first, pred.prevSeen.get(0), "the predictor sees the previous chunk");
+        assertEquals(NORM.obs().normalize(0, obs(2)[0]), pred.obsSeen.get(0)[3], 0f);
+        assertTrue(r.lastLatency().predictorNanos() > 0);
+        assertTrue(r.lastLatency().diffusionNanos() > 0);
+
+        r.reset(9);
+        dp.timesteps.clear();
+        r.act(window(1));
+        assertTrue(r.lastLatency().coldStart(), "reset empties the cache");
+    }
+
+    @Test
+    void fineWarmStartFeedsThePredictionItselfWhenMoving() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+        PolicyRunner r = runner("step:2:fine", dp, pred);
+        r.reset(1);
+        r.act(window(1));
+        float[] cached = new float[SHAPE.chunkSize()];
+        r.lastChunk(cached);
+        dp.inputs.clear();
+        dp.timesteps.clear();
+        r.act(window(2));
+        assertEquals(List.of(1, 0), dp.timesteps);
+        float[] start = dp.inputs.get(0);
+        float[] obsNorm = pred.obsSeen.get(0);
+        for (int i = 0; i < SHAPE.chunkSize(); i++)
+            assertEquals(Fakes.Predictor.value(true, obsNorm, cached, i), start[i], 0f, "σ=1, σ_t=0: x = Â");
+    }
+
+    @Test
+    void stallAddsSigmaStallNoiseToTheWarmStart() {
+        // A constant target makes consecutive chunks equal, i.e. a stall from the third call on.
+        float[] target = new float[SHAPE.chunkSize()];
+        for (int i = 0; i < target.length; i++) target[i] = 0.1f * (i % 5) - 0.2f;
+        Fakes.ExactEpsilon inner = new Fakes.ExactEpsilon(target, SHAPE.horizon(), SHAPE.actionDim());
+        Fakes.Recording dp = new Fakes.Recording(inner, SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+        PolicyRunner r = runner("step:2:fine", dp, pred);
+        r.reset(5);
+        r.act(window(1));
+        r.act(window(2));
+        assertFalse(r.lastLatency().stalled(), "one cached chunk: no stall test");
+        dp.inputs.clear();
+        r.act(window(3));
+        assertTrue(r.lastLatency().stalled());
+        assertEquals(0.0, r.lastVelocityNorm(), 1e-4);
+        float[] start = dp.inputs.get(0);
+        float[] obsNorm = pred.obsSeen.get(pred.obsSeen.size() - 1);
+        float[] prev = pred.prevSeen.get(pred.prevSeen.size() - 1);
+        double sq = 0;
+        for (int i = 0; i < SHAPE.chunkSize(); i++) {
+            double d = start[i] - Fakes.Predictor.value(true, obsNorm, prev, i);
+            sq += d * d;
+        }
+        double sd = Math.sqrt(sq / SHAPE.chunkSize());
+        assertTrue(sd > 0.05 && sd < 0.16, "noise sd " + sd + " should be about σ_stall = 0.1");
+
+        PolicyRunner off = runner("step:2:fine:noperturb", dp, pred);
+        off.reset(5);
+        for (int k = 1; k < 4; k++) off.act(window(k));
+        assertFalse(off.lastLatency().stalled());
+    }
+
+    @Test
+    void temporalStartsFromThePreviousChunkShiftedByTa() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        PolicyRunner r = runner("temporal:2:fine", dp, null);
+        r.reset(2);
+        r.act(window(1));
+        assertTrue(r.lastLatency().coldStart());
+        float[] prev = new float[SHAPE.chunkSize()];
+        r.lastChunk(prev);
+        dp.inputs.clear();
+        r.act(window(2));
+        float[] start = dp.inputs.get(0);
+        int da = SHAPE.actionDim(), h = SHAPE.horizon(), ta = SHAPE.actionSteps();
+        for (int i = 0; i < h; i++)
+            for (int a = 0; a < da; a++)
+                assertEquals(prev[Math.min(i + ta, h - 1) * da + a], start[i * da + a], 0f, "i=" + i);
+        assertEquals(0, r.lastLatency().predictorNanos());
+    }
+
+    @Test
+    void predictorAloneExecutesItsChunkWithoutDiffusion() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+        MethodConfig cfg = MethodSpec.parse("predictor").config(new InferenceSettings(WarmStartConfig.defaults(),
+                PerturbationConfig.paper(), new ColdStartConfig(SolverKind.DDIM, 4), SolverKind.DDIM, true));
+        PolicyRunner r = runner(cfg, dp, pred);
+        r.reset(0);
+        r.act(window(1));
+        assertEquals(4, dp.timesteps.size(), "configured cold start: DDIM-4");
+        float[] prev = new float[SHAPE.chunkSize()];
+        r.lastChunk(prev);
+        double[][] out = r.act(window(2));
+        assertEquals(4, dp.timesteps.size(), "no denoiser call after the cold start");
+        float[] o = pred.obsSeen.get(0);
+        for (int i = 0; i < SHAPE.actionSteps(); i++)
+            for (int a = 0; a < 2; a++) {
+                int idx = (SHAPE.firstExecuted() + i) * 2 + a;
+                assertEquals(NORM.action().unnormalize(a, Fakes.Predictor.value(true, o, prev, idx)), out[i][a], 1e-9);
+            }
+    }
+
+    @Test
+    void spatialWarmStartsFromTheFirstCallWithoutTheCache() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
+        PolicyRunner r = runner("spatial:2", dp, pred);
+        r.reset(0);
+        assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
+        assertFalse(r.lastLatency().coldStart());
+        assertEquals(List.of(50, 0), dp.timesteps);
+        assertEquals(1, pred.obsSeen.size());
+        assertFalse(r.method().perturbation().enabled());
+    }
+
+    @Test
+    void warmStartSolverIsConfigurable() {
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
+        for (String spec : new String[] {"spatial:4:dpmsolver", "spatial:4:ddpm", "spatial:3:fine:dpmsolver"}) {
+            PolicyRunner r = runner(spec, dp, pred);
+            r.reset(0);
+            dp.timesteps.clear();
+            assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
+            assertEquals(spec.contains("fine") ? List.of(2, 1, 0) : List.of(75, 50, 25, 0), dp.timesteps, spec);
+        }
+    }
+
+    @Test
+    void aWarmCallAllocatesOnlyItsResult() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        PolicyShape shape = PolicyShape.pushT();
+        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(20), Normalization.identity(2));
+        Denoiser dp = new Fakes.CondTarget(shape, true);
+        ChunkPredictor pred = new ChunkPredictor() { // non-recording, non-allocating
+            public int horizon() { return 16; }
+            public int actionDim() { return 2; }
+            public boolean usesPreviousChunk() { return true; }
+            public void predict(float[] obs, float[] prev, int batch, float[] out) {
+                for (int i = 0; i < out.length; i++) out[i] = 0.9f * prev[i];
+            }
+        };
+        PolicyRunner r = new PolicyRunner(new PolicyModels(shape, dp, norm, pred, norm), MethodSpec.parse("step:10").config());
+        double[][] w = new double[2][20];
+        r.reset(0);
+        for (int i = 0; i < 50; i++) r.act(w);
+        r.clearLatencies();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        r.act(w);
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        // 10 steps over a 16×22 trajectory: one float buffer per step would be 14 KB.
+        assertTrue(allocated < 1500, "a warm call allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void latencySummaryUsesNumpyPercentilesOverSteadyCalls() {
+        List<CallLatency> calls = new ArrayList<>();
+        calls.add(new CallLatency(0, 900_000_000L, 1_000_000_000L, true, false));
+        for (int i = 1; i <= 4; i++) calls.add(new CallLatency(i * 100_000L, i * 500_000L, i * 1_000_000L, false, i == 2));
+        LatencySummary s = LatencySummary.of(calls);
+        assertEquals(5, s.calls());
+        assertEquals(1, s.coldCalls());
+        assertEquals(1, s.stalledCalls());
+        assertEquals(2.5, s.medianMs(), 1e-12);
+        assertEquals(3.85, s.p95Ms(), 1e-12); // numpy.percentile([1,2,3,4], 95)
+        assertEquals(0.25, s.predictorMedianMs(), 1e-12);
+        assertEquals(1.25, s.diffusionMedianMs(), 1e-12);
+        assertEquals((1000 + 1 + 2 + 3 + 4) / 5.0, s.meanAllMs(), 1e-9);
+        assertNotEquals(0, LatencySummary.of(calls.subList(0, 1)).medianMs(), "all cold: the cold calls are the figure");
+    }
+}

@@ -1,0 +1,156 @@
+package org.steppolicy.sim;
+
+import org.steppolicy.config.UserError;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Closed-loop Push-T evaluation with the reference runner's MultiStepWrapper semantics (pusht-env.md §E.4): the
+ * observation history (To) is padded by repeating the first observation after reset, each policy call returns Ta
+ * actions that run until the episode is done, and an episode ends at 300 env steps. Episodes run on a thread pool,
+ * one env and one policy per thread; an episode depends only on its seed, so results do not depend on the thread
+ * count.
+ */
+public final class Evaluator {
+    /** One episode: the score is the max reward over its steps; latencies are per policy call, in nanoseconds. */
+    public record Episode(long seed, double maxReward, boolean success, int steps, double finalCoverage,
+                          long[] callLatencyNanos) {}
+
+    /** All episodes, in seed order. */
+    public record Result(List<Episode> episodes) {
+        /** test/mean_score: the mean of the per-episode max reward. */
+        public double meanScore() { return episodes.stream().mapToDouble(Episode::maxReward).average().orElse(0); }
+
+        public double successRate() { return episodes.stream().filter(Episode::success).count() / (double) Math.max(1, episodes.size()); }
+
+        /** All call latencies of all episodes, sorted, in nanoseconds. */
+        public long[] sortedLatencies() {
+            long[] all = episodes.stream().flatMapToLong(e -> Arrays.stream(e.callLatencyNanos())).sorted().toArray();
+            return all;
+        }
+
+        public double latencyPercentileMs(double p) {
+            long[] all = sortedLatencies();
+            if (all.length == 0) return 0;
+            int idx = (int) Math.min(all.length - 1, Math.max(0, Math.ceil(p / 100.0 * all.length) - 1));
+            return all[idx] / 1e6;
+        }
+
+        public String summary() {
+            return String.format(Locale.ROOT, "episodes %d, mean score %.4f, success %.1f%%, policy call latency p50 %.3f ms, p99 %.3f ms",
+                    episodes.size(), meanScore(), 100 * successRate(), latencyPercentileMs(50), latencyPercentileMs(99));
+        }
+    }
+
+    private final int nObsSteps;
+    private final int maxSteps;
+
+    /** @param nObsSteps To (2 for Push-T); @param maxSteps episode length in env steps (300) */
+    public Evaluator(int nObsSteps, int maxSteps) {
+        if (nObsSteps < 1) throw new UserError("n_obs_steps must be >= 1, got " + nObsSteps);
+        if (maxSteps < 1) throw new UserError("max_steps must be >= 1, got " + maxSteps);
+        this.nObsSteps = nObsSteps;
+        this.maxSteps = maxSteps;
+    }
+
+    /** The Push-T protocol: To = 2, 300 steps. */
+    public static Evaluator pushT() { return new Evaluator(2, PushTSpec.MAX_STEPS); }
+
+    /** Watches an episode step by step (e.g. to record video frames); called after reset and after every env step. */
+    public interface StepWatcher { void onStep(PushTEnv env); }
+
+    /** Runs episodes for seeds start .. start+n-1 on {@code threads} threads, each thread with its own policy. */
+    public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies) {
+        return run(startSeed, n, threads, policies, seed -> null);
+    }
+
+    /** As {@link #run(long, int, int, Supplier)}, with a watcher per seed (null for none). */
+    public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies,
+                      java.util.function.LongFunction<StepWatcher> watchers) {
+        if (n < 0) throw new UserError("number of episodes must be >= 0, got " + n);
+        if (threads < 1) throw new UserError("threads must be >= 1, got " + threads);
+        Episode[] out = new Episode[n];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(threads, Math.max(1, n));
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    PushTEnv env = new PushTEnv();
+                    ChunkPolicy policy = policies.get();
+                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                        out[i] = runEpisode(env, policy, startSeed + i, watchers.apply(startSeed + i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Result(List.of(out));
+    }
+
+    /** One episode on the calling thread. */
+    public Episode runEpisode(PushTEnv env, ChunkPolicy policy, long seed) {
+        return runEpisode(env, policy, seed, null);
+    }
+
+    /** One episode on the calling thread, watched step by step when {@code watcher} is not null. */
+    public Episode runEpisode(PushTEnv env, ChunkPolicy policy, long seed, StepWatcher watcher) {
+        policy.reset(seed);
+        double[] first = env.reset(seed);
+        if (watcher != null) watcher.onStep(env);
+        ArrayList<double[]> obs = new ArrayList<>();
+        obs.add(first);
+        List<Long> latencies = new ArrayList<>();
+        double maxReward = Double.NEGATIVE_INFINITY;
+        boolean success = false, done = false;
+        int steps = 0;
+        while (!done) {
+            double[][] history = history(obs);
+            long t0 = System.nanoTime();
+            double[][] actions = policy.act(history);
+            latencies.add(System.nanoTime() - t0);
+            if (actions == null || actions.length == 0) throw new IllegalStateException("policy returned no actions for seed " + seed);
+            for (double[] a : actions) {
+                StepResult r = env.step(a);
+                steps++;
+                if (watcher != null) watcher.onStep(env);
+                obs.add(r.obs());
+                if (obs.size() > nObsSteps + 1) obs.remove(0);
+                maxReward = Math.max(maxReward, r.reward());
+                success |= r.done();
+                done = r.done() || steps >= maxSteps;
+                if (done) break;
+            }
+        }
+        return new Episode(seed, maxReward, success, steps, env.coverage(), latencies.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** The last To observations, the oldest repeated when fewer exist (MultiStepWrapper._get_obs). */
+    private double[][] history(List<double[]> obs) {
+        double[][] h = new double[nObsSteps][];
+        int have = Math.min(nObsSteps, obs.size());
+        int start = nObsSteps - have;
+        for (int i = 0; i < have; i++) h[start + i] = obs.get(obs.size() - have + i).clone();
+        for (int i = 0; i < start; i++) h[i] = h[start].clone();
+        return h;
+    }
+}
