@@ -14,6 +14,9 @@ import java.util.Arrays;
                 ConfigCommand.class,
                 DataCommand.class,
                 SimCommand.class,
+                TrainDpCommand.class,
+                TrainPredictorCommand.class,
+                BenchCommand.class,
         })
 public final class StepCli implements Runnable {
 

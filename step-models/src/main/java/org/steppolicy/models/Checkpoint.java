@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.steppolicy.config.UserError;
 
 /**
  * One training checkpoint, read side (CONTRACTS.md): a directory holding {@code model.tensors} (raw parameters),
@@ -55,7 +56,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
             String normalizer = Files.readString(dir.resolve(NORMALIZER), StandardCharsets.UTF_8);
             return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
+            throw new UserError("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -77,18 +78,18 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
 
     public static Meta readMeta(Path dir) {
         Path file = dir.resolve(META);
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("not a checkpoint (no " + META + "): " + dir);
+        if (!Files.isRegularFile(file)) throw new UserError("not a checkpoint (no " + META + "): " + dir);
         try {
             Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
             Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch");
             if (!(kind instanceof String) || !(step instanceof Number) || !(arch instanceof Map))
-                throw new IllegalArgumentException("checkpoint " + file + ": meta.json lacks kind, step or arch");
+                throw new UserError("checkpoint " + file + ": meta.json lacks kind, step or arch");
             @SuppressWarnings("unchecked")
             Map<String, Object> archMap = (Map<String, Object>) arch;
             return new Meta((String) kind, ((Number) step).longValue(),
                     val instanceof Number n ? n.doubleValue() : Double.NaN, archMap);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +97,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static Path resolve(Path dirOrRun) {
         if (Files.isRegularFile(dirOrRun.resolve(META))) return dirOrRun;
         List<Path> all = list(dirOrRun);
-        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + dirOrRun);
+        if (all.isEmpty()) throw new UserError("no checkpoint in " + dirOrRun);
         return all.get(all.size() - 1);
     }
 
@@ -110,7 +111,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
             if (v < bestLoss) { bestLoss = v; best = p; }
         }
         if (best != null) return best;
-        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + runDir);
+        if (all.isEmpty()) throw new UserError("no checkpoint in " + runDir);
         return all.get(all.size() - 1);
     }
 

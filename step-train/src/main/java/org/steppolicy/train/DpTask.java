@@ -25,6 +25,7 @@ public final class DpTask implements TrainTask {
     private final WindowSource train;
     private final WindowSource valid;
     private final String normalizerJson;
+    private String configYaml;
     private final TrainGraph graph;
     private final DpNoiser noiser;
     private final EpochBatcher batcher;
@@ -96,7 +97,13 @@ public final class DpTask implements TrainTask {
     @Override public String kind() { return "dp"; }
     @Override public TrainGraph graph() { return graph; }
     @Override public String normalizerJson() { return normalizerJson; }
-    @Override public String configYaml() { return s.toYaml(); }
+    @Override public String configYaml() { return configYaml != null ? configYaml : s.toYaml(); }
+
+    /** Writes this resolved configuration (the CLI's full StepConfig YAML) instead of the settings' own. */
+    public DpTask withConfigYaml(String yaml) {
+        this.configYaml = yaml;
+        return this;
+    }
     public EpochBatcher batcher() { return batcher; }
 
     @Override

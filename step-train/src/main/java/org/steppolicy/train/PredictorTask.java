@@ -21,6 +21,7 @@ public final class PredictorTask implements TrainTask {
     private final WindowSource train;
     private final WindowSource valid;
     private final String normalizerJson;
+    private String configYaml;
     private final StepPredictorNet net;
     private final TensorStore init;
     private final TrainGraph graph;
@@ -54,7 +55,13 @@ public final class PredictorTask implements TrainTask {
     @Override public String kind() { return "predictor"; }
     @Override public TrainGraph graph() { return graph; }
     @Override public String normalizerJson() { return normalizerJson; }
-    @Override public String configYaml() { return s.toYaml(); }
+    @Override public String configYaml() { return configYaml != null ? configYaml : s.toYaml(); }
+
+    /** Writes this resolved configuration (the CLI's full StepConfig YAML) instead of the settings' own. */
+    public PredictorTask withConfigYaml(String yaml) {
+        this.configYaml = yaml;
+        return this;
+    }
 
     @Override
     public Map<String, Object> arch() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.steppolicy.config.UserError;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.TensorStore;
 
@@ -84,7 +85,7 @@ public final class Trainer {
         EmaModel ema = settings.ema() == null ? null : new EmaModel(settings.ema(), params);
         long step = 0;
         if (resumeFrom != null) step = restore(Checkpoint.resolve(resumeFrom), graph, opt, ema);
-        if (step > stopAt) throw new IllegalArgumentException("checkpoint is at step " + step + ", past the requested " + stopAt);
+        if (step > stopAt) throw new UserError("checkpoint is at step " + step + ", past the requested " + stopAt);
         long firstStep = step;
         try {
             Files.createDirectories(runDir);
@@ -154,20 +155,20 @@ public final class Trainer {
     private long restore(Path dir, TrainGraph graph, AdamW opt, EmaModel ema) {
         Checkpoint ck = Checkpoint.load(dir);
         if (!ck.kind().equals(task.kind()))
-            throw new IllegalArgumentException("cannot resume from " + dir + ": it is a " + ck.kind() + " checkpoint, this is " + task.kind() + " training");
+            throw new UserError("cannot resume from " + dir + ": it is a " + ck.kind() + " checkpoint, this is " + task.kind() + " training");
         String diff = archDifference(ck.arch(), task.arch());
-        if (diff != null) throw new IllegalArgumentException("cannot resume from " + dir + ": architecture differs (" + diff + ")");
+        if (diff != null) throw new UserError("cannot resume from " + dir + ": architecture differs (" + diff + ")");
         Map<String, INDArray> params = graph.params();
         assign(params, ck.model(), "model");
         if (ema != null) {
-            if (ck.ema() == null) throw new IllegalArgumentException("cannot resume from " + dir + ": it has no EMA weights but EMA is on");
+            if (ck.ema() == null) throw new UserError("cannot resume from " + dir + ": it has no EMA weights but EMA is on");
             ema.restore(ck.step(), arrays(ck.ema(), "", params));
         }
         TensorStore o;
         try {
             o = TensorStore.load(dir.resolve(Checkpoint.OPTIMIZER));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot resume from " + dir + ": " + e.getMessage(), e);
+            throw new UserError("cannot resume from " + dir + ": " + e.getMessage(), e);
         }
         opt.restore(ck.step(), arrays(o, "exp_avg/", params), arrays(o, "exp_avg_sq/", params));
         return ck.step();
@@ -211,7 +212,7 @@ public final class Trainer {
 
     private static void assign(Map<String, INDArray> params, TensorStore store, String what) {
         if (!store.names().equals(params.keySet()))
-            throw new IllegalArgumentException("checkpoint " + what + " parameters do not match the network's");
+            throw new UserError("checkpoint " + what + " parameters do not match the network's");
         arrays(store, "", params).forEach((k, a) -> params.get(k).assign(a));
     }
 }

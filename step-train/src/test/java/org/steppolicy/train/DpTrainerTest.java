@@ -95,7 +95,7 @@ class DpTrainerTest {
         DpTrainSettings s = settings(true, List.of(8, 16));
         new Trainer(task(s), s.trainerSettings(), dir, null).run(null, 3);
         DpTrainSettings other = settings(true, List.of(8, 32));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        org.steppolicy.config.UserError e = assertThrows(org.steppolicy.config.UserError.class,
                 () -> new Trainer(task(other), other.trainerSettings(), dir, null).run(dir));
         assertTrue(e.getMessage().contains("architecture differs (down_dims: [8,16] in checkpoint, [8,32] in config)"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));

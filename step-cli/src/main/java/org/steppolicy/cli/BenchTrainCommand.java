@@ -1,0 +1,37 @@
+package org.steppolicy.cli;
+
+import java.util.concurrent.Callable;
+import org.steppolicy.config.UserError;
+import org.steppolicy.train.TrainBench;
+import org.steppolicy.train.TrainRuns;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code step bench train}: median DP training-step time of the config's U-Net at its batch size. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Median wall time of one DP training step (forward, backward, AdamW, EMA) at training.batch_size, "
+                + "on random windows of the task's shape; prints peak resident memory too.")
+public final class BenchTrainCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--warmup", description = "Untimed steps first. Default: 2.")
+    int warmup = 2;
+
+    @Option(names = "--steps", description = "Timed steps. Default: 10.")
+    int steps = 10;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
+        TrainBench.Result r = TrainRuns.benchDp(config.resolve(), warmup, steps, null);
+        spec.commandLine().getOut().println(r.report());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+package org.steppolicy.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.train.TrainRuns;
+import org.steppolicy.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code step train-predictor}: the STEP (or spatial-only) warm-start predictor (wiring; logic in step-train). */
+@Command(name = "train-predictor", mixinStandardHelpOptions = true,
+        description = "Train the warm-start predictor (predictor.kind=step|spatial) on genuinely previous chunks; "
+                + "with --dp the DP checkpoint's normaliser is used (and must match the data).")
+public final class TrainPredictorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/predictor-<kind>-<task>.")
+    Path out;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
+    Long maxSteps;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest).")
+    Path resume;
+
+    @Option(names = "--dp", paramLabel = "DPCKPT", description = "DP checkpoint (or run directory) whose normaliser to use.")
+    Path dp;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        StepConfig c = config.resolve();
+        Path dir = out != null ? out : Path.of("runs", "predictor-" + c.predictor().kind() + "-" + c.task().name());
+        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, System.err);
+        spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

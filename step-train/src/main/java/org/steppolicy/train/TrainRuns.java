@@ -1,0 +1,163 @@
+package org.steppolicy.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.TrainingConfig;
+import org.steppolicy.config.UserError;
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.data.DemoDataset;
+import org.steppolicy.data.SequenceSampler;
+import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.PredictorNetConfig;
+
+/**
+ * Entry points the CLI calls: resolved config -> data, normaliser, task, trainer. {@code maxSteps} (when not null)
+ * overrides training.max_steps; null keeps the config's (max_steps, else num_epochs × batches per epoch).
+ */
+public final class TrainRuns {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainRuns() {}
+
+    /** Loaded demos, the normaliser and the normalised train/valid windows of one task. */
+    public record Data(DemoDataset demos, DatasetNormalizer normalizer, WindowSource train, WindowSource valid) {}
+
+    public static Data loadData(StepConfig c, DatasetNormalizer normalizer) {
+        DemoDataset demos = DemoDataset.load(c.task());
+        DatasetNormalizer norm = normalizer != null ? normalizer
+                : DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
+        int T = c.task().horizon(), To = c.task().nObsSteps(), Ta = c.task().nActionSteps();
+        WindowSource train = new SamplerWindows(new SequenceSampler(demos.trainEpisodes(), T, To, Ta, norm));
+        WindowSource valid = demos.validEpisodes().isEmpty() ? null
+                : new SamplerWindows(new SequenceSampler(demos.validEpisodes(), T, To, Ta, norm));
+        return new Data(demos, norm, train, valid);
+    }
+
+    /** DP settings from the config; {@code trainWindows} sizes the epoch when max_steps is null. */
+    public static DpTrainSettings dpSettings(StepConfig c, int trainWindows, Long maxSteps) {
+        TrainingConfig t = c.training();
+        var p = c.policy();
+        long steps = totalSteps(t, trainWindows, false, maxSteps);
+        return new DpTrainSettings(c.task().horizon(), c.task().nObsSteps(), c.task().nActionSteps(), p.obsAsGlobalCond(),
+                p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale(), p.numTrainTimesteps(),
+                t.batchSize(), steps, t.lr(), t.beta1(), t.beta2(), t.eps(), t.weightDecay(), t.warmupSteps(), t.emaEnabled(),
+                new EmaModel.Settings(t.emaPower(), t.emaInvGamma(), t.emaMin(), t.emaMax(), t.emaUpdateAfterStep()),
+                t.valEvery(), t.checkpointEvery(), t.keepLast(), t.seed());
+    }
+
+    public static PredictorTrainSettings predictorSettings(StepConfig c, int trainWindows, Long maxSteps) {
+        TrainingConfig t = c.predictorTraining();
+        var p = c.predictor();
+        if (t.emaEnabled()) throw new UserError("predictor_training.ema_enabled: the predictor trains without EMA (step-method.md)");
+        long steps = totalSteps(t, trainWindows, true, maxSteps);
+        return new PredictorTrainSettings(PredictorNetConfig.Kind.parse(p.kind()), c.task().horizon(), c.task().nObsSteps(),
+                c.task().nActionSteps(), p.dModel(), p.nHeads(), p.dimFeedforward(), p.dropout(), p.encoderLayers(), p.blocks(),
+                t.batchSize(), steps, t.lr(), t.beta1(), t.beta2(), t.eps(), t.weightDecay(), t.warmupSteps(),
+                t.valEvery(), t.checkpointEvery(), t.keepLast(), t.seed());
+    }
+
+    private static long totalSteps(TrainingConfig t, int trainWindows, boolean dropLast, Long maxSteps) {
+        if (maxSteps != null) {
+            if (maxSteps < 1) throw new UserError("--max-steps must be >= 1, got " + maxSteps);
+            return maxSteps;
+        }
+        if (t.maxSteps() != null) return t.maxSteps();
+        long perEpoch = dropLast ? trainWindows / t.batchSize() : (trainWindows + t.batchSize() - 1) / t.batchSize();
+        return Math.max(1, perEpoch) * t.numEpochs();
+    }
+
+    /** {@code step train-dp}. */
+    public static Trainer.Summary trainDp(StepConfig c, Path outDir, Long maxSteps, Path resume, PrintStream progress) {
+        Data d = loadData(c, null);
+        DpTrainSettings s = dpSettings(c, d.train().size(), maxSteps);
+        DpTask task = DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+        if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
+                d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
+        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume);
+    }
+
+    /**
+     * {@code step train-predictor}: with {@code dpCheckpoint}, the DP's normaliser is used and must equal the one
+     * fit on this data (same demos, same modes), else the run is refused.
+     */
+    public static Trainer.Summary trainPredictor(StepConfig c, Path outDir, Long maxSteps, Path resume, Path dpCheckpoint,
+                                                 PrintStream progress) {
+        DatasetNormalizer fromDp = null;
+        if (dpCheckpoint != null) {
+            Checkpoint dp = Checkpoint.load(dpCheckpoint);
+            if (!Checkpoint.KIND_DP.equals(dp.kind())) throw new UserError(dpCheckpoint + " is a " + dp.kind() + " checkpoint, --dp needs a DP one");
+            requireArch(dp.arch(), "obs_dim", c.task().obsDim(), dpCheckpoint);
+            requireArch(dp.arch(), "action_dim", c.task().actionDim(), dpCheckpoint);
+            requireArch(dp.arch(), "horizon", c.task().horizon(), dpCheckpoint);
+            requireArch(dp.arch(), "n_obs_steps", c.task().nObsSteps(), dpCheckpoint);
+            fromDp = DatasetNormalizer.fromJson(dp.normalizerJson());
+        }
+        Data d = loadData(c, fromDp);
+        if (fromDp != null) {
+            DatasetNormalizer fit = DatasetNormalizer.fit(d.demos(), c.task().obsNormalizer(), c.task().actionNormalizer());
+            String diff = jsonDifference("", readTree(fromDp.toJson()), readTree(fit.toJson()));
+            if (diff != null) throw new UserError("normaliser of " + dpCheckpoint + " differs from the one fit on "
+                    + c.task().dataset() + " (" + diff + "): train the predictor on the DP's data and normaliser modes");
+        }
+        PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
+        PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+        if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
+                s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
+        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume);
+    }
+
+    /** {@code step bench train}: the DP train step of the config's U-Net at its batch size. */
+    public static TrainBench.Result benchDp(StepConfig c, int warmup, int steps, PrintStream progress) {
+        DpTrainSettings s = dpSettings(c, c.training().batchSize(), 1000L);
+        return TrainBench.run(s, c.task().obsDim(), c.task().actionDim(), warmup, steps, progress);
+    }
+
+    private static void requireArch(Map<String, Object> arch, String key, int expected, Path ckpt) {
+        Object v = arch.get(key);
+        if (!(v instanceof Number n) || n.intValue() != expected)
+            throw new UserError(ckpt + ": DP " + key + " is " + v + ", the config says " + expected);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** First difference between two JSON trees (numbers equal within 1e-6 relative); null when equal. */
+    static String jsonDifference(String path, JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            double x = a.asDouble(), y = b.asDouble();
+            return Math.abs(x - y) <= 1e-6 * Math.max(1, Math.max(Math.abs(x), Math.abs(y))) ? null : path + ": " + x + " vs " + y;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) return path + ": " + a.size() + " vs " + b.size() + " values";
+            for (int i = 0; i < a.size(); i++) {
+                String d = jsonDifference(path + "[" + i + "]", a.get(i), b.get(i));
+                if (d != null) return d;
+            }
+            return null;
+        }
+        if (a.isObject() && b.isObject()) {
+            for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!a.has(k)) return path + "." + k + ": absent vs present";
+                String d = jsonDifference(path + "." + k, a.get(k), b.get(k));
+                if (d != null) return d;
+            }
+            for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!b.has(k)) return path + "." + k + ": present vs absent";
+            }
+            return null;
+        }
+        return a.equals(b) ? null : path + ": " + a + " vs " + b;
+    }
+}
