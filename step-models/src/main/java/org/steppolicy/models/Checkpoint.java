@@ -1,0 +1,136 @@
+package org.steppolicy.models;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training checkpoint, read side (CONTRACTS.md): a directory holding {@code model.tensors} (raw parameters),
+ * {@code ema.tensors} (EMA parameters, absent when EMA is off), {@code optimizer.bin} (AdamW state; read by the
+ * trainer only), {@code normalizer.json}, {@code config.yaml} (resolved config) and {@code meta.json}
+ * ({"kind":"dp"|"predictor","step":N,"val_loss":x,"arch":{...}}). Checkpoints of a run live in
+ * {@code <run>/checkpoints/step-NNNNNNN}; step-train writes them.
+ *
+ * @param ema null when the run kept no EMA
+ * @param valLoss NaN when no validation loss was measured
+ */
+public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<String, Object> arch,
+                         String configYaml, String normalizerJson, TensorStore model, TensorStore ema) {
+
+    public static final String MODEL = "model.tensors";
+    public static final String EMA = "ema.tensors";
+    public static final String OPTIMIZER = "optimizer.bin";
+    public static final String NORMALIZER = "normalizer.json";
+    public static final String CONFIG = "config.yaml";
+    public static final String META = "meta.json";
+    /** Sub-directory of a run directory that holds its checkpoints. */
+    public static final String RUN_SUBDIR = "checkpoints";
+    public static final String KIND_DP = "dp";
+    public static final String KIND_PREDICTOR = "predictor";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The parameters evaluation uses: EMA when present (diffusion-policy.md §B.4), else the raw ones. */
+    public TensorStore evalParams() {
+        return ema != null ? ema : model;
+    }
+
+    /** Loads a checkpoint directory, or the latest checkpoint of a run directory. */
+    public static Checkpoint load(Path dirOrRun) {
+        Path dir = resolve(dirOrRun);
+        Meta meta = readMeta(dir);
+        try {
+            TensorStore model = TensorStore.load(dir.resolve(MODEL));
+            TensorStore ema = Files.exists(dir.resolve(EMA)) ? TensorStore.load(dir.resolve(EMA)) : null;
+            String config = Files.exists(dir.resolve(CONFIG)) ? Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8) : "";
+            String normalizer = Files.readString(dir.resolve(NORMALIZER), StandardCharsets.UTF_8);
+            return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** meta.json only (cheap): kind, step, val_loss, arch. */
+    public record Meta(String kind, long step, double valLoss, Map<String, Object> arch) {
+        public String toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", kind);
+            m.put("step", step);
+            m.put("val_loss", Double.isNaN(valLoss) ? null : valLoss);
+            m.put("arch", arch);
+            try {
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static Meta readMeta(Path dir) {
+        Path file = dir.resolve(META);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("not a checkpoint (no " + META + "): " + dir);
+        try {
+            Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+            Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch");
+            if (!(kind instanceof String) || !(step instanceof Number) || !(arch instanceof Map))
+                throw new IllegalArgumentException("checkpoint " + file + ": meta.json lacks kind, step or arch");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> archMap = (Map<String, Object>) arch;
+            return new Meta((String) kind, ((Number) step).longValue(),
+                    val instanceof Number n ? n.doubleValue() : Double.NaN, archMap);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A checkpoint directory as given, or the latest (highest step) checkpoint inside a run directory. */
+    public static Path resolve(Path dirOrRun) {
+        if (Files.isRegularFile(dirOrRun.resolve(META))) return dirOrRun;
+        List<Path> all = list(dirOrRun);
+        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + dirOrRun);
+        return all.get(all.size() - 1);
+    }
+
+    /** The checkpoint with the lowest validation loss in a run directory (the latest when none has one). */
+    public static Path best(Path runDir) {
+        Path best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        List<Path> all = list(runDir);
+        for (Path p : all) {
+            double v = readMeta(p).valLoss();
+            if (v < bestLoss) { bestLoss = v; best = p; }
+        }
+        if (best != null) return best;
+        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + runDir);
+        return all.get(all.size() - 1);
+    }
+
+    /** The complete checkpoints of a run directory (its {@code checkpoints/} folder, or the folder itself), by step. */
+    public static List<Path> list(Path runDir) {
+        Path root = Files.isDirectory(runDir.resolve(RUN_SUBDIR)) ? runDir.resolve(RUN_SUBDIR) : runDir;
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "step-*")) {
+            for (Path p : ds)
+                if (Files.isRegularFile(p.resolve(META)) && !p.getFileName().toString().endsWith(".tmp")) out.add(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort((a, b) -> Long.compare(readMeta(a).step(), readMeta(b).step()));
+        return out;
+    }
+
+    /** The directory name of the checkpoint at {@code step}. */
+    public static String dirName(long step) {
+        return String.format("step-%07d", step);
+    }
+}

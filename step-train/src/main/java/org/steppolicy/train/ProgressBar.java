@@ -1,0 +1,60 @@
+package org.steppolicy.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * One-line training progress on a terminal stream, redrawn in place with a carriage return:
+ * {@code step 120/200 [=========>      ] loss 0.0431 lr 1.20e-05 3.21 step/s ETA 0:00:25}.
+ * Steps/s is measured over this run only (a resumed run does not count the steps it skipped).
+ */
+public final class ProgressBar {
+    private static final int WIDTH = 24;
+    private static final long MIN_REDRAW_NANOS = 200_000_000L;
+
+    private final PrintStream out;
+    private final long total;
+    private final long firstStep;
+    private final long startNanos;
+    private long lastDraw;
+    private int lastLength;
+
+    public ProgressBar(PrintStream out, long firstStep, long total) {
+        this.out = out;
+        this.firstStep = firstStep;
+        this.total = total;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Redraws after {@code step} steps are done; throttled unless it is the last step. */
+    public void update(long step, double loss, double lr) {
+        long now = System.nanoTime();
+        if (step < total && now - lastDraw < MIN_REDRAW_NANOS) return;
+        lastDraw = now;
+        String line = render(step, loss, lr, (now - startNanos) / 1e9);
+        int pad = Math.max(0, lastLength - line.length());
+        out.print("\r" + line + " ".repeat(pad));
+        out.flush();
+        lastLength = line.length();
+    }
+
+    String render(long step, double loss, double lr, double elapsedSeconds) {
+        double rate = elapsedSeconds > 0 ? (step - firstStep) / elapsedSeconds : 0;
+        int filled = (int) Math.min(WIDTH, WIDTH * step / Math.max(1, total));
+        String bar = "=".repeat(filled) + (filled < WIDTH ? ">" + " ".repeat(WIDTH - filled - 1) : "");
+        String eta = rate > 0 ? clock((total - step) / rate) : "--:--:--";
+        return String.format(Locale.ROOT, "step %d/%d [%s] loss %.4f lr %.2e %.2f step/s ETA %s",
+                step, total, bar, loss, lr, rate, eta);
+    }
+
+    /** Ends the line so later output starts on a fresh one. */
+    public void finish() {
+        out.println();
+        out.flush();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

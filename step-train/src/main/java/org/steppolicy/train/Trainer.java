@@ -1,0 +1,214 @@
+package org.steppolicy.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.TensorStore;
+
+/**
+ * The training loop shared by the DP and predictor trainers: AdamW with the cosine warm-up schedule, optional EMA,
+ * periodic validation, atomic checkpoints, metrics CSV, loss plot and a progress bar.
+ * <p>
+ * Exact resume: everything random in a step derives from (seed, step) ({@link StepRandom}), and a checkpoint holds
+ * parameters, EMA, AdamW moments and the step; so a run resumed at step k continues as if never stopped.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String METRICS = "metrics.csv";
+    static final String PLOT = "loss.png";
+    static final String CONFIG = "config.yaml";
+
+    /** Loop settings; ema null turns EMA off. {@code totalSteps} fixes the LR schedule. */
+    public record Settings(long totalSteps, long warmupSteps, double lr, AdamW.Settings adam, EmaModel.Settings ema,
+                           int valEvery, int checkpointEvery, int keepLast, long seed) {
+        public Settings {
+            if (totalSteps < 1) throw new IllegalArgumentException("training steps must be >= 1, got " + totalSteps);
+            if (valEvery < 1 || checkpointEvery < 1)
+                throw new IllegalArgumentException("val_every and checkpoint_every must be >= 1");
+        }
+    }
+
+    /** What a run did. */
+    public record Summary(long firstStep, long lastStep, List<MetricsLog.Row> rows, Path lastCheckpoint,
+                          double medianStepSeconds) {
+        /** Mean training loss over the first (or last) {@code n} rows of this run. */
+        public double meanLoss(int n, boolean last) {
+            List<MetricsLog.Row> r = rows.subList(last ? Math.max(0, rows.size() - n) : 0, last ? rows.size() : Math.min(n, rows.size()));
+            return r.stream().mapToDouble(MetricsLog.Row::trainLoss).average().orElse(Double.NaN);
+        }
+    }
+
+    private final TrainTask task;
+    private final Settings settings;
+    private final Path runDir;
+    private final PrintStream progressOut;
+    private final CosineWarmupSchedule schedule;
+
+    /** @param progressOut where the progress bar goes (System.err from the CLI); null for none */
+    public Trainer(TrainTask task, Settings settings, Path runDir, PrintStream progressOut) {
+        this.task = task;
+        this.settings = settings;
+        this.runDir = runDir;
+        this.progressOut = progressOut;
+        this.schedule = new CosineWarmupSchedule(settings.lr(), settings.warmupSteps(), settings.totalSteps());
+    }
+
+    /** Trains to {@code settings.totalSteps()}. */
+    public Summary run(Path resumeFrom) {
+        return run(resumeFrom, settings.totalSteps());
+    }
+
+    /**
+     * Trains from step 0 (or the resumed checkpoint's step) up to {@code stopAt} steps, then writes a checkpoint.
+     * Stopping early does not change the LR schedule, so stop + resume equals one uninterrupted run.
+     */
+    public Summary run(Path resumeFrom, long stopAt) {
+        if (stopAt > settings.totalSteps()) throw new IllegalArgumentException("stop step beyond the training length");
+        TrainGraph graph = task.graph();
+        Map<String, INDArray> params = graph.params();
+        AdamW opt = new AdamW(settings.adam());
+        EmaModel ema = settings.ema() == null ? null : new EmaModel(settings.ema(), params);
+        long step = 0;
+        if (resumeFrom != null) step = restore(Checkpoint.resolve(resumeFrom), graph, opt, ema);
+        if (step > stopAt) throw new IllegalArgumentException("checkpoint is at step " + step + ", past the requested " + stopAt);
+        long firstStep = step;
+        try {
+            Files.createDirectories(runDir);
+            Files.writeString(runDir.resolve(CONFIG), task.configYaml(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + runDir + ": " + e.getMessage(), e);
+        }
+        CheckpointWriter writer = new CheckpointWriter(runDir, settings.keepLast());
+        List<MetricsLog.Row> thisRun = new ArrayList<>();
+        List<Double> stepTimes = new ArrayList<>();
+        Path lastCheckpoint = null;
+        long t0 = System.nanoTime();
+        ProgressBar bar = progressOut == null ? null : new ProgressBar(progressOut, firstStep, stopAt);
+        try (MetricsLog log = new MetricsLog(runDir.resolve(METRICS), step)) {
+            double wallOffset = log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).wallSeconds();
+            while (step < stopAt) {
+                long s0 = System.nanoTime();
+                double lr = schedule.lr(step);
+                Map<String, INDArray> feed = task.trainFeed(step);
+                // Dropout draws from ND4J's generator: reseed it per step so a resumed run draws the same masks.
+                Nd4j.getRandom().setSeed(StepRandom.of(settings.seed(), step, StepRandom.DROPOUT).nextLong());
+                TrainGraph.Result r = graph.lossAndGradients(feed);
+                if (!Double.isFinite(r.loss()))
+                    throw new IllegalStateException("training loss is " + r.loss() + " at step " + step);
+                opt.step(params, r.gradients(), lr);
+                if (ema != null) ema.update(params);
+                step++;
+                stepTimes.add((System.nanoTime() - s0) / 1e9);
+                boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt;
+                double val = Double.NaN;
+                if (step % settings.valEvery() == 0 || checkpoint) val = task.validationLoss(params);
+                MetricsLog.Row row = new MetricsLog.Row(step, r.loss(), lr, val, wallOffset + (System.nanoTime() - t0) / 1e9);
+                log.add(row);
+                thisRun.add(row);
+                if (checkpoint) {
+                    lastCheckpoint = writer.write(contents(graph, opt, ema, step, val));
+                }
+                if (checkpoint || !Double.isNaN(val)) LossPlot.write(log.rows(), task.kind() + " training loss", runDir.resolve(PLOT));
+                if (bar != null) bar.update(step, r.loss(), lr);
+            }
+            if (bar != null) bar.finish();
+            LossPlot.write(log.rows(), task.kind() + " training loss", runDir.resolve(PLOT));
+        }
+        double[] times = stepTimes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = times.length == 0 ? Double.NaN : times[times.length / 2];
+        return new Summary(firstStep, step, thisRun, lastCheckpoint, median);
+    }
+
+    private CheckpointWriter.Contents contents(TrainGraph graph, AdamW opt, EmaModel ema, long step, double val) {
+        TensorStore optimizer = new TensorStore();
+        putAll(optimizer, "exp_avg/", opt.firstMoments());
+        putAll(optimizer, "exp_avg_sq/", opt.secondMoments());
+        TensorStore emaStore = null;
+        if (ema != null) {
+            emaStore = new TensorStore();
+            putAll(emaStore, "", ema.averages());
+        }
+        TensorStore model = new TensorStore();
+        putAll(model, "", graph.params());
+        Checkpoint.Meta meta = new Checkpoint.Meta(task.kind(), step, val, task.arch());
+        return new CheckpointWriter.Contents(meta, model, emaStore, optimizer, task.normalizerJson(), task.configYaml());
+    }
+
+    private long restore(Path dir, TrainGraph graph, AdamW opt, EmaModel ema) {
+        Checkpoint ck = Checkpoint.load(dir);
+        if (!ck.kind().equals(task.kind()))
+            throw new IllegalArgumentException("cannot resume from " + dir + ": it is a " + ck.kind() + " checkpoint, this is " + task.kind() + " training");
+        String diff = archDifference(ck.arch(), task.arch());
+        if (diff != null) throw new IllegalArgumentException("cannot resume from " + dir + ": architecture differs (" + diff + ")");
+        Map<String, INDArray> params = graph.params();
+        assign(params, ck.model(), "model");
+        if (ema != null) {
+            if (ck.ema() == null) throw new IllegalArgumentException("cannot resume from " + dir + ": it has no EMA weights but EMA is on");
+            ema.restore(ck.step(), arrays(ck.ema(), "", params));
+        }
+        TensorStore o;
+        try {
+            o = TensorStore.load(dir.resolve(Checkpoint.OPTIMIZER));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot resume from " + dir + ": " + e.getMessage(), e);
+        }
+        opt.restore(ck.step(), arrays(o, "exp_avg/", params), arrays(o, "exp_avg_sq/", params));
+        return ck.step();
+    }
+
+    /** The first architecture key whose value differs, as "key: checkpoint vs config"; null when equal. */
+    static String archDifference(Map<String, Object> saved, Map<String, Object> now) {
+        JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(now);
+        if (a.equals(b)) return null;
+        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!b.get(k).equals(a.get(k))) return k + ": " + (a.has(k) ? a.get(k) : "absent") + " in checkpoint, " + b.get(k) + " in config";
+        }
+        for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!b.has(k)) return k + ": " + a.get(k) + " in checkpoint, absent in config";
+        }
+        return "arch differs";
+    }
+
+    private static void putAll(TensorStore store, String prefix, Map<String, INDArray> arrays) {
+        for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+            INDArray a = e.getValue();
+            store.put(prefix + e.getKey(), a.shape(), a.dup('c').data().asFloat());
+        }
+    }
+
+    private static Map<String, INDArray> arrays(TensorStore store, String prefix, Map<String, INDArray> like) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : like.entrySet()) {
+            String n = prefix + e.getKey();
+            if (!store.contains(n)) throw new IllegalArgumentException("checkpoint lacks tensor " + n);
+            TensorStore.Tensor t = store.get(n);
+            if (!Arrays.equals(t.shape(), e.getValue().shape()))
+                throw new IllegalArgumentException("checkpoint tensor " + n + " has shape " + Arrays.toString(t.shape())
+                        + ", the network " + Arrays.toString(e.getValue().shape()));
+            out.put(e.getKey(), Nd4j.create(t.data(), t.shape(), 'c'));
+        }
+        return out;
+    }
+
+    private static void assign(Map<String, INDArray> params, TensorStore store, String what) {
+        if (!store.names().equals(params.keySet()))
+            throw new IllegalArgumentException("checkpoint " + what + " parameters do not match the network's");
+        arrays(store, "", params).forEach((k, a) -> params.get(k).assign(a));
+    }
+}
