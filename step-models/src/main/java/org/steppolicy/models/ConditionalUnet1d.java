@@ -22,7 +22,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * ConditionalUnet1d net = new ConditionalUnet1d(UnetConfig.of(2, 40, List.of(64, 128, 256), 256), 16);
  * TensorStore p = net.initParams(42);
  * SameDiff sd = SameDiff.create();
- * SDVariable eps = net.buildSameDiff(sd, p, true);      // placeholders "sample", "timestep", "global_cond"
+ * SDVariable eps = net.buildSameDiff(sd, p);            // placeholders "sample", "timestep", "global_cond"
  * Onnx.ModelProto onnx = net.toOnnx(p);                  // same graph for ONNX Runtime
  * }</pre>
  * The mish applied to the condition at the start of every residual block's cond encoder is computed once
@@ -82,11 +82,13 @@ public final class ConditionalUnet1d implements NetworkDefinition {
     }
 
     /**
-     * Adds the network to {@code sd} (placeholders {@value #SAMPLE}, {@value #TIMESTEP}, {@value #GLOBAL_COND})
-     * and returns the {@value #NOISE_PRED} variable; the parameters become trainable variables.
+     * Adds the network to {@code sd} (placeholders {@value #SAMPLE}, {@value #TIMESTEP}, {@value #GLOBAL_COND},
+     * dynamic batch) and returns the {@value #NOISE_PRED} variable; the parameters become trainable variables
+     * named by {@link #parameters()}. The U-Net has no dropout, so the same graph serves training and inference:
+     * add the DP objective on top (e.g. MSE against a {@code noise} placeholder) and set it as loss variable.
      */
-    public SDVariable buildSameDiff(SameDiff sd, TensorStore params, boolean training) {
-        define(new SameDiffBuilder(sd, params, training));
+    public SDVariable buildSameDiff(SameDiff sd, TensorStore params) {
+        define(new SameDiffBuilder(sd, params, true));
         return sd.getVariable(NOISE_PRED);
     }
 

@@ -34,6 +34,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     private final Function<String, INDArray> values;
     private final DataType dtype;
     private final boolean training;
+    private final long batchSize;
     private final Map<String, long[]> shapes = new HashMap<>();
     private final List<String> paramNames = new ArrayList<>();
 
@@ -42,18 +43,37 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
      * @param dtype  FLOAT for use; DOUBLE for exact cross-checks
      */
     public SameDiffBuilder(SameDiff sd, Function<String, INDArray> values, DataType dtype, boolean training) {
+        this(sd, values, dtype, training, -1);
+    }
+
+    private SameDiffBuilder(SameDiff sd, Function<String, INDArray> values, DataType dtype, boolean training, long batchSize) {
         this.sd = sd;
         this.values = values;
         this.dtype = dtype;
         this.training = training;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * A training rendering with a fixed batch size: placeholders take {@code batchSize} instead of a dynamic
+     * batch, which dropout needs (SameDiff draws masks of a static shape). Networks without dropout (the U-Net)
+     * can use the dynamic-batch constructors for training too.
+     */
+    public static SameDiffBuilder forTraining(SameDiff sd, TensorStore params, int batchSize) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+        return new SameDiffBuilder(sd, storeValues(params), DataType.FLOAT, true, batchSize);
+    }
+
+    private static Function<String, INDArray> storeValues(TensorStore params) {
+        return name -> {
+            TensorStore.Tensor t = params.get(name);
+            return Nd4j.create(t.data(), t.shape(), 'c');
+        };
     }
 
     /** Float graph with parameter values from a store. */
     public SameDiffBuilder(SameDiff sd, TensorStore params, boolean training) {
-        this(sd, name -> {
-            TensorStore.Tensor t = params.get(name);
-            return Nd4j.create(t.data(), t.shape(), 'c');
-        }, DataType.FLOAT, training);
+        this(sd, storeValues(params), DataType.FLOAT, training);
     }
 
     /** A new SameDiff holding the network with the given parameter values. */
@@ -118,7 +138,9 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable input(String name, long... shape) {
-        return ret(sd.placeHolder(name, dtype, shape), shape.clone());
+        long[] sh = shape.clone();
+        if (batchSize > 0 && sh.length > 0 && sh[0] == -1) sh[0] = batchSize;
+        return ret(sd.placeHolder(name, dtype, sh), sh);
     }
 
     @Override
@@ -263,7 +285,8 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable reshape(SDVariable x, long... shape) {
-        return ret(sd.reshape(x, shape), Shapes.reshape(s(x), shape));
+        long[] out = Shapes.reshape(s(x), shape);
+        return ret(sd.reshape(x, out), out);
     }
 
     @Override
@@ -282,13 +305,21 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         java.util.Arrays.fill(ones, 1);
         ones[0] = -1;
         SDVariable zeros = sd.zerosLike(sd.reshape(like.get(idx), ones));
-        return ret(zeros.add(x), Shapes.expandBatch(xs));
+        long[] out = Shapes.expandBatch(xs);
+        out[0] = ls[0];
+        return ret(zeros.add(x), out);
     }
 
     @Override
     public SDVariable dropout(SDVariable x, double p) {
         if (!training || p == 0) return x;
-        // ND4J's inverted dropout takes the probability of *keeping* a value.
-        return ret(sd.nn.dropoutInverted(x, 1 - p), s(x));
+        // ND4J's dropout ops fail on a dynamic batch (no static shape) and the custom Bernoulli op repeats its mask
+        // on every call; the legacy Bernoulli op with a static shape draws a fresh mask from Nd4j.getRandom().
+        long[] xs = s(x);
+        for (long d : xs) {
+            if (d < 0) throw new IllegalStateException("dropout needs a fixed batch size: use forTraining(..., batchSize)");
+        }
+        double keep = 1 - p;
+        return ret(x.mul(sd.random.bernoulli(keep, dtype, xs).mul(1 / keep)), xs);
     }
 }

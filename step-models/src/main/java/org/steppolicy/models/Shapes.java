@@ -78,8 +78,12 @@ final class Shapes {
             if (d == -1) dynamic = true;
             else total *= d;
         }
-        if (!dynamic) require(unknown == 1 ? total % known == 0 : total == known,
-                "reshape " + Arrays.toString(x) + " to " + Arrays.toString(shape));
+        if (!dynamic) {
+            require(unknown == 1 ? total % known == 0 : total == known, "reshape " + Arrays.toString(x) + " to " + Arrays.toString(shape));
+            long[] out = shape.clone();
+            for (int i = 0; i < out.length; i++) if (out[i] == -1) out[i] = total / known;
+            return out;
+        }
         else require(unknown == 1, "reshape of a batch-sized value needs -1 for the batch: " + Arrays.toString(shape));
         return shape.clone();
     }

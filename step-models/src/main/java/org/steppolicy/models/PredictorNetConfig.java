@@ -1,0 +1,47 @@
+package org.steppolicy.models;
+
+import java.util.Locale;
+
+/**
+ * Architecture of {@link StepPredictorNet} (step-method.md, "The pieces" 2). Defaults: d 128, 4 heads,
+ * feed-forward 256, dropout 0.1, 2 encoder layers, 2 blocks.
+ */
+public record PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int horizon, int dModel, int nHeads,
+                                 int ffDim, double dropout, int encoderLayers, int blocks, Kind kind) {
+
+    /** step: conditioned on observations and the previous chunk; spatial: observations only (BRIDGER-style). */
+    public enum Kind {
+        STEP, SPATIAL;
+
+        public static Kind parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("predictor kind must be step or spatial, got '" + s + "'");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public PredictorNetConfig {
+        if (obsDim <= 0 || actionDim <= 0 || nObsSteps <= 0 || horizon <= 0) {
+            throw new IllegalArgumentException("predictor dims must be positive");
+        }
+        if (dModel % nHeads != 0) throw new IllegalArgumentException("dModel " + dModel + " not divisible by nHeads " + nHeads);
+        if (dModel % 2 != 0) throw new IllegalArgumentException("dModel must be even for the sinusoidal code");
+        if (dropout < 0 || dropout >= 1) throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout);
+        if (encoderLayers < 0 || blocks < 1) throw new IllegalArgumentException("need encoderLayers >= 0 and blocks >= 1");
+    }
+
+    /** The paper's sizes for the given task dimensions. */
+    public static PredictorNetConfig defaults(int obsDim, int actionDim, int nObsSteps, int horizon, Kind kind) {
+        return new PredictorNetConfig(obsDim, actionDim, nObsSteps, horizon, 128, 4, 256, 0.1, 2, 2, kind);
+    }
+
+    public boolean usesPreviousChunk() {
+        return kind == Kind.STEP;
+    }
+}
