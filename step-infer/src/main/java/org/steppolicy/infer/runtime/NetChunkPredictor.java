@@ -2,13 +2,15 @@ package org.steppolicy.infer.runtime;
 
 import java.util.List;
 import org.steppolicy.infer.ChunkPredictor;
+import org.steppolicy.models.StepPredictorNet;
 
 /**
  * The predictor's graph inputs ({@code obs} [B, To, Do], {@code prev_action} [B, H, Da] for kind=step) and output
  * ({@code action_pred} [B, H, Da]) fed from the {@link ChunkPredictor} arrays (CONTRACTS.md, step-models).
  */
 abstract class NetChunkPredictor implements ChunkPredictor {
-    static final String OBS = "obs", PREV_ACTION = "prev_action", ACTION_PRED = "action_pred";
+    static final String OBS = StepPredictorNet.OBS, PREV_ACTION = StepPredictorNet.PREV_ACTION,
+            ACTION_PRED = StepPredictorNet.ACTION_PRED;
 
     private final CompiledNet net;
     private final int horizon, actionDim, obsSize;
