@@ -12,6 +12,8 @@ import java.util.Arrays;
         description = "STEP for the JVM: train, evaluate and run warm-started diffusion policies.",
         subcommands = {
                 ConfigCommand.class,
+                ExportOnnxCommand.class,
+                BenchCommand.class,
         })
 public final class StepCli implements Runnable {
 
