@@ -10,6 +10,7 @@ import org.steppolicy.infer.runtime.BenchResult;
 import org.steppolicy.infer.runtime.InferenceBench;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Batch-1 latency per action chunk (median, p95) for each method and one U-Net forward.")
 public final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     PolicySourceOptions source;
 
@@ -47,6 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         StepConfig c = source.resolveConfig();
         PolicyBundle bundle = source.load(c);
         int n = threads != null ? threads : c.inference().threads();
@@ -54,18 +59,18 @@ public final class BenchCommand implements Callable<Integer> {
         List<RuntimeKind> kinds = rt.equalsIgnoreCase("both") ? List.of(RuntimeKind.ONNX, RuntimeKind.SAMEDIFF) : List.of(RuntimeKind.parse(rt));
         InferenceBench.Settings s = new InferenceBench.Settings(calls, slowCalls, warmup, c.inference().seed());
         List<String> specs = List.of(methods.split(","));
-        System.out.print(InferenceBench.table(List.of()));
+        out.print(InferenceBench.table(List.of()));
         List<BenchResult> all = new ArrayList<>();
         for (RuntimeKind k : kinds) {
             all.addAll(InferenceBench.run(bundle, k, n, specs, s, r -> {
-                System.out.print(InferenceBench.row(r));
-                System.out.flush();
+                out.print(InferenceBench.row(r));
+                out.flush();
             }));
         }
         if (json != null) {
             if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
             Files.writeString(json, InferenceBench.toJson(all));
-            System.out.println("wrote " + json);
+            out.println("wrote " + json);
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.runtime.OnnxExport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = "Write the policy as ONNX (dp.onnx, predictor.onnx) with a JSON sidecar (policy.json).")
 public final class ExportOnnxCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     PolicySourceOptions source;
 
@@ -20,8 +24,9 @@ public final class ExportOnnxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.io.PrintWriter log = spec.commandLine().getOut();
         StepConfig c = source.resolveConfig();
-        for (Path p : OnnxExport.write(source.load(c), out)) System.out.println("wrote " + p);
+        for (Path p : OnnxExport.write(source.load(c), out)) log.println("wrote " + p);
         return 0;
     }
 }
