@@ -1,17 +1,79 @@
 package org.steppolicy.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.infer.runtime.BenchResult;
+import org.steppolicy.infer.runtime.InferenceBench;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.RuntimeKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code step bench}: timing commands (train so far). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Timing measurements.",
+/**
+ * {@code step bench --dp DPCKPT --predictor PCKPT [--runtime onnx|samediff|both] [--json OUT]}: batch-1 latency per
+ * action chunk for each method and one U-Net forward.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Batch-1 latency per action chunk (median, p95) for each method and one U-Net forward; "
+                + "`bench train` times a training step.",
         subcommands = {BenchTrainCommand.class})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Mixin
+    PolicySourceOptions source;
+
+    @Option(names = "--runtime", paramLabel = "NAME", description = "onnx, samediff or both. Default: inference.runtime of the config.")
+    String runtime;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads. Default: inference.threads of the config.")
+    Integer threads;
+
+    @Option(names = "--methods", paramLabel = "LIST", description = "Methods. Default: ddpm:100,ddim:2,dpmsolver:2,step:2.")
+    String methods = String.join(",", InferenceBench.DEFAULT_METHODS);
+
+    @Option(names = "--calls", paramLabel = "N", description = "Timed calls per method (default 200).")
+    int calls = 200;
+
+    @Option(names = "--slow-calls", paramLabel = "N", description = "Timed calls for methods with >= 20 steps (default 30).")
+    int slowCalls = 30;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Untimed calls first (default 20; 3 for slow methods).")
+    int warmup = 20;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as a JSON list.")
+    Path json;
+
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        StepConfig c = source.resolveConfig();
+        PolicyBundle bundle = source.load(c);
+        int n = threads != null ? threads : c.inference().threads();
+        String rt = runtime != null ? runtime : c.inference().runtime();
+        List<RuntimeKind> kinds = rt.equalsIgnoreCase("both") ? List.of(RuntimeKind.ONNX, RuntimeKind.SAMEDIFF) : List.of(RuntimeKind.parse(rt));
+        InferenceBench.Settings s = new InferenceBench.Settings(calls, slowCalls, warmup, c.inference().seed());
+        List<String> specs = List.of(methods.split(","));
+        out.print(InferenceBench.table(List.of()));
+        List<BenchResult> all = new ArrayList<>();
+        for (RuntimeKind k : kinds) {
+            all.addAll(InferenceBench.run(bundle, k, n, specs, s, r -> {
+                out.print(InferenceBench.row(r));
+                out.flush();
+            }));
+        }
+        if (json != null) {
+            if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
+            Files.writeString(json, InferenceBench.toJson(all));
+            out.println("wrote " + json);
+        }
+        return 0;
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
                 SimCommand.class,
                 TrainDpCommand.class,
                 TrainPredictorCommand.class,
+                ExportOnnxCommand.class,
                 BenchCommand.class,
         })
 public final class StepCli implements Runnable {

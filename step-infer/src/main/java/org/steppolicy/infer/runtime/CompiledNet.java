@@ -1,0 +1,18 @@
+package org.steppolicy.infer.runtime;
+
+import java.nio.FloatBuffer;
+
+/** A network rendered for one runtime, fed through reusable per-batch-size input buffers. */
+interface CompiledNet extends AutoCloseable {
+    /** Elements per batch item of a named input or of the output. */
+    int perItem(String name);
+
+    /** The named input's buffer for this batch size, positioned at 0; write batch*perItem floats. */
+    FloatBuffer input(String name, int batch);
+
+    /** Runs the network and copies batch*perItem(output) floats into out. */
+    void run(int batch, float[] out);
+
+    @Override
+    void close();
+}

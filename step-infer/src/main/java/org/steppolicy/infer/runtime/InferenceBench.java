@@ -1,0 +1,168 @@
+package org.steppolicy.infer.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.steppolicy.infer.CallLatency;
+import org.steppolicy.infer.Denoiser;
+import org.steppolicy.infer.LatencySummary;
+import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.PolicyShape;
+
+/**
+ * Batch-1 latency per action chunk (issue 7, "Benchmark"): one U-Net forward ({@value #UNET_FORWARD}) and each
+ * method through {@link PolicyRunner} on random observations; median and p95 over the steady-state calls
+ * (warm-started methods' cold-start calls are left out by {@link LatencySummary}). Methods with many denoiser
+ * calls per chunk (ddpm:100) take {@code slowCalls} calls, since 200 of them would take minutes.
+ */
+public final class InferenceBench {
+    public static final String UNET_FORWARD = "unet_forward";
+    public static final List<String> DEFAULT_METHODS = List.of("ddpm:100", "ddim:2", "dpmsolver:2", "step:2");
+    /** Methods with at least this many solver steps count as slow. */
+    static final int SLOW_STEPS = 20;
+
+    /** @param calls timed calls per method; slowCalls for slow methods; warmup untimed calls first */
+    public record Settings(int calls, int slowCalls, int warmup, long seed) {
+        public Settings {
+            if (calls < 1 || slowCalls < 1 || warmup < 0) throw new IllegalArgumentException("bench call counts must be positive");
+        }
+
+        public static Settings defaults() {
+            return new Settings(200, 30, 20, 0);
+        }
+    }
+
+    private InferenceBench() {}
+
+    public static List<BenchResult> run(PolicyBundle bundle, RuntimeKind runtime, int threads, List<String> methods,
+                                        Settings s, Consumer<BenchResult> progress) {
+        List<BenchResult> out = new ArrayList<>();
+        PolicyModels models = PolicyLoader.models(bundle, runtime, threads);
+        try {
+            BenchResult fwd = forward(models.denoiser(), runtime, threads, s);
+            out.add(fwd);
+            progress.accept(fwd);
+            for (String m : methods) {
+                MethodSpec spec = MethodSpec.parse(m);
+                if (spec.method().usesPredictor() && models.predictor() == null) {
+                    throw new org.steppolicy.config.UserError("method " + m + " needs a predictor (--predictor, or --random-weights)");
+                }
+                BenchResult r = method(models, spec, runtime, threads, s);
+                out.add(r);
+                progress.accept(r);
+            }
+        } finally {
+            models.denoiser().close();
+            if (models.predictor() != null) models.predictor().close();
+        }
+        return out;
+    }
+
+    /** One batch-1 U-Net forward on random inputs. */
+    static BenchResult forward(Denoiser d, RuntimeKind runtime, int threads, Settings s) {
+        SplittableRandom r = new SplittableRandom(s.seed());
+        float[] x = new float[d.horizon() * d.inputDim()], cond = new float[Math.max(1, d.condDim())], out = new float[x.length];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < cond.length; i++) cond[i] = (float) (2 * r.nextDouble() - 1);
+        int[] t = {0};
+        for (int i = 0; i < s.warmup(); i++) d.predict(x, t, cond, 1, out);
+        double[] ms = new double[s.calls()];
+        for (int i = 0; i < ms.length; i++) {
+            t[0] = i % 100;
+            long t0 = System.nanoTime();
+            d.predict(x, t, cond, 1, out);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new BenchResult(UNET_FORWARD, 1, runtime.id(), threads, ms.length, s.warmup(), percentile(ms, 50),
+                percentile(ms, 95), Double.NaN, Double.NaN, percentile(ms, 50), percentile(ms, 95));
+    }
+
+    static BenchResult method(PolicyModels models, MethodSpec spec, RuntimeKind runtime, int threads, Settings s) {
+        boolean slow = spec.steps() >= SLOW_STEPS;
+        int calls = slow ? Math.min(s.calls(), s.slowCalls()) : s.calls();
+        int warmup = slow ? Math.min(s.warmup(), 3) : s.warmup();
+        PolicyRunner runner = new PolicyRunner(models, spec.config());
+        PolicyShape shape = models.shape();
+        SplittableRandom r = new SplittableRandom(s.seed());
+        runner.reset(s.seed());
+        // A slowly drifting observation, so that warm starts see a plausible previous chunk.
+        double[] obs = new double[shape.obsDim()];
+        for (int i = 0; i < obs.length; i++) obs[i] = 2 * r.nextDouble() - 1;
+        for (int i = 0; i < warmup + calls; i++) {
+            if (i == warmup) runner.clearLatencies();
+            for (int k = 0; k < obs.length; k++) obs[k] = Math.max(-1, Math.min(1, obs[k] + 0.02 * r.nextGaussian()));
+            runner.actOnObservation(obs);
+        }
+        List<CallLatency> lat = runner.latencies();
+        LatencySummary sum = LatencySummary.of(lat);
+        boolean pred = spec.method().usesPredictor();
+        return new BenchResult(spec.method().label(), spec.steps(), runtime.id(), threads, sum.calls() - sum.coldCalls(),
+                warmup, sum.medianMs(), sum.p95Ms(), pred ? sum.predictorMedianMs() : Double.NaN,
+                pred ? sum.predictorP95Ms() : Double.NaN, sum.diffusionMedianMs(), sum.diffusionP95Ms());
+    }
+
+    /** numpy's default (linear) percentile of sorted values. */
+    static double percentile(double[] sorted, double q) {
+        double pos = q / 100.0 * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** The JSON list: method, steps, runtime, latency_ms_median, latency_ms_p95 and the parts. */
+    public static String toJson(List<BenchResult> results) {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode a = json.createArrayNode();
+        for (BenchResult r : results) {
+            ObjectNode n = a.addObject();
+            n.put("method", r.method());
+            n.put("steps", r.steps());
+            n.put("runtime", r.runtime());
+            n.put("threads", r.threads());
+            n.put("calls", r.calls());
+            n.put("warmup", r.warmup());
+            n.put("latency_ms_median", r.latencyMsMedian());
+            n.put("latency_ms_p95", r.latencyMsP95());
+            number(n, "predictor_ms_median", r.predictorMsMedian());
+            number(n, "predictor_ms_p95", r.predictorMsP95());
+            number(n, "diffusion_ms_median", r.diffusionMsMedian());
+            number(n, "diffusion_ms_p95", r.diffusionMsP95());
+        }
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(a);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void number(ObjectNode n, String key, double v) {
+        if (Double.isNaN(v)) n.putNull(key);
+        else n.put(key, v);
+    }
+
+    /** A fixed-width table for the terminal. */
+    public static String table(List<BenchResult> results) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %-9s %6s %11s %9s %14s %14s%n",
+                "method", "steps", "runtime", "calls", "median ms", "p95 ms", "predictor ms", "diffusion ms"));
+        for (BenchResult r : results) sb.append(row(r));
+        return sb.toString();
+    }
+
+    public static String row(BenchResult r) {
+        return String.format(Locale.ROOT, "%-14s %5d %-9s %6d %11.3f %9.3f %14s %14s%n", r.method(), r.steps(), r.runtime(),
+                r.calls(), r.latencyMsMedian(), r.latencyMsP95(), ms(r.predictorMsMedian()), ms(r.diffusionMsMedian()));
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+}

@@ -1,0 +1,40 @@
+package org.steppolicy.infer.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.steppolicy.infer.Normalization;
+import org.steppolicy.infer.PolicyNormalization;
+
+/**
+ * Reads a checkpoint's normalizer.json (step-data's DatasetNormalizer: {"obs": {...}, "action": {...}}, each with
+ * per-dimension "scale" and "offset") into the affine records inference uses; the other fields (mode, input
+ * range) do not matter once scale and offset are known.
+ */
+public final class NormalizerJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private NormalizerJson() {}
+
+    public static PolicyNormalization parse(String json, String what) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new PolicyNormalization(field(n, "obs", what), field(n, "action", what));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(what + ": normaliser JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Normalization field(JsonNode root, String key, String what) {
+        JsonNode n = root.get(key);
+        if (n == null) throw new IllegalArgumentException(what + ": normaliser JSON has no '" + key + "'");
+        return new Normalization(floats(n, "scale", key, what), floats(n, "offset", key, what));
+    }
+
+    private static float[] floats(JsonNode n, String field, String key, String what) {
+        JsonNode a = n.get(field);
+        if (a == null || !a.isArray()) throw new IllegalArgumentException(what + ": normaliser '" + key + "' has no array '" + field + "'");
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (float) a.get(i).asDouble();
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package org.steppolicy.infer.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.steppolicy.infer.Normalization;
+import org.steppolicy.infer.NoiseSchedule;
+import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.OnnxBuilder;
+import org.steppolicy.models.StepPredictorNet;
+
+/**
+ * Writes a policy for use outside Java: {@value #DP_FILE} (the U-Net), {@value #PREDICTOR_FILE} (when a predictor
+ * is given) — both rendered by {@link OnnxBuilder} from the same definitions SameDiff trains, opset 17, dynamic batch —
+ * and the sidecar {@value #SIDECAR} with everything a caller needs to run a denoising loop: sizes, input/output
+ * names and shapes, normalisers (normalised = raw·scale + offset), the ᾱ schedule and the conditioning mode.
+ * docs/onnx.md shows one denoising step in Python with onnxruntime.
+ */
+public final class OnnxExport {
+    public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json";
+    /** Bumped when the sidecar's meaning changes. */
+    public static final String FORMAT = "step-policy-onnx/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxExport() {}
+
+    /** Writes the files into {@code dir} (created if needed) and returns their paths. */
+    public static List<Path> write(PolicyBundle b, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        out.add(writeAtomically(dir.resolve(DP_FILE), b.dp().toOnnx(b.dpParams()).toByteArray()));
+        PredictorBundle p = b.predictor();
+        if (p != null) {
+            byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
+            out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
+        }
+        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b))));
+        return out;
+    }
+
+    /** The sidecar's content. */
+    public static ObjectNode sidecar(PolicyBundle b) {
+        PolicyShape s = b.shape();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("horizon", s.horizon());
+        root.put("n_obs_steps", s.obsSteps());
+        root.put("n_action_steps", s.actionSteps());
+        root.put("obs_dim", s.obsDim());
+        root.put("action_dim", s.actionDim());
+        root.put("first_executed_index", s.firstExecuted());
+        root.put("conditioning", b.inpainting() ? "inpainting" : "global");
+        root.put("normalizer_formula", "normalized = raw * scale + offset (per dimension)");
+        root.set("normalizer", normalizer(b.normalization()));
+
+        ObjectNode dp = root.putObject("dp");
+        dp.put("file", DP_FILE);
+        dp.put("prediction_type", "epsilon");
+        ArrayNode in = dp.putArray("inputs");
+        int dim = b.dp().config().inputDim();
+        in.add(io(ConditionalUnet1d.SAMPLE, "float32", "batch", s.horizon(), dim));
+        in.add(io(ConditionalUnet1d.TIMESTEP, "float32", "batch").put("note", "the integer diffusion step t as a float"));
+        if (!b.inpainting())
+            in.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", b.dp().config().globalCondDim())
+                    .put("note", "normalised observations of the last n_obs_steps steps, flattened time-major"));
+        dp.set("output", io(ConditionalUnet1d.NOISE_PRED, "float32", "batch", s.horizon(), dim));
+        if (b.inpainting())
+            dp.put("layout", "sample channels: action_dim actions, then obs_dim observations; the first n_obs_steps"
+                    + " steps' observation channels are fixed to the normalised observations after every step");
+        ArrayNode downs = dp.putArray("down_dims");
+        b.dp().config().downDims().forEach(downs::add);
+
+        NoiseSchedule sch = NoiseSchedule.squaredcosCapV2(b.trainTimesteps());
+        ObjectNode schedule = root.putObject("schedule");
+        schedule.put("beta_schedule", "squaredcos_cap_v2");
+        schedule.put("num_train_timesteps", sch.steps());
+        schedule.put("clip_sample", true);
+        ArrayNode ab = schedule.putArray("alphas_cumprod");
+        for (int t = 0; t < sch.steps(); t++) ab.add(sch.alphaCumprod(t));
+
+        PredictorBundle p = b.predictor();
+        if (p == null) {
+            root.putNull("predictor");
+        } else {
+            ObjectNode pr = root.putObject("predictor");
+            pr.put("file", PREDICTOR_FILE);
+            pr.put("kind", p.kind());
+            ArrayNode pin = pr.putArray("inputs");
+            pin.add(io(StepPredictorNet.OBS, "float32", "batch", s.obsSteps(), s.obsDim()).put("note", "normalised"));
+            if (p.usesPreviousChunk())
+                pin.add(io(StepPredictorNet.PREV_ACTION, "float32", "batch", s.horizon(), s.actionDim())
+                        .put("note", "the previous normalised action chunk"));
+            pr.set("output", io(StepPredictorNet.ACTION_PRED, "float32", "batch", s.horizon(), s.actionDim()));
+            pr.set("normalizer", normalizer(p.normalization()));
+        }
+        return root;
+    }
+
+    private static ObjectNode io(String name, String type, Object... shape) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", name);
+        n.put("dtype", type);
+        ArrayNode a = n.putArray("shape");
+        for (Object d : shape) {
+            if (d instanceof Integer i) a.add(i);
+            else a.add(d.toString());
+        }
+        return n;
+    }
+
+    private static ObjectNode normalizer(PolicyNormalization n) {
+        ObjectNode o = JSON.createObjectNode();
+        o.set("obs", affine(n.obs()));
+        o.set("action", affine(n.action()));
+        return o;
+    }
+
+    private static ObjectNode affine(Normalization n) {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode s = o.putArray("scale"), off = o.putArray("offset");
+        for (float v : n.scale()) s.add(v);
+        for (float v : n.offset()) off.add(v);
+        return o;
+    }
+
+    private static Path writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+}

@@ -1,0 +1,126 @@
+package org.steppolicy.infer.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.ChunkPredictor;
+import org.steppolicy.infer.Denoiser;
+import org.steppolicy.infer.Normalization;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.TensorStore;
+import org.steppolicy.models.UnetConfig;
+
+/**
+ * Builds runnable {@link PolicyModels} from checkpoints (DP + optional predictor) or, before training ends, from a
+ * config with random weights; the runtime is chosen last.
+ *
+ * <pre>{@code
+ * PolicyBundle b = PolicyLoader.fromCheckpoints(Path.of("runs/dp"), Path.of("runs/pred"));
+ * PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);   // one per environment thread
+ * }</pre>
+ */
+public final class PolicyLoader {
+
+    private PolicyLoader() {}
+
+    /** Reads a DP checkpoint (directory or run directory: its latest) and optionally a predictor checkpoint. */
+    public static PolicyBundle fromCheckpoints(Path dpDir, Path predictorDir) {
+        Checkpoint dp = load(dpDir, Checkpoint.KIND_DP);
+        Map<String, Object> a = dp.arch();
+        PolicyShape shape = new PolicyShape(integer(a, "n_obs_steps", dp), integer(a, "n_action_steps", dp),
+                integer(a, "horizon", dp), integer(a, "obs_dim", dp), integer(a, "action_dim", dp));
+        UnetConfig cfg = new UnetConfig(integer(a, "input_dim", dp), integer(a, "global_cond_dim", dp),
+                integers(a, "down_dims", dp), integer(a, "kernel_size", dp), integer(a, "n_groups", dp),
+                integer(a, "diffusion_step_embed_dim", dp), bool(a, "cond_predict_scale", dp));
+        ConditionalUnet1d net = new ConditionalUnet1d(cfg, shape.horizon());
+        PolicyNormalization norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
+        int timesteps = a.containsKey("num_train_timesteps") ? integer(a, "num_train_timesteps", dp) : 100;
+        PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, timesteps, null);
+        return predictorDir == null ? bundle : bundle.withPredictor(PredictorLoader.fromCheckpoint(load(predictorDir, Checkpoint.KIND_PREDICTOR)));
+    }
+
+    /**
+     * The configured architecture with seeded PyTorch-default weights and identity normalisers: latency figures
+     * and export checks before a checkpoint exists.
+     */
+    public static PolicyBundle randomWeights(StepConfig c, long seed, boolean withPredictor) {
+        var t = c.task();
+        var p = c.policy();
+        PolicyShape shape = new PolicyShape(t.nObsSteps(), t.nActionSteps(), t.horizon(), t.obsDim(), t.actionDim());
+        boolean global = p.obsAsGlobalCond();
+        UnetConfig cfg = new UnetConfig(global ? t.actionDim() : t.actionDim() + t.obsDim(), global ? shape.condDim() : 0,
+                p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale());
+        ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
+        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(t.obsDim()), Normalization.identity(t.actionDim()));
+        PolicyBundle bundle = new PolicyBundle(shape, net, net.initParams(seed), norm, p.numTrainTimesteps(), null);
+        return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
+    }
+
+    /** The bundle's networks on one runtime; every call builds fresh instances (one per environment thread). */
+    public static PolicyModels models(PolicyBundle b, RuntimeKind runtime, int threads) {
+        Denoiser dp = denoiser(b, runtime, threads);
+        PredictorBundle p = b.predictor();
+        if (p == null) return PolicyModels.withoutPredictor(b.shape(), dp, b.normalization());
+        return new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization());
+    }
+
+    public static Denoiser denoiser(PolicyBundle b, RuntimeKind runtime, int threads) {
+        return switch (runtime) {
+            case ONNX -> OnnxDenoiser.of(b.dp(), b.dpParams(), threads);
+            case SAMEDIFF -> new SameDiffDenoiser(b.dp(), b.dpParams());
+        };
+    }
+
+    public static ChunkPredictor predictor(PredictorBundle p, RuntimeKind runtime, int threads) {
+        return switch (runtime) {
+            case ONNX -> OnnxChunkPredictor.of(p.net(), p.params(), p.horizon(), p.actionDim(), p.usesPreviousChunk(), threads);
+            case SAMEDIFF -> new SameDiffChunkPredictor(p.net(), p.params(), p.horizon(), p.actionDim(), p.usesPreviousChunk());
+        };
+    }
+
+    static Checkpoint load(Path dir, String kind) {
+        Checkpoint c;
+        try {
+            c = Checkpoint.load(dir);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (!kind.equals(c.kind()))
+            throw new UserError(c.dir() + ": a '" + c.kind() + "' checkpoint where a '" + kind + "' checkpoint is needed");
+        return c;
+    }
+
+    static int integer(Map<String, Object> arch, String key, Checkpoint c) {
+        if (!(arch.get(key) instanceof Number n)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
+        return n.intValue();
+    }
+
+    static double real(Map<String, Object> arch, String key, Checkpoint c) {
+        if (!(arch.get(key) instanceof Number n)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
+        return n.doubleValue();
+    }
+
+    static boolean bool(Map<String, Object> arch, String key, Checkpoint c) {
+        if (!(arch.get(key) instanceof Boolean v)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
+        return v;
+    }
+
+    static List<Integer> integers(Map<String, Object> arch, String key, Checkpoint c) {
+        if (!(arch.get(key) instanceof List<?> l)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
+        List<Integer> out = new ArrayList<>();
+        for (Object o : l) out.add(((Number) o).intValue());
+        return out;
+    }
+
+    /** TensorStore of the predictor's or DP's evaluation parameters (EMA when present). */
+    static TensorStore params(Checkpoint c) {
+        return c.evalParams();
+    }
+}

@@ -1,0 +1,42 @@
+package org.steppolicy.infer.runtime;
+
+import java.util.Map;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.PredictorNetConfig;
+import org.steppolicy.models.StepPredictorNet;
+import org.steppolicy.models.TensorStore;
+
+/**
+ * The warm-start predictor from a predictor checkpoint or from a config (random weights). The checkpoint's
+ * meta.json "arch" carries the {@link PredictorNetConfig} fields in snake_case (kind, obs_dim, action_dim,
+ * n_obs_steps, horizon, d_model, n_heads, dim_feedforward, dropout, encoder_layers, blocks).
+ */
+final class PredictorLoader {
+    private PredictorLoader() {}
+
+    static PredictorBundle fromCheckpoint(Checkpoint c) {
+        Map<String, Object> a = c.arch();
+        if (!(a.get("kind") instanceof String kind)) throw new org.steppolicy.config.UserError(c.dir() + ": meta.json arch lacks 'kind'");
+        PredictorNetConfig cfg = new PredictorNetConfig(PolicyLoader.integer(a, "obs_dim", c), PolicyLoader.integer(a, "action_dim", c),
+                PolicyLoader.integer(a, "n_obs_steps", c), PolicyLoader.integer(a, "horizon", c), PolicyLoader.integer(a, "d_model", c),
+                PolicyLoader.integer(a, "n_heads", c), PolicyLoader.integer(a, "dim_feedforward", c), PolicyLoader.real(a, "dropout", c),
+                PolicyLoader.integer(a, "encoder_layers", c), PolicyLoader.integer(a, "blocks", c), PredictorNetConfig.Kind.parse(kind));
+        PolicyNormalization norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
+        return bundle(cfg, c.evalParams(), norm);
+    }
+
+    static PredictorBundle randomWeights(StepConfig c, long seed, PolicyNormalization norm) {
+        var t = c.task();
+        var p = c.predictor();
+        PredictorNetConfig cfg = new PredictorNetConfig(t.obsDim(), t.actionDim(), t.nObsSteps(), t.horizon(), p.dModel(),
+                p.nHeads(), p.dimFeedforward(), p.dropout(), p.encoderLayers(), p.blocks(), PredictorNetConfig.Kind.parse(p.kind()));
+        return bundle(cfg, new StepPredictorNet(cfg).initParams(seed), norm);
+    }
+
+    static PredictorBundle bundle(PredictorNetConfig cfg, TensorStore params, PolicyNormalization norm) {
+        return new PredictorBundle(new StepPredictorNet(cfg), params, cfg.kind().id(), cfg.usesPreviousChunk(),
+                cfg.horizon(), cfg.actionDim(), norm);
+    }
+}
