@@ -192,13 +192,15 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     @Override
     public SDVariable groupNorm(SDVariable x, int groups, SDVariable gamma, SDVariable beta, double eps) {
         long[] xs = s(x);
-        long c = xs[1];
-        SDVariable g = sd.reshape(x, -1, groups, (c / groups) * xs[2]);
-        SDVariable centred = g.sub(g.mean(true, 2));
-        SDVariable var = sd.math.square(centred).mean(true, 2);
-        SDVariable normed = sd.reshape(centred.mul(sd.math.rsqrt(var.add(eps))), -1, c, xs[2]);
-        SDVariable y = normed.mul(sd.reshape(gamma, c, 1)).add(sd.reshape(beta, c, 1));
-        return ret(y, xs);
+        long c = xs[1], cg = c / groups;
+        // [B, G, C/G, L]: statistics per (sample, group); gamma folds into the per-group scale on the small
+        // [B, G, C/G, 1] tensor, which saves one full-size broadcast multiply (and its costly backward).
+        SDVariable g = sd.reshape(x, -1, groups, cg, xs[2]);
+        SDVariable centred = g.sub(g.mean(true, 2, 3));
+        SDVariable invStd = sd.math.rsqrt(sd.math.square(centred).mean(true, 2, 3).add(eps));
+        SDVariable scale = invStd.mul(sd.reshape(gamma, groups, cg, 1));
+        SDVariable y = centred.mul(scale).add(sd.reshape(beta, groups, cg, 1));
+        return ret(sd.reshape(y, -1, c, xs[2]), xs);
     }
 
     @Override

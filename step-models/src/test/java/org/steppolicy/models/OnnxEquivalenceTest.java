@@ -83,7 +83,13 @@ class OnnxEquivalenceTest {
         INDArray expected = sd.output(feed, net.outputName()).get(net.outputName());
         assertArrayEquals(outShape, expected.shape());
 
-        byte[] model = OnnxBuilder.export(net, params, "test").toByteArray();
+        onnx.Onnx.ModelProto proto = OnnxBuilder.export(net, params, "test");
+        assertEquals(8, proto.getIrVersion());
+        assertEquals(17, proto.getOpsetImport(0).getVersion());
+        assertEquals("batch", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(ParamCollector.collect(net).size(), proto.getGraph().getInitializerList().stream()
+                .filter(t -> params.contains(t.getName())).count(), "every parameter is an initializer under its own name");
+        byte[] model = proto.toByteArray();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
