@@ -86,6 +86,11 @@ class DpTrainerTest {
         assertEquals(null, c.ema(), "EMA off: no ema.tensors");
         assertEquals(0, ((Number) c.arch().get("global_cond_dim")).intValue());
         assertEquals(Da + Do, ((Number) c.arch().get("input_dim")).intValue());
+        org.steppolicy.models.UnetConfig u = c.unetConfig();
+        assertEquals(Da + Do, u.inputDim());
+        assertTrue(u.inpainting());
+        assertEquals(List.of(8, 16), u.downDims());
+        assertEquals(T, c.archInt("horizon"));
         String bar = progress.toString();
         assertTrue(bar.contains("\r") && bar.contains("step 60/60") && bar.contains("ETA"), bar);
     }

@@ -70,5 +70,6 @@ class PredictorTrainerTest {
         assertEquals(null, x.ema(), "no EMA for the predictor");
         for (String n : x.model().names()) assertArrayEquals(x.model().get(n).data(), y.model().get(n).data(), 0f, n);
         assertEquals("step", x.arch().get("kind"));
+        assertEquals(s.netConfig(Do, Da), x.predictorConfig());
     }
 }
