@@ -16,6 +16,7 @@ import java.util.Arrays;
                 SimCommand.class,
                 TrainDpCommand.class,
                 TrainPredictorCommand.class,
+                EvalCommand.class,
                 ExportOnnxCommand.class,
                 BenchCommand.class,
         })

@@ -13,6 +13,7 @@ public record TrainingConfig(
         int warmupSteps,
         int numEpochs,
         Integer maxSteps,
+        Double maxMinutes,
         boolean emaEnabled,
         double emaPower,
         double emaInvGamma,

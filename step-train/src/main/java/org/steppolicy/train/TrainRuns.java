@@ -78,7 +78,12 @@ public final class TrainRuns {
         DpTask task = DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
         if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
-        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume);
+        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.training()));
+    }
+
+    /** training.max_minutes as a wall-clock budget (null: none). */
+    static java.time.Duration budget(org.steppolicy.config.TrainingConfig t) {
+        return t.maxMinutes() == null ? null : java.time.Duration.ofMillis((long) (t.maxMinutes() * 60_000));
     }
 
     /**
@@ -108,7 +113,7 @@ public final class TrainRuns {
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
         if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
-        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume);
+        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.predictorTraining()));
     }
 
     /** {@code step bench train}: the DP train step of the config's U-Net at its batch size. */

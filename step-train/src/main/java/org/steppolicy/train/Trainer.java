@@ -78,6 +78,15 @@ public final class Trainer {
      * Stopping early does not change the LR schedule, so stop + resume equals one uninterrupted run.
      */
     public Summary run(Path resumeFrom, long stopAt) {
+        return run(resumeFrom, stopAt, null);
+    }
+
+    /**
+     * As {@link #run(Path, long)}, also stopping (with a checkpoint) once {@code budget} of wall time has passed: the
+     * LR schedule still spans {@code settings.totalSteps()}, so a later --resume continues the same run.
+     */
+    public Summary run(Path resumeFrom, long stopAt, java.time.Duration budget) {
+        long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
         if (stopAt > settings.totalSteps()) throw new IllegalArgumentException("stop step beyond the training length");
         TrainGraph graph = task.graph();
         Map<String, INDArray> params = graph.params();
@@ -117,7 +126,8 @@ public final class Trainer {
                 if (ema != null) ema.update(params);
                 step++;
                 stepTimes.add((System.nanoTime() - s0) / 1e9);
-                boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt;
+                boolean outOfTime = System.nanoTime() >= deadline;
+                boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt || outOfTime;
                 double val = Double.NaN;
                 if (step % settings.valEvery() == 0 || checkpoint) val = task.validationLoss(params);
                 MetricsLog.Row row = new MetricsLog.Row(step, r.loss(), lr, val, wallOffset + (System.nanoTime() - t0) / 1e9);
@@ -128,6 +138,7 @@ public final class Trainer {
                 }
                 if (checkpoint || !Double.isNaN(val)) LossPlot.write(log.rows(), task.kind() + " training loss", runDir.resolve(PLOT));
                 if (bar != null) bar.update(step, r.loss(), lr);
+                if (outOfTime) break;
             }
             if (bar != null) bar.finish();
             LossPlot.write(log.rows(), task.kind() + " training loss", runDir.resolve(PLOT));

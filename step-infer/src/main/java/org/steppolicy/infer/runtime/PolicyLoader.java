@@ -46,6 +46,11 @@ public final class PolicyLoader {
         return predictorDir == null ? bundle : bundle.withPredictor(PredictorLoader.fromCheckpoint(load(predictorDir, Checkpoint.KIND_PREDICTOR)));
     }
 
+    /** Reads a predictor checkpoint (directory or run directory) on its own. */
+    public static PredictorBundle predictorFromCheckpoint(Path predictorDir) {
+        return PredictorLoader.fromCheckpoint(load(predictorDir, Checkpoint.KIND_PREDICTOR));
+    }
+
     /**
      * The configured architecture with seeded PyTorch-default weights and identity normalisers: latency figures
      * and export checks before a checkpoint exists.

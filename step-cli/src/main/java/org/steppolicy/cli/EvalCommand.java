@@ -1,0 +1,182 @@
+package org.steppolicy.cli;
+
+import org.steppolicy.cli.eval.CheckpointModels;
+import org.steppolicy.cli.eval.ClosedLoopEvaluation;
+import org.steppolicy.cli.eval.EvalReport;
+import org.steppolicy.cli.eval.MethodResult;
+import org.steppolicy.cli.eval.OfflineReport;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
+import org.steppolicy.data.DemoDataset;
+import org.steppolicy.infer.InferenceSettings;
+import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.OfflineEvaluation;
+import org.steppolicy.infer.OfflineResult;
+import org.steppolicy.infer.OfflineWindow;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.sim.Evaluator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code step eval}: every method over the same trained DP, in closed loop in the Java Push-T simulator (or, for
+ * tasks without a simulator, offline on the valid demos), with the table, results.json, plot and videos.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, predictor) on one trained DP.")
+public final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--dp", paramLabel = "DIR", required = true, description = "DP checkpoint (or run directory: its best/latest).")
+    Path dp;
+
+    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s): one of kind step, one of kind spatial (repeat the option).")
+    List<Path> predictors = new ArrayList<>();
+
+    @Option(names = "--methods", paramLabel = "LIST", description = "Comma-separated, e.g. ddpm:100,ddim:2,step:2. Default: eval.methods.")
+    String methods;
+
+    @Option(names = "--episodes", paramLabel = "N", description = "Episodes per method. Default: eval.episodes (50).")
+    Integer episodes;
+
+    @Option(names = "--seed", paramLabel = "S", description = "First episode seed. Default: eval.seed (100000).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Parallel environments. Default: eval.threads.")
+    Integer threads;
+
+    @Option(names = "--runtime", paramLabel = "NAME", description = "onnx or samediff. Default: inference.runtime.")
+    String runtime;
+
+    @Option(names = "--videos", paramLabel = "N", description = "GIFs of the first N episodes per method. Default: eval.videos.")
+    Integer videos;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        StepConfig c = config.resolve();
+        List<MethodSpec> specs = parseMethods(methods != null ? methods : c.eval().methods());
+        int n = episodes != null ? episodes : c.eval().episodes();
+        long s0 = seed != null ? seed : c.eval().seed();
+        int nThreads = threads != null ? threads : c.eval().threads();
+        int nVideos = videos != null ? videos : c.eval().videos();
+        RuntimeKind rt = RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime());
+        Path dir = out != null ? out : Path.of("runs", "eval-" + c.task().name());
+        List<MethodResult> results = run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o);
+        if (results != null) {
+            o.println();
+            o.print(EvalReport.markdown(results));
+        }
+        o.println("wrote " + dir);
+        return 0;
+    }
+
+    static List<MethodSpec> parseMethods(String csv) {
+        try {
+            return MethodSpec.parseList(csv);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--methods: " + e.getMessage());
+        }
+    }
+
+    /** The whole evaluation; returns the closed-loop results (null for an offline evaluation). */
+    static List<MethodResult> run(StepConfig c, Path dpDir, List<Path> predictorDirs, List<MethodSpec> specs, int episodes,
+                                  long seed, int threads, int videos, RuntimeKind runtime, Path dir, PrintWriter log) {
+        PolicyBundle dp = PolicyLoader.fromCheckpoints(dpDir, null);
+        List<PredictorBundle> preds = new ArrayList<>();
+        for (Path p : predictorDirs) preds.add(PolicyLoader.predictorFromCheckpoint(p));
+        CheckpointModels models = new CheckpointModels(dp, preds, runtime, 1);
+        InferenceSettings settings = InferenceSettings.from(c.inference());
+        // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
+        for (MethodSpec m : specs) {
+            models.requireFor(m.method(), m.label());
+            PolicyModels pm = models.open(m.method());
+            try {
+                new PolicyRunner(pm, m.config(settings));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(m.label() + ": " + e.getMessage());
+            } finally {
+                closeQuietly(pm);
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!c.task().hasSimulator()) {
+            List<OfflineResult> offline = offline(c, models, settings, specs, seed, log);
+            OfflineReport.write(offline, dir);
+            log.println();
+            log.print(OfflineReport.markdown(offline));
+            return null;
+        }
+        Evaluator evaluator = new Evaluator(c.task().nObsSteps(), c.task().evalMaxSteps());
+        ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, threads);
+        List<MethodResult> results = new ArrayList<>();
+        for (MethodSpec m : specs) {
+            results.add(eval.run(m, seed, episodes, videos, videos > 0 ? dir.resolve("videos") : null, line -> {
+                log.println(line);
+                log.flush();
+            }));
+            EvalReport.write(results, dir, c.task().name() + ": " + episodes + " episodes from seed " + seed);
+        }
+        return results;
+    }
+
+    static List<OfflineResult> offline(StepConfig c, CheckpointModels models, InferenceSettings settings,
+                                       List<MethodSpec> specs, long seed, PrintWriter log) {
+        DemoDataset data = DemoDataset.load(c.task());
+        List<List<OfflineWindow>> episodes = new ArrayList<>();
+        var shape = new org.steppolicy.infer.PolicyShape(c.task().nObsSteps(), c.task().nActionSteps(), c.task().horizon(),
+                c.task().obsDim(), c.task().actionDim());
+        for (var e : data.validEpisodes()) episodes.add(OfflineWindow.ofEpisode(e.obs(), e.actions(), shape));
+        if (episodes.isEmpty()) throw new UserError(c.task().dataset() + ": no valid demos for the offline evaluation");
+        List<OfflineResult> out = new ArrayList<>();
+        for (MethodSpec m : specs) {
+            PolicyModels pm = models.open(m.method());
+            try {
+                OfflineResult r = OfflineEvaluation.evaluate(new PolicyRunner(pm, m.config(settings)), episodes, seed);
+                log.printf("%-14s action MSE (chunk) %.5f  latency p50 %.2f ms%n", m.label(), r.mseChunk(), r.latency().medianMs());
+                log.flush();
+                out.add(r);
+            } finally {
+                closeQuietly(pm);
+            }
+        }
+        return out;
+    }
+
+    static void closeQuietly(PolicyModels m) {
+        try {
+            m.denoiser().close();
+            if (m.predictor() != null) m.predictor().close();
+        } catch (Exception ignored) {
+            // closing a runtime session frees memory only
+        }
+    }
+}
