@@ -17,6 +17,7 @@ import java.util.Arrays;
                 TrainDpCommand.class,
                 TrainPredictorCommand.class,
                 EvalCommand.class,
+                QuickstartCommand.class,
                 ExportOnnxCommand.class,
                 BenchCommand.class,
         })

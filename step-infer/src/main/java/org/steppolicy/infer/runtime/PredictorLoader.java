@@ -21,7 +21,7 @@ final class PredictorLoader {
         if (!(a.get("kind") instanceof String kind)) throw new org.steppolicy.config.UserError(c.dir() + ": meta.json arch lacks 'kind'");
         PredictorNetConfig cfg = new PredictorNetConfig(PolicyLoader.integer(a, "obs_dim", c), PolicyLoader.integer(a, "action_dim", c),
                 PolicyLoader.integer(a, "n_obs_steps", c), PolicyLoader.integer(a, "horizon", c), PolicyLoader.integer(a, "d_model", c),
-                PolicyLoader.integer(a, "n_heads", c), PolicyLoader.integer(a, "dim_feedforward", c), PolicyLoader.real(a, "dropout", c),
+                PolicyLoader.integer(a, "n_heads", c), PolicyLoader.integer(a, "ff_dim", c), PolicyLoader.real(a, "dropout", c),
                 PolicyLoader.integer(a, "encoder_layers", c), PolicyLoader.integer(a, "blocks", c), PredictorNetConfig.Kind.parse(kind));
         PolicyNormalization norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
         return bundle(cfg, c.evalParams(), norm);

@@ -78,7 +78,7 @@ class PolicyLoaderTest {
         a.put("horizon", c.horizon());
         a.put("d_model", c.dModel());
         a.put("n_heads", c.nHeads());
-        a.put("dim_feedforward", c.ffDim());
+        a.put("ff_dim", c.ffDim());
         a.put("dropout", c.dropout());
         a.put("encoder_layers", c.encoderLayers());
         a.put("blocks", c.blocks());
