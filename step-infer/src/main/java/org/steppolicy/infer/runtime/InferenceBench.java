@@ -9,19 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
-import org.steppolicy.infer.PolicyShape;
 
 /**
  * Batch-1 latency per action chunk (issue 7, "Benchmark"): one U-Net forward ({@value #UNET_FORWARD}) and each
  * method through {@link PolicyRunner} on random observations; median and p95 over the steady-state calls
  * (warm-started methods' cold-start calls are left out by {@link LatencySummary}). Methods with many denoiser
- * calls per chunk (ddpm:100) take {@code slowCalls} calls, since 200 of them would take minutes.
+ * calls per chunk (ddpm:100) take {@code slowCalls} calls, since 200 of them would take minutes. The methods run
+ * interleaved in rounds, so that drifting machine load affects all of them alike.
  */
 public final class InferenceBench {
     public static final String UNET_FORWARD = "unet_forward";
@@ -44,70 +43,137 @@ public final class InferenceBench {
 
     public static List<BenchResult> run(PolicyBundle bundle, RuntimeKind runtime, int threads, List<String> methods,
                                         Settings s, Consumer<BenchResult> progress) {
-        List<BenchResult> out = new ArrayList<>();
         PolicyModels models = PolicyLoader.models(bundle, runtime, threads);
         try {
-            BenchResult fwd = forward(models.denoiser(), runtime, threads, s);
-            out.add(fwd);
-            progress.accept(fwd);
+            List<Timed> timed = new ArrayList<>();
+            timed.add(new Forward(models.denoiser(), s));
             for (String m : methods) {
                 MethodSpec spec = MethodSpec.parse(m);
-                if (spec.method().usesPredictor() && models.predictor() == null) {
+                if (spec.method().usesPredictor() && models.predictor() == null)
                     throw new org.steppolicy.config.UserError("method " + m + " needs a predictor (--predictor, or --random-weights)");
-                }
-                BenchResult r = method(models, spec, runtime, threads, s);
+                timed.add(new Chunks(models, spec, s));
+            }
+            for (Timed t : timed) t.warmUp();
+            // Interleaved rounds: on a shared machine, load drifts over minutes; every method sees the same drift,
+            // so the ratios between methods (the issue's targets) stay meaningful.
+            boolean more = true;
+            while (more) {
+                more = false;
+                for (Timed t : timed) more |= t.round();
+            }
+            List<BenchResult> out = new ArrayList<>();
+            for (Timed t : timed) {
+                BenchResult r = t.result(runtime, threads);
                 out.add(r);
                 progress.accept(r);
             }
+            return out;
         } finally {
             models.denoiser().close();
             if (models.predictor() != null) models.predictor().close();
         }
-        return out;
     }
 
-    /** One batch-1 U-Net forward on random inputs. */
-    static BenchResult forward(Denoiser d, RuntimeKind runtime, int threads, Settings s) {
-        SplittableRandom r = new SplittableRandom(s.seed());
-        float[] x = new float[d.horizon() * d.inputDim()], cond = new float[Math.max(1, d.condDim())], out = new float[x.length];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        for (int i = 0; i < cond.length; i++) cond[i] = (float) (2 * r.nextDouble() - 1);
-        int[] t = {0};
-        for (int i = 0; i < s.warmup(); i++) d.predict(x, t, cond, 1, out);
-        double[] ms = new double[s.calls()];
-        for (int i = 0; i < ms.length; i++) {
-            t[0] = i % 100;
-            long t0 = System.nanoTime();
-            d.predict(x, t, cond, 1, out);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+    /** Calls per round for fast methods; slow ones take one call per round. */
+    static final int ROUND = 10;
+
+    private interface Timed {
+        void warmUp();
+
+        /** Runs this round's calls; false once its calls are all done. */
+        boolean round();
+
+        BenchResult result(RuntimeKind runtime, int threads);
+    }
+
+    /** One batch-1 U-Net forward on fixed random inputs. */
+    private static final class Forward implements Timed {
+        final Denoiser d;
+        final Settings s;
+        final float[] x, cond, out;
+        final int[] t = {0};
+        final double[] ms;
+        int done;
+
+        Forward(Denoiser d, Settings s) {
+            this.d = d;
+            this.s = s;
+            SplittableRandom r = new SplittableRandom(s.seed());
+            x = new float[d.horizon() * d.inputDim()];
+            cond = new float[Math.max(1, d.condDim())];
+            out = new float[x.length];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            for (int i = 0; i < cond.length; i++) cond[i] = (float) (2 * r.nextDouble() - 1);
+            ms = new double[s.calls()];
         }
-        Arrays.sort(ms);
-        return new BenchResult(UNET_FORWARD, 1, runtime.id(), threads, ms.length, s.warmup(), percentile(ms, 50),
-                percentile(ms, 95), Double.NaN, Double.NaN, percentile(ms, 50), percentile(ms, 95));
+
+        public void warmUp() {
+            for (int i = 0; i < s.warmup(); i++) d.predict(x, t, cond, 1, out);
+        }
+
+        public boolean round() {
+            for (int k = 0; k < ROUND && done < ms.length; k++, done++) {
+                t[0] = done % 100;
+                long t0 = System.nanoTime();
+                d.predict(x, t, cond, 1, out);
+                ms[done] = (System.nanoTime() - t0) / 1e6;
+            }
+            return done < ms.length;
+        }
+
+        public BenchResult result(RuntimeKind runtime, int threads) {
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double med = percentile(sorted, 50), p95 = percentile(sorted, 95);
+            return new BenchResult(UNET_FORWARD, 1, runtime.id(), threads, ms.length, s.warmup(), med, p95, Double.NaN,
+                    Double.NaN, med, p95);
+        }
     }
 
-    static BenchResult method(PolicyModels models, MethodSpec spec, RuntimeKind runtime, int threads, Settings s) {
-        boolean slow = spec.steps() >= SLOW_STEPS;
-        int calls = slow ? Math.min(s.calls(), s.slowCalls()) : s.calls();
-        int warmup = slow ? Math.min(s.warmup(), 3) : s.warmup();
-        PolicyRunner runner = new PolicyRunner(models, spec.config());
-        PolicyShape shape = models.shape();
-        SplittableRandom r = new SplittableRandom(s.seed());
-        runner.reset(s.seed());
-        // A slowly drifting observation, so that warm starts see a plausible previous chunk.
-        double[] obs = new double[shape.obsDim()];
-        for (int i = 0; i < obs.length; i++) obs[i] = 2 * r.nextDouble() - 1;
-        for (int i = 0; i < warmup + calls; i++) {
-            if (i == warmup) runner.clearLatencies();
+    /** Action chunks of one method through a PolicyRunner on a slowly drifting random observation. */
+    private static final class Chunks implements Timed {
+        final MethodSpec spec;
+        final PolicyRunner runner;
+        final SplittableRandom r;
+        final double[] obs;
+        final int calls, warmup, perRound;
+        int done;
+
+        Chunks(PolicyModels models, MethodSpec spec, Settings s) {
+            this.spec = spec;
+            boolean slow = spec.steps() >= SLOW_STEPS;
+            this.calls = slow ? Math.min(s.calls(), s.slowCalls()) : s.calls();
+            this.warmup = slow ? Math.min(s.warmup(), 3) : s.warmup();
+            this.perRound = Math.max(1, (int) Math.ceil(ROUND * calls / (double) s.calls()));
+            this.runner = new PolicyRunner(models, spec.config());
+            this.r = new SplittableRandom(s.seed());
+            runner.reset(s.seed());
+            obs = new double[models.shape().obsDim()];
+            for (int i = 0; i < obs.length; i++) obs[i] = 2 * r.nextDouble() - 1;
+        }
+
+        private void call() {
             for (int k = 0; k < obs.length; k++) obs[k] = Math.max(-1, Math.min(1, obs[k] + 0.02 * r.nextGaussian()));
             runner.actOnObservation(obs);
         }
-        List<CallLatency> lat = runner.latencies();
-        LatencySummary sum = LatencySummary.of(lat);
-        boolean pred = spec.method().usesPredictor();
-        return new BenchResult(spec.method().label(), spec.steps(), runtime.id(), threads, sum.calls() - sum.coldCalls(),
-                warmup, sum.medianMs(), sum.p95Ms(), pred ? sum.predictorMedianMs() : Double.NaN,
-                pred ? sum.predictorP95Ms() : Double.NaN, sum.diffusionMedianMs(), sum.diffusionP95Ms());
+
+        public void warmUp() {
+            for (int i = 0; i < warmup; i++) call();
+            runner.clearLatencies();
+        }
+
+        public boolean round() {
+            for (int k = 0; k < perRound && done < calls; k++, done++) call();
+            return done < calls;
+        }
+
+        public BenchResult result(RuntimeKind runtime, int threads) {
+            LatencySummary sum = LatencySummary.of(runner.latencies());
+            boolean pred = spec.method().usesPredictor();
+            return new BenchResult(spec.method().label(), spec.steps(), runtime.id(), threads, sum.calls() - sum.coldCalls(),
+                    warmup, sum.medianMs(), sum.p95Ms(), pred ? sum.predictorMedianMs() : Double.NaN,
+                    pred ? sum.predictorP95Ms() : Double.NaN, sum.diffusionMedianMs(), sum.diffusionP95Ms());
+        }
     }
 
     /** numpy's default (linear) percentile of sorted values. */
