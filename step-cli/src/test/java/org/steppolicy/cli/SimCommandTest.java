@@ -55,4 +55,18 @@ class SimCommandTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("no demo 999"), bad.err());
     }
+
+    @Test
+    void renderCheckOnTwoDemosWritesJson(@TempDir Path dir) throws Exception {
+        Path data = Path.of(SimRenderCheckCommand.DEFAULT_IMAGE_DATA);
+        assumeTrue(Files.exists(data), data + " is absent: skipping");
+        Path json = dir.resolve("rc/render.json");
+        Result r = sim("render-check", "--data", data.toString(), "--demos", "2", "--json", json.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("of 2 demos") && r.out().contains(": met"), r.out());
+        assertTrue(Files.readString(json).contains("\"meets_bar\": true"));
+        Result lowdim = sim("render-check", "--data", SimCommand.DEFAULT_DATA, "--demos", "1");
+        assertEquals(2, lowdim.code(), lowdim.err());
+        assertTrue(lowdim.err().contains("image"), lowdim.err());
+    }
 }

@@ -61,4 +61,24 @@ final class Layers {
         T beta = b.param(prefix + ".bias", constant(0, d));
         return b.layerNorm(x, g, beta, 1e-5);
     }
+
+    /** nn.Conv2d(in, out, k) with PyTorch's default init (fan_in = in * k * k), bias U(±1/sqrt(fan_in)). */
+    static <T> T conv2d(NetBuilder<T> b, String prefix, T x, int in, int out, int k, int stride, int padding) {
+        double fanIn = (double) in * k * k;
+        T w = b.param(prefix + ".weight", uniform(fanIn, k, k, in, out));
+        T bias = b.param(prefix + ".bias", uniform(fanIn, out));
+        return b.conv2d(x, w, bias, stride, padding);
+    }
+
+    /** Bias-free nn.Conv2d as torchvision's ResNet initialises it: kaiming_normal_(mode='fan_out', relu). */
+    static <T> T conv2dResNet(NetBuilder<T> b, String prefix, T x, int in, int out, int k, int stride, int padding) {
+        T w = b.param(prefix + ".weight", normal(Math.sqrt(2.0 / ((double) out * k * k)), k, k, in, out));
+        return b.conv2d(x, w, null, stride, padding);
+    }
+
+    /** nn.GroupNorm on an image {@code [B, C, H, W]}: the same statistics as on {@code [B, C, H·W]}. */
+    static <T> T groupNorm2d(NetBuilder<T> b, String prefix, T x, int groups, int channels, long h, long w) {
+        T flat = b.reshape(x, -1, channels, h * w);
+        return b.reshape(groupNorm(b, prefix, flat, groups, channels), -1, channels, h, w);
+    }
 }

@@ -13,8 +13,10 @@ import java.util.List;
  *   <li>{@code T} is a handle to a value of the graph. Dimension {@code -1} in a shape stands for the dynamic
  *       batch axis (at most one per shape).</li>
  *   <li>Weights use the matmul layout of {@link ParamSpec}: Linear {@code [in, out]}, Conv1d {@code [k, in, out]},
- *       ConvTranspose1d {@code [1, k, out, in]}. Renderings that need another layout convert inside.</li>
- *   <li>Sequences for convolutions are channels-first {@code [B, C, L]}; {@link #linear} takes 2-D {@code [N, in]}.</li>
+ *       ConvTranspose1d {@code [1, k, out, in]}, Conv2d {@code [kH, kW, in, out]}. Renderings that need another
+ *       layout convert inside.</li>
+ *   <li>Sequences for convolutions are channels-first {@code [B, C, L]}, images {@code [B, C, H, W]};
+ *       {@link #linear} takes 2-D {@code [N, in]}.</li>
  *   <li>{@link #training()} says whether dropout is active; only training renderings draw random masks.</li>
  * </ul>
  */
@@ -43,6 +45,21 @@ public interface NetBuilder<T> {
 
     /** Transposed 1-D convolution (PyTorch ConvTranspose1d semantics) with weight {@code [1, k, Cout, Cin]}. */
     T convTranspose1d(T x, T weight, T bias, int stride, int padding);
+
+    /**
+     * 2-D convolution of x {@code [B, Cin, H, W]} with weight {@code [kH, kW, Cin, Cout]}, zero padding on all sides;
+     * {@code bias} {@code [Cout]} or null (ResNet's convolutions have none).
+     */
+    T conv2d(T x, T weight, T bias, int stride, int padding);
+
+    /** Max pooling over x {@code [B, C, H, W]}, square window; padded cells never win (PyTorch's -inf padding). */
+    T maxPool2d(T x, int kernel, int stride, int padding);
+
+    /** Mean over the spatial axes: {@code [B, C, H, W]} to {@code [B, C]} (AdaptiveAvgPool2d(1) + flatten). */
+    T globalAvgPool2d(T x);
+
+    /** max(x, 0). */
+    T relu(T x);
 
     /** GroupNorm over x {@code [B, C, L]} with per-channel affine gamma, beta {@code [C]}; biased variance, eps inside the root. */
     T groupNorm(T x, int groups, T gamma, T beta, double eps);

@@ -198,6 +198,35 @@ public final class OnnxBuilder implements NetBuilder<String> {
     }
 
     @Override
+    public String conv2d(String x, String weight, String bias, int stride, int padding) {
+        long[] w = s(weight);
+        String wt = node("Transpose", List.of(weight), ints("perm", 3, 2, 0, 1));   // [kH,kW,in,out] -> [out,in,kH,kW]
+        List<String> in = bias == null ? List.of(x, wt) : List.of(x, wt, bias);
+        String y = node("Conv", in, ints("kernel_shape", w[0], w[1]), ints("strides", stride, stride),
+                ints("pads", padding, padding, padding, padding), ints("dilations", 1, 1), integer("group", 1));
+        return ret(y, Shapes.conv2d(s(x), w, stride, padding));
+    }
+
+    @Override
+    public String maxPool2d(String x, int kernel, int stride, int padding) {
+        String y = node("MaxPool", List.of(x), ints("kernel_shape", kernel, kernel), ints("strides", stride, stride),
+                ints("pads", padding, padding, padding, padding));
+        return ret(y, Shapes.pool2d(s(x), kernel, stride, padding));
+    }
+
+    @Override
+    public String globalAvgPool2d(String x) {
+        long[] xs = s(x);
+        // opset 17: ReduceMean takes its axes as an attribute
+        return ret(node("ReduceMean", List.of(x), ints("axes", 2, 3), integer("keepdims", 0)), new long[] {xs[0], xs[1]});
+    }
+
+    @Override
+    public String relu(String x) {
+        return ret(node("Relu", List.of(x)), s(x));
+    }
+
+    @Override
     public String groupNorm(String x, int groups, String gamma, String beta, double eps) {
         long[] xs = s(x);
         long c = xs[1];

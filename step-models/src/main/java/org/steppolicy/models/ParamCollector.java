@@ -41,6 +41,10 @@ public final class ParamCollector implements NetBuilder<Object> {
     @Override public Object linear(Object x, Object weight, Object bias) { return VALUE; }
     @Override public Object conv1d(Object x, Object weight, Object bias, int stride, int padding) { return VALUE; }
     @Override public Object convTranspose1d(Object x, Object weight, Object bias, int stride, int padding) { return VALUE; }
+    @Override public Object conv2d(Object x, Object weight, Object bias, int stride, int padding) { return VALUE; }
+    @Override public Object maxPool2d(Object x, int kernel, int stride, int padding) { return VALUE; }
+    @Override public Object globalAvgPool2d(Object x) { return VALUE; }
+    @Override public Object relu(Object x) { return VALUE; }
     @Override public Object groupNorm(Object x, int groups, Object gamma, Object beta, double eps) { return VALUE; }
     @Override public Object layerNorm(Object x, Object gamma, Object beta, double eps) { return VALUE; }
     @Override public Object film(Object h, Object scaleBias) { return VALUE; }

@@ -11,6 +11,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
@@ -187,6 +189,33 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         SDVariable x4 = sd.expandDims(x, 2);
         SDVariable y = sd.squeeze(sd.cnn.deconv2d(x4, weight, bias, c), 2);
         return ret(y, Shapes.convTranspose1d(s(x), w, stride, padding));
+    }
+
+    @Override
+    public SDVariable conv2d(SDVariable x, SDVariable weight, SDVariable bias, int stride, int padding) {
+        long[] w = s(weight);
+        Conv2DConfig c = Conv2DConfig.builder().kH(w[0]).kW(w[1]).sH(stride).sW(stride).pH(padding).pW(padding)
+                .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        SDVariable y = bias == null ? sd.cnn.conv2d(x, weight, c) : sd.cnn.conv2d(x, weight, bias, c);
+        return ret(y, Shapes.conv2d(s(x), w, stride, padding));
+    }
+
+    @Override
+    public SDVariable maxPool2d(SDVariable x, int kernel, int stride, int padding) {
+        Pooling2DConfig c = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
+                .dH(1).dW(1).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        return ret(sd.cnn.maxPooling2d(x, c), Shapes.pool2d(s(x), kernel, stride, padding));
+    }
+
+    @Override
+    public SDVariable globalAvgPool2d(SDVariable x) {
+        long[] xs = s(x);
+        return ret(x.mean(2, 3), new long[] {xs[0], xs[1]});
+    }
+
+    @Override
+    public SDVariable relu(SDVariable x) {
+        return ret(sd.nn.relu(x, 0), s(x));
     }
 
     @Override

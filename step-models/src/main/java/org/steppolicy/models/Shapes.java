@@ -21,6 +21,16 @@ final class Shapes {
         return new long[] {x[0], w[2], (x[2] - 1) * stride - 2L * padding + k};
     }
 
+    static long[] conv2d(long[] x, long[] w, int stride, int padding) {
+        require(x.length == 4 && x[1] == w[2], "conv2d: input " + Arrays.toString(x) + " vs weight " + Arrays.toString(w));
+        return new long[] {x[0], w[3], (x[2] + 2L * padding - w[0]) / stride + 1, (x[3] + 2L * padding - w[1]) / stride + 1};
+    }
+
+    static long[] pool2d(long[] x, int kernel, int stride, int padding) {
+        require(x.length == 4, "pool2d takes [B, C, H, W], got " + Arrays.toString(x));
+        return new long[] {x[0], x[1], (x[2] + 2L * padding - kernel) / stride + 1, (x[3] + 2L * padding - kernel) / stride + 1};
+    }
+
     static long[] linear(long[] x, long[] w) {
         require(x.length == 2, "linear takes [N, in], got " + Arrays.toString(x));
         require(x[1] == w[0], "linear: input " + Arrays.toString(x) + " vs weight " + Arrays.toString(w));

@@ -74,7 +74,7 @@ class OnnxEquivalenceTest {
      * Initial weights leave norms at (1, 0) and make the predictor's attention nearly uniform (N(0, 0.02)), which
      * would hide layout mistakes: every tensor gets N(0, 0.3) noise added first.
      */
-    private static void compare(NetworkDefinition net, TensorStore init, Map<String, float[]> in, Map<String, long[]> shapes,
+    static void compare(NetworkDefinition net, TensorStore init, Map<String, float[]> in, Map<String, long[]> shapes,
                                 long[] outShape) throws Exception {
         TensorStore params = perturbed(init, new Random(99));
         SameDiff sd = SameDiffBuilder.build(net, params, false);

@@ -1,17 +1,14 @@
 package org.steppolicy.sim;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
  * Draws Push-T frames in the reference's look (pusht_env.py with its pygame DrawOptions): white background, the goal
  * T in LightGreen, grey walls, the block in a lightened LightSlateGray with 2-px LightSlateGray edges, and the agent
- * as a RoyalBlue disc with a lighter core. Frames are drawn at 512² without anti-aliasing like pygame; smaller sizes
- * are resampled bilinearly like cv2.resize, then the last action is marked with a red cross as the reference does.
- * Headless: only java.awt image classes are used.
+ * as a RoyalBlue disc with a lighter core. Frames are drawn at 512² with pygame's own rasterisers ({@link PygameRaster});
+ * smaller sizes are resampled bilinearly like cv2.resize, then the last action (if any) is marked with a red cross as
+ * the reference's render_action does. Headless: only java.awt image classes are used. See docs/sim.md, render-check.
  */
 public final class PushTRenderer {
     private static final Color GOAL = new Color(144, 238, 144);          // LightGreen
@@ -21,6 +18,8 @@ public final class PushTRenderer {
     private static final Color AGENT = new Color(65, 105, 225);          // RoyalBlue
     private static final Color AGENT_CORE = new Color(78, 126, 255);     // light_color(RoyalBlue)
     private static final Color MARKER = new Color(255, 0, 0);
+    /** draw_polygon draws every edge as a fat segment of radius 2; the walls are Segments of radius 2. */
+    private static final double EDGE_RADIUS = 2, WALL_RADIUS = 2;
 
     private PushTRenderer() {}
 
@@ -35,45 +34,38 @@ public final class PushTRenderer {
 
     private static BufferedImage render512(FrameState f) {
         int ws = PushTSpec.WINDOW;
-        BufferedImage img = new BufferedImage(ws, ws, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, ws, ws);
+        PygameRaster r = new PygameRaster(ws, ws, 0xFFFFFF);
+        double[] gp = PushTSpec.GOAL_POSE;
+        for (double[][] part : parts(gp[0], gp[1], gp[2])) r.fillPolygon(rgb(GOAL), closed(xs(part)), closed(ys(part)));
 
-            double[] gp = PushTSpec.GOAL_POSE;
-            g.setColor(GOAL);
-            for (double[][] part : parts(gp[0], gp[1], gp[2])) g.fillPolygon(xs(part), ys(part), part.length);
-
-            // The reference draws the block's parts, then the agent on top, then the static walls.
-            g.setStroke(new BasicStroke(4, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            for (double[][] part : parts(f.blockX(), f.blockY(), f.blockAngle())) {
-                int[] x = xs(part), y = ys(part);
-                g.setColor(BLOCK_FILL);
-                g.fillPolygon(x, y, part.length);
-                g.setColor(BLOCK_EDGE);
-                for (int i = 0; i < part.length; i++) {
-                    int j = (i + 1) % part.length;
-                    g.drawLine(x[i], y[i], x[j], y[j]);
-                }
+        // space.debug_draw order: the block's parts, the agent, then the static walls (pymunk_override.py).
+        for (double[][] part : parts(f.blockX(), f.blockY(), f.blockAngle())) {
+            int[] x = xs(part), y = ys(part);
+            r.fillPolygon(rgb(BLOCK_FILL), closed(x), closed(y));
+            for (int i = 0; i < part.length; i++) {
+                int j = (i + 1) % part.length;
+                r.fatSegment(rgb(BLOCK_EDGE), x[i], y[i], x[j], y[j], EDGE_RADIUS);
             }
-            int ax = (int) Math.round(f.agentX()), ay = (int) Math.round(f.agentY());
-            disc(g, AGENT, ax, ay, (int) Math.round(PushTSpec.AGENT_RADIUS));
-            disc(g, AGENT_CORE, ax, ay, (int) Math.round(PushTSpec.AGENT_RADIUS - 4));
-            g.setColor(WALL);
-            for (double[] w : PushTSpec.WALLS) {
-                g.drawLine((int) Math.round(w[0]), (int) Math.round(w[1]), (int) Math.round(w[2]), (int) Math.round(w[3]));
-            }
-        } finally {
-            g.dispose();
         }
+        int ax = (int) Math.rint(f.agentX()), ay = (int) Math.rint(f.agentY());
+        r.fillCircle(rgb(AGENT), ax, ay, (int) Math.rint(PushTSpec.AGENT_RADIUS));
+        r.fillCircle(rgb(AGENT_CORE), ax, ay, (int) Math.rint(PushTSpec.AGENT_RADIUS - 4));
+        for (double[] w : PushTSpec.WALLS) {
+            r.fatSegment(rgb(WALL), (int) Math.rint(w[0]), (int) Math.rint(w[1]), (int) Math.rint(w[2]),
+                    (int) Math.rint(w[3]), WALL_RADIUS);
+        }
+        BufferedImage img = new BufferedImage(ws, ws, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, ws, ws, r.pixels(), 0, ws);
         return img;
     }
 
-    private static void disc(Graphics2D g, Color c, int x, int y, int r) {
-        g.setColor(c);
-        g.fillOval(x - r, y - r, 2 * r + 1, 2 * r + 1);
+    private static int rgb(Color c) { return c.getRGB() & 0xFFFFFF; }
+
+    /** The reference closes its point lists by repeating the first point. */
+    private static int[] closed(int[] v) {
+        int[] out = java.util.Arrays.copyOf(v, v.length + 1);
+        out[v.length] = v[0];
+        return out;
     }
 
     /** World polygons of a T at pose (origin x, y, angle). */
@@ -93,13 +85,13 @@ public final class PushTRenderer {
 
     private static int[] xs(double[][] pts) {
         int[] out = new int[pts.length];
-        for (int i = 0; i < pts.length; i++) out[i] = (int) Math.round(pts[i][0]);
+        for (int i = 0; i < pts.length; i++) out[i] = (int) Math.rint(pts[i][0]); // Python round(): half to even
         return out;
     }
 
     private static int[] ys(double[][] pts) {
         int[] out = new int[pts.length];
-        for (int i = 0; i < pts.length; i++) out[i] = (int) Math.round(pts[i][1]);
+        for (int i = 0; i < pts.length; i++) out[i] = (int) Math.rint(pts[i][1]);
         return out;
     }
 

@@ -1,0 +1,55 @@
+package org.steppolicy.cli;
+
+import org.steppolicy.config.UserError;
+import org.steppolicy.sim.RenderCheck;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code step sim render-check --data IMAGEFILE [--json OUT]}: the renderer against the recorded obs/image. */
+@Command(name = "render-check", mixinStandardHelpOptions = true,
+        description = "Render every recorded state of an image Push-T file and compare with its obs/image. "
+                + "Exit 0 when the bar holds (mean abs error <= 4 levels, >= 98 % of pixels within 16), 1 otherwise.")
+public final class SimRenderCheckCommand implements Callable<Integer> {
+    static final String DEFAULT_IMAGE_DATA = "../shared/data/pusht/pusht_cchi_v7_replay_image.hdf5";
+
+    @Option(names = "--data", paramLabel = "IMAGEFILE", description = "Push-T HDF5 with obs/image and obs/state. Default: "
+            + DEFAULT_IMAGE_DATA)
+    Path data = Path.of(DEFAULT_IMAGE_DATA);
+
+    @Option(names = "--demos", paramLabel = "N", description = "Check only the first N demos (default: all).")
+    Integer demos;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
+    Path json;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (demos != null && demos < 1) throw new UserError("--demos must be at least 1, got " + demos);
+        RenderCheck.Summary s = RenderCheck.run(data, demos == null ? Integer.MAX_VALUE : demos);
+        spec.commandLine().getOut().println(s.report());
+        if (json != null) {
+            try {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+                Files.writeString(json, s.toJson());
+            } catch (IOException e) {
+                throw new UserError(json + ": cannot write (" + e.getMessage() + ")", e);
+            }
+            spec.commandLine().getOut().println("wrote " + json);
+        }
+        spec.commandLine().getOut().flush();
+        return s.meetsBar() ? 0 : 1;
+    }
+}

@@ -1,0 +1,48 @@
+package org.steppolicy.models;
+
+import java.util.List;
+
+/**
+ * The STEP predictor's image encoder (public STEP code, model/vision/small_conv_encoder.py): four
+ * {@code Conv2d(k 3, stride 2, padding 1) + ReLU} layers with 32, 64, 128, 128 channels, global average pooling and
+ * {@code head = Linear(128, embed)}. Input {@code image} {@code [B, 3, H, W]}, output {@code features}
+ * {@code [B, embed]}. PyTorch default init; names {@code net.0/2/4/6.*} and {@code head.*} as in its state_dict.
+ * 257,344 parameters at embed 128.
+ */
+public final class SmallConvEncoder implements NetworkDefinition {
+    public static final String INPUT = "image";
+    public static final String OUTPUT = "features";
+    static final int[] CHANNELS = {32, 64, 128, 128};
+
+    private final int height, width, embed;
+
+    public SmallConvEncoder(int height, int width, int embed) {
+        if (height < 1 || width < 1 || embed < 1) throw new IllegalArgumentException("bad encoder size " + height + "×" + width + " → " + embed);
+        this.height = height;
+        this.width = width;
+        this.embed = embed;
+    }
+
+    @Override
+    public <T> void define(NetBuilder<T> b) {
+        T x = b.input(INPUT, -1, 3, height, width);
+        b.output(OUTPUT, features(b, "", x));
+    }
+
+    /** The encoder applied to {@code x}, parameters under {@code prefix}. */
+    public <T> T features(NetBuilder<T> b, String prefix, T x) {
+        int in = 3;
+        for (int i = 0; i < CHANNELS.length; i++) {
+            // nn.Sequential indices: conv at 0, 2, 4, 6 with the ReLUs between
+            x = b.relu(Layers.conv2d(b, prefix + "net." + (2 * i), x, in, CHANNELS[i], 3, 2, 1));
+            in = CHANNELS[i];
+        }
+        return Layers.linear(b, prefix + "head", b.globalAvgPool2d(x), in, embed);
+    }
+
+    @Override
+    public List<String> inputNames() { return List.of(INPUT); }
+
+    @Override
+    public String outputName() { return OUTPUT; }
+}
