@@ -20,6 +20,7 @@ public final class TrainGraph {
     private final String lossName;
     private final List<String> paramNames;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private boolean gradientsBuilt;
 
     public TrainGraph(SameDiff sd, String lossName) {
         if (!sd.hasVariable(lossName)) throw new IllegalArgumentException("graph has no loss variable " + lossName);
@@ -32,6 +33,21 @@ public final class TrainGraph {
         this.paramNames = List.copyOf(names);
         for (String n : paramNames) params.put(n, sd.getArrForVarName(n));
         sd.setLossVariables(lossName);
+    }
+
+    /**
+     * Builds the backward graph now. SameDiff 1.0.0-M2.1's createGradFunction prints one "Added differentiated op"
+     * line per op with System.out.println (not a logger, so no log setting silences it); the CLI's stdout is for
+     * results, so stdout is muted for this one call. Training is single-threaded; nothing else prints meanwhile.
+     */
+    private static void createGradientsQuietly(SameDiff sd) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public SameDiff sameDiff() { return sd; }
@@ -49,6 +65,10 @@ public final class TrainGraph {
 
     /** Forward and backward pass: returns the loss, gradients by parameter name. */
     public Result lossAndGradients(Map<String, INDArray> feed) {
+        if (!gradientsBuilt) {
+            createGradientsQuietly(sd);
+            gradientsBuilt = true;
+        }
         OutAndGrad og = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
         INDArray loss = og.getOutputs().get(lossName);
         double value = loss.getDouble(0);
