@@ -8,8 +8,6 @@ package org.steppolicy.infer;
 public final class NoiseSchedule {
     /** Diffusion Policy trains and samples with 100 steps (§B.3). */
     public static final int DP_STEPS = 100;
-    /** diffusers caps β here (§B.3). */
-    private static final double MAX_BETA = 0.999;
     /** diffusers clamps the fixed_small variance from below (§B.3). */
     private static final float MIN_VARIANCE = 1e-20f;
 
@@ -37,25 +35,15 @@ public final class NoiseSchedule {
         }
     }
 
-    /** squaredcos_cap_v2 with {@code steps} training steps. */
+    /** squaredcos_cap_v2 with {@code steps} training steps; the β math lives once, in step-models' DiffusionSchedule. */
     public static NoiseSchedule squaredcosCapV2(int steps) {
         if (steps < 1) throw new IllegalArgumentException("diffusion steps must be >= 1, got " + steps);
-        float[] betas = new float[steps];
-        for (int i = 0; i < steps; i++) {
-            double b = 1.0 - alphaBar((i + 1) / (double) steps) / alphaBar(i / (double) steps);
-            betas[i] = (float) Math.min(b, MAX_BETA);
-        }
-        return new NoiseSchedule(betas);
+        return new NoiseSchedule(org.steppolicy.models.DiffusionSchedule.squaredcosCapV2(steps).betas());
     }
 
     /** The schedule Diffusion Policy is configured with: squaredcos_cap_v2, 100 steps. */
     public static NoiseSchedule diffusionPolicy() {
         return squaredcosCapV2(DP_STEPS);
-    }
-
-    private static double alphaBar(double s) {
-        double c = Math.cos((s + 0.008) / 1.008 * Math.PI / 2);
-        return c * c;
     }
 
     public int steps() { return betas.length; }
