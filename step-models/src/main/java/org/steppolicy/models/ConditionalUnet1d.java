@@ -67,19 +67,8 @@ public final class ConditionalUnet1d implements NetworkDefinition {
         return NOISE_PRED;
     }
 
-    /** Parameter names, shapes and init rules in declaration order (no allocation). */
-    public Map<String, ParamSpec> parameters() {
-        return ParamCollector.collect(this);
-    }
 
-    public long parameterCount() {
-        return ParamCollector.count(parameters());
-    }
 
-    /** PyTorch-default initial values, seeded. */
-    public TensorStore initParams(long seed) {
-        return ParamInit.init(parameters(), seed);
-    }
 
     /**
      * Adds the network to {@code sd} (placeholders {@value #SAMPLE}, {@value #TIMESTEP}, {@value #GLOBAL_COND},

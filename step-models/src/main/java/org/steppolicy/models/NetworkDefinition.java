@@ -11,4 +11,18 @@ public interface NetworkDefinition {
 
     /** Graph output name. */
     String outputName();
+
+    /** Parameter names, shapes and init rules in declaration order (no allocation). */
+    default java.util.Map<String, ParamSpec> parameters() {
+        return ParamCollector.collect(this);
+    }
+
+    default long parameterCount() {
+        return ParamCollector.count(parameters());
+    }
+
+    /** Initial values by each parameter's init rule (PyTorch defaults unless the network says otherwise), seeded. */
+    default TensorStore initParams(long seed) {
+        return ParamInit.init(parameters(), seed);
+    }
 }

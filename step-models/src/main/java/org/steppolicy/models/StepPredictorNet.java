@@ -53,17 +53,8 @@ public final class StepPredictorNet implements NetworkDefinition {
         return ACTION_PRED;
     }
 
-    public Map<String, ParamSpec> parameters() {
-        return ParamCollector.collect(this);
-    }
 
-    public long parameterCount() {
-        return ParamCollector.count(parameters());
-    }
 
-    public TensorStore initParams(long seed) {
-        return ParamInit.init(parameters(), seed);
-    }
 
     /**
      * Inference graph (no dropout, dynamic batch) in {@code sd}: placeholders {@value #OBS}, {@value #PREV_ACTION};
