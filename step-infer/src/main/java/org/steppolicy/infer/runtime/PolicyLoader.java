@@ -36,9 +36,7 @@ public final class PolicyLoader {
         Map<String, Object> a = dp.arch();
         PolicyShape shape = new PolicyShape(integer(a, "n_obs_steps", dp), integer(a, "n_action_steps", dp),
                 integer(a, "horizon", dp), integer(a, "obs_dim", dp), integer(a, "action_dim", dp));
-        UnetConfig cfg = new UnetConfig(integer(a, "input_dim", dp), integer(a, "global_cond_dim", dp),
-                integers(a, "down_dims", dp), integer(a, "kernel_size", dp), integer(a, "n_groups", dp),
-                integer(a, "diffusion_step_embed_dim", dp), bool(a, "cond_predict_scale", dp));
+        UnetConfig cfg = dp.unetConfig();
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, shape.horizon());
         PolicyNormalization norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
         int timesteps = a.containsKey("num_train_timesteps") ? integer(a, "num_train_timesteps", dp) : 100;
@@ -105,23 +103,6 @@ public final class PolicyLoader {
     static int integer(Map<String, Object> arch, String key, Checkpoint c) {
         if (!(arch.get(key) instanceof Number n)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
         return n.intValue();
-    }
-
-    static double real(Map<String, Object> arch, String key, Checkpoint c) {
-        if (!(arch.get(key) instanceof Number n)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
-        return n.doubleValue();
-    }
-
-    static boolean bool(Map<String, Object> arch, String key, Checkpoint c) {
-        if (!(arch.get(key) instanceof Boolean v)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
-        return v;
-    }
-
-    static List<Integer> integers(Map<String, Object> arch, String key, Checkpoint c) {
-        if (!(arch.get(key) instanceof List<?> l)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
-        List<Integer> out = new ArrayList<>();
-        for (Object o : l) out.add(((Number) o).intValue());
-        return out;
     }
 
     /** TensorStore of the predictor's or DP's evaluation parameters (EMA when present). */

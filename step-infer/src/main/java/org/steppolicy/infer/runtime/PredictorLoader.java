@@ -17,12 +17,8 @@ final class PredictorLoader {
     private PredictorLoader() {}
 
     static PredictorBundle fromCheckpoint(Checkpoint c) {
-        Map<String, Object> a = c.arch();
-        if (!(a.get("kind") instanceof String kind)) throw new org.steppolicy.config.UserError(c.dir() + ": meta.json arch lacks 'kind'");
-        PredictorNetConfig cfg = new PredictorNetConfig(PolicyLoader.integer(a, "obs_dim", c), PolicyLoader.integer(a, "action_dim", c),
-                PolicyLoader.integer(a, "n_obs_steps", c), PolicyLoader.integer(a, "horizon", c), PolicyLoader.integer(a, "d_model", c),
-                PolicyLoader.integer(a, "n_heads", c), PolicyLoader.integer(a, "ff_dim", c), PolicyLoader.real(a, "dropout", c),
-                PolicyLoader.integer(a, "encoder_layers", c), PolicyLoader.integer(a, "blocks", c), PredictorNetConfig.Kind.parse(kind));
+        // The architecture is read where the checkpoint format lives (Checkpoint), not keyed here a second time.
+        PredictorNetConfig cfg = c.predictorConfig();
         PolicyNormalization norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
         return bundle(cfg, c.evalParams(), norm);
     }
