@@ -57,7 +57,16 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         requireKind(KIND_PREDICTOR);
         return new PredictorNetConfig(archInt("obs_dim"), archInt("action_dim"), archInt("n_obs_steps"), archInt("horizon"),
                 archInt("d_model"), archInt("n_heads"), archInt("ff_dim"), ((Number) arch.get("dropout")).doubleValue(),
-                archInt("encoder_layers"), archInt("blocks"), PredictorNetConfig.Kind.parse(String.valueOf(arch.get("kind"))));
+                archInt("encoder_layers"), archInt("blocks"), PredictorNetConfig.Kind.parse(String.valueOf(arch.get("kind"))),
+                imageSpec());
+    }
+
+    /**
+     * The image observation layout of a visuomotor checkpoint (meta.json arch "image"), null for a low-dim one. For
+     * a DP, {@code global_cond_dim} is then the encoder's output and {@code obs_dim} the flat step (low-dim + pixels).
+     */
+    public ImageObsSpec imageSpec() {
+        return ImageObsSpec.fromArch(arch.get("image"));
     }
 
     /** An integer architecture fact: horizon, n_obs_steps, n_action_steps, obs_dim, action_dim, ... */

@@ -88,11 +88,18 @@ public final class ConditionalUnet1d implements NetworkDefinition {
 
     @Override
     public <T> void define(NetBuilder<T> b) {
-        int dsed = cfg.diffusionStepEmbedDim();
         T sample = b.input(SAMPLE, -1, horizon, cfg.inputDim());
         T timestep = b.input(TIMESTEP, -1);
         T globalCond = cfg.inpainting() ? null : b.input(GLOBAL_COND, -1, cfg.globalCondDim());
+        b.output(NOISE_PRED, denoise(b, sample, timestep, globalCond));
+    }
 
+    /**
+     * The U-Net applied to given values (graph inputs here, or an image encoder's output in
+     * {@link ImageDiffusionPolicy}): returns the noise prediction {@code [B, horizon, inputDim]}.
+     */
+    public <T> T denoise(NetBuilder<T> b, T sample, T timestep, T globalCond) {
+        int dsed = cfg.diffusionStepEmbedDim();
         // Diffusion step encoder: SinusoidalPosEmb -> Linear -> Mish -> Linear.
         T emb = b.mul(b.reshape(timestep, -1, 1), b.constant(stepFrequencies(dsed), 1, dsed / 2));
         emb = b.concat(1, List.of(b.sin(emb), b.cos(emb)));
@@ -134,7 +141,7 @@ public final class ConditionalUnet1d implements NetworkDefinition {
         int start = downDims.get(0);
         x = convBlock(b, "final_conv.0", x, start, start);
         x = Layers.conv1d(b, "final_conv.1", x, start, cfg.inputDim(), 1, 1, 0);
-        b.output(NOISE_PRED, b.permute(x, 0, 2, 1));
+        return b.permute(x, 0, 2, 1);
     }
 
     /** ConditionalResidualBlock1D; {@code mishCond} is Mish(global feature), shared by all blocks. */

@@ -7,7 +7,7 @@ import java.util.Locale;
  * feed-forward 256, dropout 0.1, 2 encoder layers, 2 blocks.
  */
 public record PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int horizon, int dModel, int nHeads,
-                                 int ffDim, double dropout, int encoderLayers, int blocks, Kind kind) {
+                                 int ffDim, double dropout, int encoderLayers, int blocks, Kind kind, ImageObsSpec image) {
 
     /** step: conditioned on observations and the previous chunk; spatial: observations only (BRIDGER-style). */
     public enum Kind {
@@ -34,6 +34,20 @@ public record PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int h
         if (dModel % 2 != 0) throw new IllegalArgumentException("dModel must be even for the sinusoidal code");
         if (dropout < 0 || dropout >= 1) throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout);
         if (encoderLayers < 0 || blocks < 1) throw new IllegalArgumentException("need encoderLayers >= 0 and blocks >= 1");
+        if (image != null && image.stepDim() != obsDim)
+            throw new IllegalArgumentException("image predictor obs dim " + obsDim + " must be low-dim + pixels = " + image.stepDim());
+    }
+
+    /** A low-dim predictor. */
+    public PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int horizon, int dModel, int nHeads,
+                              int ffDim, double dropout, int encoderLayers, int blocks, Kind kind) {
+        this(obsDim, actionDim, nObsSteps, horizon, dModel, nHeads, ffDim, dropout, encoderLayers, blocks, kind, null);
+    }
+
+    /** The same network reading image observations (STEP's visuomotor predictor: small conv encoder per frame). */
+    public PredictorNetConfig withImage(ImageObsSpec spec) {
+        return new PredictorNetConfig(spec.stepDim(), actionDim, nObsSteps, horizon, dModel, nHeads, ffDim, dropout,
+                encoderLayers, blocks, kind, spec);
     }
 
     /** The paper's sizes for the given task dimensions. */

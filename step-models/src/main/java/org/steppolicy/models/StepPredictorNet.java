@@ -84,7 +84,7 @@ public final class StepPredictorNet implements NetworkDefinition {
         T obs = b.input(OBS, -1, to, cfg.obsDim());
         T prev = cfg.usesPreviousChunk() ? b.input(PREV_ACTION, -1, h, cfg.actionDim()) : null;
 
-        T obsTok = Layers.linearNormal(b, "obs_emb", b.reshape(obs, -1, cfg.obsDim()), cfg.obsDim(), d);
+        T obsTok = Layers.linearNormal(b, "obs_emb", obsFeatures(b, obs), tokenInputDim(), d);
         obsTok = b.add(b.reshape(obsTok, -1, to, d), b.constant(positionCode(to, d), to, d));
         T cond = obsTok;
         int len = to;
@@ -107,6 +107,25 @@ public final class StepPredictorNet implements NetworkDefinition {
         x = Layers.layerNorm(b, "head_norm", x, d);
         x = Layers.linearNormal(b, "head", x, d, cfg.actionDim());
         b.output(ACTION_PRED, b.reshape(x, -1, h, cfg.actionDim()));
+    }
+
+    /** Values per observation token: the raw step, or (images) the encoder's features then the low-dim values. */
+    private int tokenInputDim() {
+        return cfg.image() == null ? cfg.obsDim() : cfg.image().encodedStepDim();
+    }
+
+    /**
+     * One row per observation step, {@code [B·To, tokenInputDim]}. With images, each step's frame goes through the
+     * image encoder (STEP's small conv encoder, parameters under {@code obs_encoder.}) and its features are
+     * followed by the step's low-dim values.
+     */
+    private <T> T obsFeatures(NetBuilder<T> b, T obs) {
+        ImageObsSpec im = cfg.image();
+        if (im == null) return b.reshape(obs, -1, cfg.obsDim());
+        T steps = b.reshape(obs, -1, im.stepDim());
+        T images = b.reshape(b.slice(steps, 1, im.lowDim(), im.stepDim()), -1, ImageObsSpec.CHANNELS, im.height(), im.width());
+        T f = im.encode(b, ImageObsEncoder.PREFIX, images);
+        return im.lowDim() == 0 ? f : b.concat(1, List.of(f, b.slice(steps, 1, 0, im.lowDim())));
     }
 
     /** Pre-norm nn.TransformerEncoderLayer: x += Drop(SA(LN1 x)); x += Drop(FF(LN2 x)). */

@@ -1,0 +1,59 @@
+package org.steppolicy.models;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a visuomotor policy sees one observation step: {@code lowDim} low-dim values (Push-T: agent_pos) followed by
+ * one RGB image, channels-first, {@code height}×{@code width} (the crop: 84×84 of the 96×96 frame), values in [0, 1].
+ * The whole step travels as one flat vector of {@link #stepDim()} values, so the observation history, the
+ * normaliser (identity on pixels), the solvers and the runtimes stay those of low-dim policies; the networks split it
+ * again inside ({@link ImageObsEncoder}). {@code encoder}: {@code resnet18_gn} (Diffusion Policy's ResNet-18 with
+ * GroupNorm, 512 features) or {@code small_conv} (STEP's 4-conv encoder with a Linear head of {@code featureDim}).
+ */
+public record ImageObsSpec(int lowDim, int height, int width, String encoder, int featureDim) {
+    public static final int CHANNELS = 3;
+    public static final String RESNET18_GN = "resnet18_gn", SMALL_CONV = "small_conv";
+
+    public ImageObsSpec {
+        if (lowDim < 0 || height < 1 || width < 1) throw new IllegalArgumentException("bad image observation " + lowDim + " + " + height + "×" + width);
+        if (RESNET18_GN.equals(encoder)) featureDim = ResNet18GroupNorm.FEATURES;
+        else if (!SMALL_CONV.equals(encoder))
+            throw new IllegalArgumentException("image encoder must be " + RESNET18_GN + " or " + SMALL_CONV + ", got '" + encoder + "'");
+        if (featureDim < 1) throw new IllegalArgumentException("image feature dim must be positive, got " + featureDim);
+    }
+
+    /** Pixels of one image. */
+    public int pixels() { return CHANNELS * height * width; }
+
+    /** Values of one observation step: low-dim, then the image. */
+    public int stepDim() { return lowDim + pixels(); }
+
+    /** Features of one encoded step: the image features, then the low-dim values (the reference's key order). */
+    public int encodedStepDim() { return featureDim + lowDim; }
+
+    /** The image encoder applied to {@code images} {@code [N, 3, H, W]}, parameters under {@code prefix}. */
+    public <T> T encode(NetBuilder<T> b, String prefix, T images) {
+        return RESNET18_GN.equals(encoder)
+                ? new ResNet18GroupNorm(height, width).features(b, prefix, images)
+                : new SmallConvEncoder(height, width, featureDim).features(b, prefix, images);
+    }
+
+    /** Checkpoint arch entry (meta.json "image"). */
+    public Map<String, Object> toArch() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("low_dim", lowDim);
+        m.put("height", height);
+        m.put("width", width);
+        m.put("encoder", encoder);
+        m.put("feature_dim", featureDim);
+        return m;
+    }
+
+    /** From a checkpoint's arch entry; null when the entry is absent (a low-dim policy). */
+    public static ImageObsSpec fromArch(Object entry) {
+        if (!(entry instanceof Map<?, ?> m)) return null;
+        return new ImageObsSpec(((Number) m.get("low_dim")).intValue(), ((Number) m.get("height")).intValue(),
+                ((Number) m.get("width")).intValue(), String.valueOf(m.get("encoder")), ((Number) m.get("feature_dim")).intValue());
+    }
+}
