@@ -13,5 +13,7 @@ public record PolicyConfig(
         int numTrainTimesteps,
         String betaSchedule,
         boolean clipSample,
-        String predictionType) {
+        String predictionType,
+        String obsEncoder,
+        int obsFeatureDim) {
 }

@@ -8,5 +8,6 @@ public record PredictorConfig(
         int dimFeedforward,
         double dropout,
         int encoderLayers,
-        int blocks) {
+        int blocks,
+        int imageFeatureDim) {
 }

@@ -20,7 +20,12 @@ public record TaskConfig(
         boolean useFileMasks,
         Integer maxTrainEpisodes,
         String env,
-        int evalMaxSteps) {
+        int evalMaxSteps,
+        String imageKey,
+        List<Integer> cropShape) {
 
     public boolean hasSimulator() { return "pusht".equals(env); }
+
+    /** A visuomotor task: observations carry the frames of {@link #imageKey} besides the low-dim keys. */
+    public boolean hasImages() { return imageKey != null && !imageKey.isBlank(); }
 }

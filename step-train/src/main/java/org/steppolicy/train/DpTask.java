@@ -7,6 +7,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.ImageDiffusionPolicy;
+import org.steppolicy.models.ImageObsEncoder;
+import org.steppolicy.models.ImageObsSpec;
+import org.steppolicy.models.SameDiffBuilder;
 import org.steppolicy.models.DiffusionSchedule;
 import org.steppolicy.models.TensorStore;
 import org.steppolicy.models.UnetConfig;
@@ -34,13 +38,27 @@ public final class DpTask implements TrainTask {
     // Reused per-batch buffers (the trainer is single-threaded).
     private final float[] obs, act, x0, xt, eps, cond;
     private final int[] t;
+    private final ImageWindows trainImages, validImages;   // null for low-dim policies
 
     /**
      * @param valid null or empty: no validation loss
      * @param network builds the denoiser; its inputs must match the settings (input dim Da, or Da+Do when inpainting)
      */
     public DpTask(DpTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson, GraphFactory network) {
+        this(settings, train, valid, null, null, normalizerJson, network);
+    }
+
+    /**
+     * A visuomotor DP: {@code global_cond} is the flat observation window (per step the low-dim values, then the
+     * cropped frame; {@link org.steppolicy.models.ImageObsSpec}), fed from the image windows beside the low-dim ones.
+     */
+    public DpTask(DpTrainSettings settings, WindowSource train, WindowSource valid, ImageWindows trainImages,
+                  ImageWindows validImages, String normalizerJson, GraphFactory network) {
         this.s = settings;
+        this.trainImages = trainImages;
+        this.validImages = validImages;
+        if (trainImages != null && !settings.obsAsGlobalCond())
+            throw new IllegalArgumentException("image observations need obs_as_global_cond (inpainting cannot hold pixels)");
         this.train = train;
         this.valid = valid;
         this.normalizerJson = normalizerJson;
@@ -49,7 +67,10 @@ public final class DpTask implements TrainTask {
         this.Da = train.actionDim();
         if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
         this.dim = settings.obsAsGlobalCond() ? Da : Da + Do;
-        this.condDim = settings.obsAsGlobalCond() ? settings.nObsSteps() * Do : 0;
+        int stepDim = trainImages == null ? Do : trainImages.spec().stepDim();
+        if (trainImages != null && trainImages.spec().lowDim() != Do)
+            throw new IllegalArgumentException("image spec has " + trainImages.spec().lowDim() + " low-dim values, the data " + Do);
+        this.condDim = settings.obsAsGlobalCond() ? settings.nObsSteps() * stepDim : 0;
         boolean[] mask = settings.obsAsGlobalCond() ? null : DpNoiser.inpaintingMask(T, Da, Do, settings.nObsSteps());
         DiffusionSchedule schedule = DiffusionSchedule.squaredcosCapV2(settings.numTrainTimesteps());
         this.noiser = new DpNoiser(schedule, T, dim, mask);
@@ -76,6 +97,23 @@ public final class DpTask implements TrainTask {
         UnetConfig cfg = new UnetConfig(inputDim, condDim, s.downDims(), s.kernelSize(), s.nGroups(),
                 s.diffusionStepEmbedDim(), s.condPredictScale());
         return new ConditionalUnet1d(cfg, s.horizon());
+    }
+
+    /** The image DP of these settings: the spec's encoder feeding the U-Net (§A.1) through its global condition. */
+    public static ImageDiffusionPolicy imagePolicy(DpTrainSettings s, ImageObsSpec spec, int actionDim) {
+        ImageObsEncoder enc = new ImageObsEncoder(spec, s.nObsSteps());
+        UnetConfig cfg = new UnetConfig(actionDim, enc.outputDim(), s.downDims(), s.kernelSize(), s.nGroups(),
+                s.diffusionStepEmbedDim(), s.condPredictScale());
+        return new ImageDiffusionPolicy(enc, new ConditionalUnet1d(cfg, s.horizon()));
+    }
+
+    /** The image DP task; encoder and U-Net train end to end. */
+    public static DpTask withImages(DpTrainSettings s, WindowSource train, WindowSource valid, ImageWindows trainImages,
+                                    ImageWindows validImages, String normalizerJson) {
+        ImageDiffusionPolicy net = imagePolicy(s, trainImages.spec(), train.actionDim());
+        TensorStore init = net.initParams(s.seed());
+        return new DpTask(s, train, valid, trainImages, validImages, normalizerJson,
+                training -> SameDiffBuilder.build(net, init, true)); // no dropout anywhere: one graph
     }
 
     /** Graph factory for the U-Net, initial weights seeded by the settings' seed. */
@@ -124,12 +162,19 @@ public final class DpTask implements TrainTask {
         a.put("action_dim", Da);
         a.put("obs_as_global_cond", s.obsAsGlobalCond());
         a.put("num_train_timesteps", s.numTrainTimesteps());
+        if (trainImages != null) {
+            // the U-Net's condition is the encoder's output; obs_dim is the flat step (low-dim + pixels)
+            ImageObsSpec spec = trainImages.spec();
+            a.put("global_cond_dim", s.nObsSteps() * spec.encodedStepDim());
+            a.put("obs_dim", spec.stepDim());
+            a.put("image", spec.toArch());
+        }
         return a;
     }
 
     @Override
     public Map<String, INDArray> trainFeed(long step) {
-        return feed(train, batcher.batch(step), s.seed(), step);
+        return feed(train, trainImages, batcher.batch(step), s.seed(), step, true);
     }
 
     @Override
@@ -142,16 +187,21 @@ public final class DpTask implements TrainTask {
             int[] idx = new int[Math.min(B, valid.size() - from)];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             // Fixed noise per validation batch, so successive validation losses are comparable.
-            sum += graph.loss(feed(valid, idx, s.seed() ^ VALIDATION_SEED, b)) * idx.length;
+            sum += graph.loss(feed(valid, validImages, idx, s.seed() ^ VALIDATION_SEED, b, false)) * idx.length;
             n += idx.length;
         }
         return sum / n;
     }
 
-    private Map<String, INDArray> feed(WindowSource src, int[] idx, long seed, long step) {
+    /** @param randomCrop training batches crop images at random positions; validation takes the centre */
+    private Map<String, INDArray> feed(WindowSource src, ImageWindows images, int[] idx, long seed, long step, boolean randomCrop) {
         int B = idx.length;
         for (int i = 0; i < B; i++) src.window(idx[i], obs, i * T * Do, act, i * T * Da, null, 0);
-        if (s.obsAsGlobalCond()) {
+        if (images != null) {
+            System.arraycopy(act, 0, x0, 0, B * T * Da);
+            java.util.SplittableRandom crop = randomCrop ? ImageWindows.cropRandom(seed, step) : null;
+            for (int i = 0; i < B; i++) images.fill(idx[i], obs, i * T * Do, crop, cond, i * condDim);
+        } else if (s.obsAsGlobalCond()) {
             System.arraycopy(act, 0, x0, 0, B * T * Da);
             int per = s.nObsSteps() * Do;
             for (int i = 0; i < B; i++) System.arraycopy(obs, i * T * Do, cond, i * per, per);

@@ -30,8 +30,19 @@ public final class PredictorTask implements TrainTask {
     private final float[] obs, act, prev;
     private SameDiff evalGraph;
 
+    private final ImageWindows trainImages, validImages;   // null for low-dim predictors
+    private final int obsStep;                              // values per observation step fed to the network
+
     public PredictorTask(PredictorTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson) {
+        this(settings, train, valid, null, null, normalizerJson);
+    }
+
+    /** A visuomotor predictor: each observation step is its low-dim values then its cropped frame (STEP's encoder). */
+    public PredictorTask(PredictorTrainSettings settings, WindowSource train, WindowSource valid, ImageWindows trainImages,
+                         ImageWindows validImages, String normalizerJson) {
         this.s = settings;
+        this.trainImages = trainImages;
+        this.validImages = validImages;
         this.train = train;
         this.valid = valid;
         this.normalizerJson = normalizerJson;
@@ -40,7 +51,14 @@ public final class PredictorTask implements TrainTask {
         this.Do = train.obsDim();
         this.Da = train.actionDim();
         if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
-        this.net = new StepPredictorNet(settings.netConfig(Do, Da));
+        PredictorNetConfig netConfig = settings.netConfig(Do, Da);
+        if (trainImages != null) {
+            if (trainImages.spec().lowDim() != Do)
+                throw new IllegalArgumentException("image spec has " + trainImages.spec().lowDim() + " low-dim values, the data " + Do);
+            netConfig = netConfig.withImage(trainImages.spec());
+        }
+        this.net = new StepPredictorNet(netConfig);
+        this.obsStep = netConfig.obsDim();
         this.init = net.initParams(settings.seed());
         SameDiff sd = SameDiff.create();
         net.buildTraining(sd, init, settings.batchSize());
@@ -80,12 +98,13 @@ public final class PredictorTask implements TrainTask {
         a.put("dropout", c.dropout());
         a.put("encoder_layers", c.encoderLayers());
         a.put("blocks", c.blocks());
+        if (c.image() != null) a.put("image", c.image().toArch());
         return a;
     }
 
     @Override
     public Map<String, INDArray> trainFeed(long step) {
-        return feed(train, batcher.batch(step));
+        return feed(train, trainImages, batcher.batch(step), ImageWindows.cropRandom(s.seed(), step));
     }
 
     @Override
@@ -103,20 +122,24 @@ public final class PredictorTask implements TrainTask {
         for (int from = 0; from < valid.size(); from += B) {
             int[] idx = new int[Math.min(B, valid.size() - from)];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
-            Map<String, INDArray> feed = feed(valid, idx);
+            Map<String, INDArray> feed = feed(valid, validImages, idx, null);
             sum += eval.loss(feed) * idx.length;
             TrainGraph.release(feed);
         }
         return sum / valid.size();
     }
 
-    private Map<String, INDArray> feed(WindowSource src, int[] idx) {
+    /** @param crop random crop positions for images (training); null: centre crops */
+    private Map<String, INDArray> feed(WindowSource src, ImageWindows images, int[] idx, java.util.SplittableRandom crop) {
         int B = idx.length;
         for (int i = 0; i < B; i++) src.window(idx[i], obs, i * T * Do, act, i * T * Da, prev, i * T * Da);
-        float[] o = new float[B * To * Do];
-        for (int i = 0; i < B; i++) System.arraycopy(obs, i * T * Do, o, i * To * Do, To * Do);
+        float[] o = new float[B * To * obsStep];
+        for (int i = 0; i < B; i++) {
+            if (images != null) images.fill(idx[i], obs, i * T * Do, crop, o, i * To * obsStep);
+            else System.arraycopy(obs, i * T * Do, o, i * To * Do, To * Do);
+        }
         Map<String, INDArray> feed = new LinkedHashMap<>();
-        feed.put(StepPredictorNet.OBS, Nd4j.create(o, new long[] {B, To, Do}, 'c'));
+        feed.put(StepPredictorNet.OBS, Nd4j.create(o, new long[] {B, To, obsStep}, 'c'));
         if (net.config().usesPreviousChunk())
             feed.put(StepPredictorNet.PREV_ACTION, Nd4j.create(java.util.Arrays.copyOf(prev, B * T * Da), new long[] {B, T, Da}, 'c'));
         feed.put(LossHead.TARGET, Nd4j.create(java.util.Arrays.copyOf(act, B * T * Da), new long[] {B, T, Da}, 'c'));

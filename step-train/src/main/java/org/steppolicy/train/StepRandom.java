@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  */
 public final class StepRandom {
     /** Purposes, each its own independent stream. */
-    public static final long NOISE = 1, TIMESTEPS = 2, SHUFFLE = 3, DROPOUT = 4, INIT = 5;
+    public static final long NOISE = 1, TIMESTEPS = 2, SHUFFLE = 3, DROPOUT = 4, INIT = 5, CROP = 6;
 
     private StepRandom() {}
 

@@ -11,6 +11,9 @@ import org.steppolicy.config.TrainingConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.DemoDataset;
+import org.steppolicy.data.ImageFrames;
+import org.steppolicy.models.ImageObsSpec;
+import org.steppolicy.models.ImageSpecs;
 import org.steppolicy.data.SequenceSampler;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.PredictorNetConfig;
@@ -25,17 +28,36 @@ public final class TrainRuns {
     private TrainRuns() {}
 
     /** Loaded demos, the normaliser and the normalised train/valid windows of one task. */
-    public record Data(DemoDataset demos, DatasetNormalizer normalizer, WindowSource train, WindowSource valid) {}
+    public record Data(DemoDataset demos, DatasetNormalizer normalizer, WindowSource train, WindowSource valid,
+                       ImageWindows trainImages, ImageWindows validImages) {}
 
-    public static Data loadData(StepConfig c, DatasetNormalizer normalizer) {
+    /** Low-dim windows, and for visuomotor tasks (task.image_key) the image windows of the given layout. */
+    public static Data loadData(StepConfig c, DatasetNormalizer normalizer, ImageObsSpec images) {
         DemoDataset demos = DemoDataset.load(c.task());
         DatasetNormalizer norm = normalizer != null ? normalizer
                 : DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
         int T = c.task().horizon(), To = c.task().nObsSteps(), Ta = c.task().nActionSteps();
-        WindowSource train = new SamplerWindows(new SequenceSampler(demos.trainEpisodes(), T, To, Ta, norm));
-        WindowSource valid = demos.validEpisodes().isEmpty() ? null
-                : new SamplerWindows(new SequenceSampler(demos.validEpisodes(), T, To, Ta, norm));
-        return new Data(demos, norm, train, valid);
+        SequenceSampler trainSampler = new SequenceSampler(demos.trainEpisodes(), T, To, Ta, norm);
+        SequenceSampler validSampler = demos.validEpisodes().isEmpty() ? null
+                : new SequenceSampler(demos.validEpisodes(), T, To, Ta, norm);
+        ImageWindows trainImages = null, validImages = null;
+        if (images != null) {
+            trainImages = imageWindows(c, trainSampler, demos.trainEpisodes(), images);
+            if (validSampler != null) validImages = imageWindows(c, validSampler, demos.validEpisodes(), images);
+        }
+        return new Data(demos, norm, new SamplerWindows(trainSampler), validSampler == null ? null : new SamplerWindows(validSampler),
+                trainImages, validImages);
+    }
+
+    public static Data loadData(StepConfig c, DatasetNormalizer normalizer) {
+        return loadData(c, normalizer, null);
+    }
+
+    private static ImageWindows imageWindows(StepConfig c, SequenceSampler sampler, java.util.List<org.steppolicy.data.Episode> episodes,
+                                             ImageObsSpec spec) {
+        ImageFrames frames = ImageFrames.open(c.datasetPath(), c.task().imageKey(),
+                episodes.stream().map(org.steppolicy.data.Episode::name).toList(), ImageFrames.DEFAULT_CACHE_BYTES);
+        return new ImageWindows(sampler, frames, spec);
     }
 
     /** DP settings from the config; {@code trainWindows} sizes the epoch when max_steps is null. */
@@ -73,9 +95,12 @@ public final class TrainRuns {
 
     /** {@code step train-dp}. */
     public static Trainer.Summary trainDp(StepConfig c, Path outDir, Long maxSteps, Path resume, PrintStream progress) {
-        Data d = loadData(c, null);
+        ImageObsSpec images = ImageSpecs.dp(c);
+        Data d = loadData(c, null, images);
         DpTrainSettings s = dpSettings(c, d.train().size(), maxSteps);
-        DpTask task = DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+        DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
+                : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
+                .withConfigYaml(c.toYaml());
         if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.training()));
@@ -96,13 +121,14 @@ public final class TrainRuns {
         if (dpCheckpoint != null) {
             Checkpoint dp = Checkpoint.load(dpCheckpoint);
             if (!Checkpoint.KIND_DP.equals(dp.kind())) throw new UserError(dpCheckpoint + " is a " + dp.kind() + " checkpoint, --dp needs a DP one");
-            requireArch(dp.arch(), "obs_dim", c.task().obsDim(), dpCheckpoint);
+            requireArch(dp.arch(), "obs_dim", ImageSpecs.stepDim(c), dpCheckpoint);
             requireArch(dp.arch(), "action_dim", c.task().actionDim(), dpCheckpoint);
             requireArch(dp.arch(), "horizon", c.task().horizon(), dpCheckpoint);
             requireArch(dp.arch(), "n_obs_steps", c.task().nObsSteps(), dpCheckpoint);
             fromDp = DatasetNormalizer.fromJson(dp.normalizerJson());
         }
-        Data d = loadData(c, fromDp);
+        ImageObsSpec images = ImageSpecs.predictor(c);
+        Data d = loadData(c, fromDp, images);
         if (fromDp != null) {
             DatasetNormalizer fit = DatasetNormalizer.fit(d.demos(), c.task().obsNormalizer(), c.task().actionNormalizer());
             String diff = jsonDifference("", readTree(fromDp.toJson()), readTree(fit.toJson()));
@@ -110,7 +136,8 @@ public final class TrainRuns {
                     + c.task().dataset() + " (" + diff + "): train the predictor on the DP's data and normaliser modes");
         }
         PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
-        PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+        PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
+                .withConfigYaml(c.toYaml());
         if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         if (progress != null && d.valid() != null && d.valid().size() > 0)

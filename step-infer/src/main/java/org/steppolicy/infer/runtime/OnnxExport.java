@@ -13,6 +13,8 @@ import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.ImageObsEncoder;
+import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.OnnxBuilder;
 import org.steppolicy.models.StepPredictorNet;
 
@@ -24,7 +26,8 @@ import org.steppolicy.models.StepPredictorNet;
  * docs/onnx.md shows one denoising step in Python with onnxruntime.
  */
 public final class OnnxExport {
-    public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json";
+    public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json",
+            ENCODER_FILE = "obs_encoder.onnx";
     /** Bumped when the sidecar's meaning changes. */
     public static final String FORMAT = "step-policy-onnx/1";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +39,8 @@ public final class OnnxExport {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         out.add(writeAtomically(dir.resolve(DP_FILE), b.dp().toOnnx(b.dpParams()).toByteArray()));
+        if (b.hasImages())
+            out.add(writeAtomically(dir.resolve(ENCODER_FILE), OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder").toByteArray()));
         PredictorBundle p = b.predictor();
         if (p != null) {
             byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
@@ -58,7 +63,24 @@ public final class OnnxExport {
         root.put("first_executed_index", s.firstExecuted());
         root.put("conditioning", b.inpainting() ? "inpainting" : "global");
         root.put("normalizer_formula", "normalized = raw * scale + offset (per dimension)");
-        root.set("normalizer", normalizer(b.normalization()));
+        root.set("normalizer", normalizer(lowDim(b.normalization(), b)));
+        if (b.hasImages()) {
+            ImageObsSpec im = b.encoder().spec();
+            ObjectNode image = root.putObject("image");
+            image.put("layout", "each observation step is obs_dim values: low_dim normalised low-dim values, then the"
+                    + " RGB frame centre-cropped to height x width, channels first, divided by 255 (not normalised further)");
+            image.put("low_dim", im.lowDim());
+            image.put("channels", ImageObsSpec.CHANNELS);
+            image.put("height", im.height());
+            image.put("width", im.width());
+            image.put("encoder", im.encoder());
+            ObjectNode enc = image.putObject("obs_encoder");
+            enc.put("file", ENCODER_FILE);
+            enc.set("input", io(ImageObsEncoder.INPUT, "float32", "batch", b.encoder().inputDim())
+                    .put("note", "the n_obs_steps observation steps, flattened time-major"));
+            enc.set("output", io(ImageObsEncoder.OUTPUT, "float32", "batch", b.encoder().outputDim())
+                    .put("note", "dp.onnx's global_cond: run once per control step"));
+        }
 
         ObjectNode dp = root.putObject("dp");
         dp.put("file", DP_FILE);
@@ -69,7 +91,8 @@ public final class OnnxExport {
         in.add(io(ConditionalUnet1d.TIMESTEP, "float32", "batch").put("note", "the integer diffusion step t as a float"));
         if (!b.inpainting())
             in.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", b.dp().config().globalCondDim())
-                    .put("note", "normalised observations of the last n_obs_steps steps, flattened time-major"));
+                    .put("note", b.hasImages() ? "obs_encoder.onnx's output"
+                            : "normalised observations of the last n_obs_steps steps, flattened time-major"));
         dp.set("output", io(ConditionalUnet1d.NOISE_PRED, "float32", "batch", s.horizon(), dim));
         if (b.inpainting())
             dp.put("layout", "sample channels: action_dim actions, then obs_dim observations; the first n_obs_steps"
@@ -98,9 +121,18 @@ public final class OnnxExport {
                 pin.add(io(StepPredictorNet.PREV_ACTION, "float32", "batch", s.horizon(), s.actionDim())
                         .put("note", "the previous normalised action chunk"));
             pr.set("output", io(StepPredictorNet.ACTION_PRED, "float32", "batch", s.horizon(), s.actionDim()));
-            pr.set("normalizer", normalizer(p.normalization()));
+            pr.set("normalizer", normalizer(lowDim(p.normalization(), b)));
         }
         return root;
+    }
+
+    /** Image policies: only the low-dim part of the obs normaliser (the pixels' identity is the layout's rule). */
+    private static PolicyNormalization lowDim(PolicyNormalization n, PolicyBundle b) {
+        if (!b.hasImages()) return n;
+        int d = b.encoder().spec().lowDim();
+        Normalization o = n.obs();
+        return new PolicyNormalization(new Normalization(java.util.Arrays.copyOf(o.scale(), d), java.util.Arrays.copyOf(o.offset(), d)),
+                n.action());
     }
 
     private static ObjectNode io(String name, String type, Object... shape) {

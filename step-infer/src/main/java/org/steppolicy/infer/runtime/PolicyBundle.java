@@ -3,6 +3,7 @@ package org.steppolicy.infer.runtime;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.TensorStore;
 
 /**
@@ -11,16 +12,27 @@ import org.steppolicy.models.TensorStore;
  * into runnable {@link org.steppolicy.infer.PolicyModels}; {@link OnnxExport} writes it out.
  */
 public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
-                           int trainTimesteps, PredictorBundle predictor) {
+                           int trainTimesteps, PredictorBundle predictor, ImageObsEncoder encoder) {
 
     public PolicyBundle {
         if (dp.horizon() != shape.horizon())
             throw new IllegalArgumentException("U-Net horizon " + dp.horizon() + " differs from the policy horizon " + shape.horizon());
+        if (encoder != null && encoder.spec().stepDim() != shape.obsDim())
+            throw new IllegalArgumentException("image observation step has " + encoder.spec().stepDim() + " values, the policy " + shape.obsDim());
+    }
+
+    /** A low-dim policy (no observation encoder). */
+    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
+                        int trainTimesteps, PredictorBundle predictor) {
+        this(shape, dp, dpParams, normalization, trainTimesteps, predictor, null);
     }
 
     public boolean inpainting() { return dp.config().inpainting(); }
 
+    /** An image policy: observations carry pixels and {@link #encoder()} turns them into the U-Net's condition. */
+    public boolean hasImages() { return encoder != null; }
+
     public PolicyBundle withPredictor(PredictorBundle p) {
-        return new PolicyBundle(shape, dp, dpParams, normalization, trainTimesteps, p);
+        return new PolicyBundle(shape, dp, dpParams, normalization, trainTimesteps, p, encoder);
     }
 }

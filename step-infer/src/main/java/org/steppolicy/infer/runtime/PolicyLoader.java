@@ -14,6 +14,10 @@ import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.ImageDiffusionPolicy;
+import org.steppolicy.models.ImageObsEncoder;
+import org.steppolicy.models.ImageObsSpec;
+import org.steppolicy.models.ImageSpecs;
 import org.steppolicy.models.TensorStore;
 import org.steppolicy.models.UnetConfig;
 
@@ -39,8 +43,11 @@ public final class PolicyLoader {
         UnetConfig cfg = dp.unetConfig();
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, shape.horizon());
         PolicyNormalization norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
+        ImageObsSpec image = dp.imageSpec();
+        ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, shape.obsSteps());
+        if (image != null) norm = withPixels(norm, image);
         int timesteps = a.containsKey("num_train_timesteps") ? integer(a, "num_train_timesteps", dp) : 100;
-        PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, timesteps, null);
+        PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, timesteps, null, encoder);
         return predictorDir == null ? bundle : bundle.withPredictor(PredictorLoader.fromCheckpoint(load(predictorDir, Checkpoint.KIND_PREDICTOR)));
     }
 
@@ -56,13 +63,18 @@ public final class PolicyLoader {
     public static PolicyBundle randomWeights(StepConfig c, long seed, boolean withPredictor) {
         var t = c.task();
         var p = c.policy();
-        PolicyShape shape = new PolicyShape(t.nObsSteps(), t.nActionSteps(), t.horizon(), t.obsDim(), t.actionDim());
+        ImageObsSpec image = ImageSpecs.dp(c);
+        PolicyShape shape = new PolicyShape(t.nObsSteps(), t.nActionSteps(), t.horizon(), ImageSpecs.stepDim(c), t.actionDim());
         boolean global = p.obsAsGlobalCond();
-        UnetConfig cfg = new UnetConfig(global ? t.actionDim() : t.actionDim() + t.obsDim(), global ? shape.condDim() : 0,
+        if (image != null && !global) throw new UserError("image policies need policy.obs_as_global_cond: true");
+        ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, t.nObsSteps());
+        int condDim = encoder != null ? encoder.outputDim() : global ? shape.condDim() : 0;
+        UnetConfig cfg = new UnetConfig(global ? t.actionDim() : t.actionDim() + t.obsDim(), condDim,
                 p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale());
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(t.obsDim()), Normalization.identity(t.actionDim()));
-        PolicyBundle bundle = new PolicyBundle(shape, net, net.initParams(seed), norm, p.numTrainTimesteps(), null);
+        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(shape.obsDim()), Normalization.identity(t.actionDim()));
+        TensorStore params = encoder == null ? net.initParams(seed) : new ImageDiffusionPolicy(encoder, net).initParams(seed);
+        PolicyBundle bundle = new PolicyBundle(shape, net, params, norm, p.numTrainTimesteps(), null, encoder);
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
     }
 
@@ -75,10 +87,32 @@ public final class PolicyLoader {
     }
 
     public static Denoiser denoiser(PolicyBundle b, RuntimeKind runtime, int threads) {
-        return switch (runtime) {
+        Denoiser unet = switch (runtime) {
             case ONNX -> OnnxDenoiser.of(b.dp(), b.dpParams(), threads);
             case SAMEDIFF -> new SameDiffDenoiser(b.dp(), b.dpParams());
         };
+        if (!b.hasImages()) return unet;
+        ImageObsEncoder e = b.encoder();
+        CompiledNet encoder = switch (runtime) {
+            case ONNX -> new OrtModel(org.steppolicy.models.OnnxBuilder.export(e, b.dpParams(), "obs_encoder").toByteArray(), e.inputNames(), e.outputName(), threads);
+            case SAMEDIFF -> new SameDiffModel(e, b.dpParams(), e.inputNames(), e.outputName(), SameDiffModel.DEFAULT_CLEAR_EVERY);
+        };
+        return new EncodedDenoiser(encoder, unet);
+    }
+
+    /**
+     * An image policy's observation normaliser: the checkpoint's (low-dim keys) followed by the identity on the
+     * pixels, which arrive already in [0, 1] (Diffusion Policy does not normalise images further).
+     */
+    static PolicyNormalization withPixels(PolicyNormalization n, ImageObsSpec spec) {
+        Normalization low = n.obs();
+        if (low.dim() != spec.lowDim())
+            throw new UserError("image policy normaliser has " + low.dim() + " obs dims, the checkpoint's layout " + spec.lowDim());
+        float[] scale = new float[spec.stepDim()], offset = new float[spec.stepDim()];
+        java.util.Arrays.fill(scale, 1f);
+        System.arraycopy(low.scale(), 0, scale, 0, low.dim());
+        System.arraycopy(low.offset(), 0, offset, 0, low.dim());
+        return new PolicyNormalization(new Normalization(scale, offset), n.action());
     }
 
     public static ChunkPredictor predictor(PredictorBundle p, RuntimeKind runtime, int threads) {

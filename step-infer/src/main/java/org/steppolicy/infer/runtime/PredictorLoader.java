@@ -20,6 +20,7 @@ final class PredictorLoader {
         // The architecture is read where the checkpoint format lives (Checkpoint), not keyed here a second time.
         PredictorNetConfig cfg = c.predictorConfig();
         PolicyNormalization norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
+        if (cfg.image() != null) norm = PolicyLoader.withPixels(norm, cfg.image());
         return bundle(cfg, c.evalParams(), norm);
     }
 
@@ -28,6 +29,7 @@ final class PredictorLoader {
         var p = c.predictor();
         PredictorNetConfig cfg = new PredictorNetConfig(t.obsDim(), t.actionDim(), t.nObsSteps(), t.horizon(), p.dModel(),
                 p.nHeads(), p.dimFeedforward(), p.dropout(), p.encoderLayers(), p.blocks(), PredictorNetConfig.Kind.parse(p.kind()));
+        if (org.steppolicy.models.ImageSpecs.predictor(c) != null) cfg = cfg.withImage(org.steppolicy.models.ImageSpecs.predictor(c));
         return bundle(cfg, new StepPredictorNet(cfg).initParams(seed), norm);
     }
 

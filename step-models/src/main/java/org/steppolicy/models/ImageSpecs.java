@@ -1,0 +1,35 @@
+package org.steppolicy.models;
+
+import java.util.List;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
+
+/** The image layouts a visuomotor config (task.image_key set) implies, for training, loading and export alike. */
+public final class ImageSpecs {
+    private ImageSpecs() {}
+
+    /** The DP's: policy.obs_encoder on the task.crop_shape crops; null for a low-dim config. */
+    public static ImageObsSpec dp(StepConfig c) {
+        if (!c.task().hasImages()) return null;
+        return new ImageObsSpec(c.task().obsDim(), crop(c, 0), crop(c, 1), c.policy().obsEncoder(), c.policy().obsFeatureDim());
+    }
+
+    /** The predictor's: STEP's small conv encoder (predictor.image_feature_dim) on the same crops; null for low-dim. */
+    public static ImageObsSpec predictor(StepConfig c) {
+        if (!c.task().hasImages()) return null;
+        return new ImageObsSpec(c.task().obsDim(), crop(c, 0), crop(c, 1), ImageObsSpec.SMALL_CONV, c.predictor().imageFeatureDim());
+    }
+
+    /** Values per observation step the policy sees: the low-dim keys, plus the crop's pixels. */
+    public static int stepDim(StepConfig c) {
+        ImageObsSpec s = dp(c);
+        return s == null ? c.task().obsDim() : s.stepDim();
+    }
+
+    private static int crop(StepConfig c, int axis) {
+        List<Integer> cs = c.task().cropShape();
+        if (cs == null || cs.size() != 2 || cs.get(0) < 1 || cs.get(1) < 1)
+            throw new UserError("task.crop_shape must be [height, width], got " + cs);
+        return cs.get(axis);
+    }
+}
