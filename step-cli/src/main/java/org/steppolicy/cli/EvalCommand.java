@@ -20,6 +20,8 @@ import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.sim.Evaluator;
+import org.steppolicy.sim.ImageObservation;
+import org.steppolicy.sim.PushTObservation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
             log.print(OfflineReport.markdown(offline));
             return null;
         }
-        Evaluator evaluator = new Evaluator(c.task().nObsSteps(), c.task().evalMaxSteps());
+        Evaluator evaluator = new Evaluator(c.task().nObsSteps(), c.task().evalMaxSteps(), observation(dp, dpDir));
         ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, threads);
         List<MethodResult> results = new ArrayList<>();
         for (MethodSpec m : specs) {
@@ -146,6 +148,19 @@ public final class EvalCommand implements Callable<Integer> {
             EvalReport.write(results, dir, c.task().name() + ": " + episodes + " episodes from seed " + seed);
         }
         return results;
+    }
+
+    /** What the checkpoint's policy observes in the simulator: keypoints, or rendered frames cropped as in training. */
+    static PushTObservation observation(PolicyBundle dp, Path dpDir) {
+        if (!dp.hasImages()) {
+            if (dp.shape().obsDim() != 20)
+                throw new UserError(dpDir + ": the Push-T simulator observes 20 keypoint values, the DP expects " + dp.shape().obsDim());
+            return PushTObservation.KEYPOINTS;
+        }
+        var spec = dp.encoder().spec();
+        if (spec.lowDim() != 2)
+            throw new UserError(dpDir + ": a Push-T image policy observes agent_pos (2 values) besides the frame, this one " + spec.lowDim());
+        return new ImageObservation(spec.height(), spec.width());
     }
 
     static List<OfflineResult> offline(StepConfig c, CheckpointModels models, InferenceSettings settings,

@@ -53,9 +53,19 @@ public final class Evaluator {
 
     private final int nObsSteps;
     private final int maxSteps;
+    private final PushTObservation observation;
 
     /** @param nObsSteps To (2 for Push-T); @param maxSteps episode length in env steps (300) */
     public Evaluator(int nObsSteps, int maxSteps) {
+        this(nObsSteps, maxSteps, PushTObservation.KEYPOINTS);
+    }
+
+    /**
+     * @param observation what the policy sees (keypoints, or rendered frames for image policies); it is computed
+     *     only for the steps a policy call can read (the last To of each executed chunk), since rendering costs
+     */
+    public Evaluator(int nObsSteps, int maxSteps, PushTObservation observation) {
+        this.observation = observation;
         if (nObsSteps < 1) throw new UserError("n_obs_steps must be >= 1, got " + nObsSteps);
         if (maxSteps < 1) throw new UserError("max_steps must be >= 1, got " + maxSteps);
         this.nObsSteps = nObsSteps;
@@ -115,10 +125,10 @@ public final class Evaluator {
     /** One episode on the calling thread, watched step by step when {@code watcher} is not null. */
     public Episode runEpisode(PushTEnv env, ChunkPolicy policy, long seed, StepWatcher watcher) {
         policy.reset(seed);
-        double[] first = env.reset(seed);
+        env.reset(seed);
         if (watcher != null) watcher.onStep(env);
         ArrayList<double[]> obs = new ArrayList<>();
-        obs.add(first);
+        obs.add(observation.observe(env));
         List<Long> latencies = new ArrayList<>();
         double maxReward = Double.NEGATIVE_INFINITY;
         boolean success = false, done = false;
@@ -129,11 +139,12 @@ public final class Evaluator {
             double[][] actions = policy.act(history);
             latencies.add(System.nanoTime() - t0);
             if (actions == null || actions.length == 0) throw new IllegalStateException("policy returned no actions for seed " + seed);
-            for (double[] a : actions) {
-                StepResult r = env.step(a);
+            for (int i = 0; i < actions.length; i++) {
+                StepResult r = env.step(actions[i]);
                 steps++;
                 if (watcher != null) watcher.onStep(env);
-                obs.add(r.obs());
+                // only the last To observations of a chunk can reach the next call; the others stay unrendered
+                obs.add(i >= actions.length - nObsSteps ? observation.observe(env) : null);
                 if (obs.size() > nObsSteps + 1) obs.remove(0);
                 maxReward = Math.max(maxReward, r.reward());
                 success |= r.done();
