@@ -1,0 +1,70 @@
+package org.steppolicy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The visuomotor chain from the CLI at toy size on the official image data: train-dp and train-predictor on 84×84
+ * crops, then a closed-loop eval with rendered observations, export-onnx (with obs_encoder.onnx) and bench.
+ */
+class ImagePipelineTest {
+    static final Path IMAGES = Path.of("../shared/data/pusht/pusht_cchi_v7_replay_image.hdf5");
+    static final String[] TINY = {"--config", "configs/pusht_image-small.yaml", "task.max_train_episodes=3",
+            "policy.down_dims=[8,16]", "policy.diffusion_step_embed_dim=16", "policy.obs_feature_dim=8",
+            "training.batch_size=4", "training.val_every=1000", "training.checkpoint_every=2",
+            "predictor.d_model=16", "predictor.dim_feedforward=32", "predictor.image_feature_dim=8",
+            "predictor_training.batch_size=4", "predictor_training.val_every=1000", "predictor_training.checkpoint_every=2",
+            "task.eval_max_steps=16"};
+
+    @TempDir
+    Path tmp;
+
+    private static String[] args(String[] head, String... tail) {
+        String[] a = new String[head.length + TINY.length + tail.length];
+        System.arraycopy(head, 0, a, 0, head.length);
+        System.arraycopy(TINY, 0, a, head.length, TINY.length);
+        System.arraycopy(tail, 0, a, head.length + TINY.length, tail.length);
+        return a;
+    }
+
+    @Test
+    void trainEvalExportAndBenchAnImagePolicy() throws Exception {
+        Assumptions.assumeTrue(Files.exists(IMAGES), "skipped: " + IMAGES + " not present");
+        Path dp = tmp.resolve("dp"), pred = tmp.resolve("pred");
+        StepCliTest.Result r = StepCliTest.run(args(new String[] {"train-dp", "--out", dp.toString(), "--max-steps", "2"}));
+        assertEquals(0, r.code(), r.err());
+        JsonNode meta = new ObjectMapper().readTree(dp.resolve("checkpoints/step-0000002/meta.json").toFile());
+        assertEquals(2 + 3 * 84 * 84, meta.get("arch").get("obs_dim").asInt());
+        assertEquals(2 * (8 + 2), meta.get("arch").get("global_cond_dim").asInt());
+        assertEquals("small_conv", meta.get("arch").get("image").get("encoder").asText());
+
+        r = StepCliTest.run(args(new String[] {"train-predictor", "--out", pred.toString(), "--max-steps", "2", "--dp", dp.toString()}));
+        assertEquals(0, r.code(), r.err());
+
+        Path eval = tmp.resolve("eval");
+        r = StepCliTest.run(args(new String[] {"eval", "--dp", dp.toString(), "--predictor", pred.toString(), "--methods",
+                "ddim:2,step:2", "--episodes", "1", "--threads", "1", "--out", eval.toString()}));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("step:2"), r.out());
+        assertTrue(Files.exists(eval.resolve("results.json")));
+
+        Path onnx = tmp.resolve("onnx");
+        r = StepCliTest.run(args(new String[] {"export-onnx", "--dp", dp.toString(), "--predictor", pred.toString(), "--out", onnx.toString()}));
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"dp.onnx", "obs_encoder.onnx", "predictor.onnx", "policy.json"})
+            assertTrue(Files.size(onnx.resolve(f)) > 0, f);
+
+        r = StepCliTest.run(args(new String[] {"bench", "--dp", dp.toString(), "--predictor", pred.toString(), "--calls", "3",
+                "--slow-calls", "1", "--warmup", "1", "--methods", "ddim:2,step:2"}));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("step"), r.out());
+    }
+}
