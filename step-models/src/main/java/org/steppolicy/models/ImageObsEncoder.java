@@ -43,11 +43,7 @@ public final class ImageObsEncoder implements NetworkDefinition {
 
     /** {@code obs} {@code [B, To·stepDim]} to {@code [B, To·(F + lowDim)]}. */
     public <T> T encode(NetBuilder<T> b, T obs) {
-        int to = nObsSteps, low = spec.lowDim(), step = spec.stepDim();
-        T steps = b.reshape(obs, -1, to, step);
-        T images = b.reshape(b.slice(steps, 2, low, step), -1, ImageObsSpec.CHANNELS, spec.height(), spec.width());
-        T features = b.reshape(spec.encode(b, PREFIX, images), -1, to, spec.featureDim());
-        T perStep = low == 0 ? features : b.concat(2, List.of(features, b.slice(steps, 2, 0, low)));
+        T perStep = spec.encodeSteps(b, PREFIX, b.reshape(obs, -1, spec.stepDim()));   // [B·To, F + lowDim]
         return b.reshape(perStep, -1, outputDim());
     }
 

@@ -39,6 +39,16 @@ public record ImageObsSpec(int lowDim, int height, int width, String encoder, in
                 : new SmallConvEncoder(height, width, featureDim).features(b, prefix, images);
     }
 
+    /**
+     * Encodes flat observation steps {@code [N, stepDim]} to {@code [N, F + lowDim]}: each step's image through the
+     * encoder (parameters under {@code prefix}), followed by its low-dim values.
+     */
+    public <T> T encodeSteps(NetBuilder<T> b, String prefix, T steps) {
+        T images = b.reshape(b.slice(steps, 1, lowDim, stepDim()), -1, CHANNELS, height, width);
+        T features = encode(b, prefix, images);
+        return lowDim == 0 ? features : b.concat(1, java.util.List.of(features, b.slice(steps, 1, 0, lowDim)));
+    }
+
     /** Checkpoint arch entry (meta.json "image"). */
     public Map<String, Object> toArch() {
         Map<String, Object> m = new LinkedHashMap<>();

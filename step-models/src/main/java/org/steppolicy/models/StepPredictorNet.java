@@ -122,10 +122,7 @@ public final class StepPredictorNet implements NetworkDefinition {
     private <T> T obsFeatures(NetBuilder<T> b, T obs) {
         ImageObsSpec im = cfg.image();
         if (im == null) return b.reshape(obs, -1, cfg.obsDim());
-        T steps = b.reshape(obs, -1, im.stepDim());
-        T images = b.reshape(b.slice(steps, 1, im.lowDim(), im.stepDim()), -1, ImageObsSpec.CHANNELS, im.height(), im.width());
-        T f = im.encode(b, ImageObsEncoder.PREFIX, images);
-        return im.lowDim() == 0 ? f : b.concat(1, List.of(f, b.slice(steps, 1, 0, im.lowDim())));
+        return im.encodeSteps(b, ImageObsEncoder.PREFIX, b.reshape(obs, -1, im.stepDim()));
     }
 
     /** Pre-norm nn.TransformerEncoderLayer: x += Drop(SA(LN1 x)); x += Drop(FF(LN2 x)). */
