@@ -28,11 +28,7 @@ class ImagePipelineTest {
     Path tmp;
 
     private static String[] args(String[] head, String... tail) {
-        String[] a = new String[head.length + TINY.length + tail.length];
-        System.arraycopy(head, 0, a, 0, head.length);
-        System.arraycopy(TINY, 0, a, head.length, TINY.length);
-        System.arraycopy(tail, 0, a, head.length + TINY.length, tail.length);
-        return a;
+        return StepCliTest.args(head, TINY, tail);
     }
 
     @Test

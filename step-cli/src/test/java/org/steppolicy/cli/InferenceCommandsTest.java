@@ -19,11 +19,7 @@ class InferenceCommandsTest {
             "policy.diffusion_step_embed_dim=16", "predictor.d_model=32", "predictor.dim_feedforward=64"};
 
     private static String[] args(String[] head, String... tail) {
-        String[] a = new String[head.length + TINY.length + tail.length];
-        System.arraycopy(head, 0, a, 0, head.length);
-        System.arraycopy(TINY, 0, a, head.length, TINY.length);
-        System.arraycopy(tail, 0, a, head.length + TINY.length, tail.length);
-        return a;
+        return StepCliTest.args(head, TINY, tail);
     }
 
     @Test

@@ -11,6 +11,15 @@ class StepCliTest {
 
     record Result(int code, String out, String err) {}
 
+    /** A command line: the command words, then shared options, then the test's own arguments. */
+    static String[] args(String[] head, String[] shared, String... tail) {
+        String[] a = new String[head.length + shared.length + tail.length];
+        System.arraycopy(head, 0, a, 0, head.length);
+        System.arraycopy(shared, 0, a, head.length, shared.length);
+        System.arraycopy(tail, 0, a, head.length + shared.length, tail.length);
+        return a;
+    }
+
     static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = StepCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
