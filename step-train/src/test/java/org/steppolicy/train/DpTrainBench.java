@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Not a test: the DP U-Net's training step timed in pieces (feed, forward+backward, AdamW, GC, EMA) as
  * {@link TrainBench} runs it, with wall and process CPU time per step; for docs/performance.md.
- * Usage: java ... DpTrainBench dims=64,128,256 batch=256 steps=6 warm=3 [profile=1 top=40]
+ * Usage: java ... DpTrainBench dims=64,128,256 batch=256 steps=6 warm=3 [recycle=0] [profile=1 top=40] [countmem=1]
  */
 public final class DpTrainBench {
 
@@ -27,6 +27,7 @@ public final class DpTrainBench {
         WindowSource data = TrainBench.randomWindows(batch, s.horizon(), TrainBench.PUSHT_OBS_DIM, TrainBench.PUSHT_ACTION_DIM, 1);
         DpTask task = DpTask.withUnet(s, data, null, "{}");
         TrainGraph g = task.graph();
+        g.recycleArrays(!"0".equals(a.get("recycle")));
         System.out.printf(Locale.ROOT, "graph built in %.0f ms: %d ops, %d params%n", (System.nanoTime() - tb) / 1e6,
                 g.sameDiff().getOps().size(), g.parameterCount());
         PredictorTrainBench.OpTimer timer = a.containsKey("profile") ? new PredictorTrainBench.OpTimer() : null;
@@ -53,6 +54,14 @@ public final class DpTrainBench {
                     i, row[0], row[1], row[2], row[3], row[4], row[5], row[6], r.loss());
             if (i >= warm) rows.add(row);
             if (timer != null && i == warm - 1) timer.reset();
+            if (a.containsKey("countmem")) {
+                if (i == 0) {
+                    for (var sess : g.sameDiff().getFunction("grad").getSessions().values()) sess.setMmgr(new CountingMemMgr(sess.getMmgr()));
+                } else {
+                    for (var sess : g.sameDiff().getFunction("grad").getSessions().values())
+                        if (sess.getMmgr() instanceof CountingMemMgr m) m.report();
+                }
+            }
         }
         if (timer != null) timer.print(steps, Integer.parseInt(a.getOrDefault("top", "40")));
         List<Double> tot = new ArrayList<>(), cpu = new ArrayList<>();
@@ -62,7 +71,35 @@ public final class DpTrainBench {
         }
         Collections.sort(tot);
         Collections.sort(cpu);
-        System.out.printf(Locale.ROOT, "RESULT dp dims=%s batch=%d omp=%s median_ms=%.1f min_ms=%.1f cpu_median_ms=%.1f cpu_min_ms=%.1f%n",
-                dims, batch, System.getenv("OMP_NUM_THREADS"), tot.get(tot.size() / 2), tot.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
+        System.out.printf(Locale.ROOT, "RESULT dp dims=%s batch=%d omp=%s recycle=%s median_ms=%.1f min_ms=%.1f cpu_median_ms=%.1f cpu_min_ms=%.1f%n",
+                dims, batch, System.getenv("OMP_NUM_THREADS"), a.getOrDefault("recycle", "1"), tot.get(tot.size() / 2), tot.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
+    }
+
+    /** Counts SameDiff's session allocations (hits: shape already cached) and releases per step. */
+    static final class CountingMemMgr extends org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr {
+        private final org.nd4j.autodiff.samediff.internal.SessionMemMgr inner;
+        private long allocs, bytes, hits, releases, detached;
+
+        CountingMemMgr(org.nd4j.autodiff.samediff.internal.SessionMemMgr inner) { this.inner = inner; }
+
+        @Override public INDArray allocate(boolean det, org.nd4j.linalg.api.buffer.DataType dt, long... shape) {
+            allocs++;
+            if (det) detached++;
+            if (inner instanceof org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr c && c.getArrays().contains(dt, java.util.Arrays.toString(shape))
+                    && !c.getArrays().get(dt, java.util.Arrays.toString(shape)).isEmpty()) hits++;
+            long n = dt.width();
+            for (long d : shape) n *= d;
+            bytes += n;
+            return inner.allocate(det, dt, shape);
+        }
+        @Override public INDArray allocate(boolean det, org.nd4j.linalg.api.shape.LongShapeDescriptor d) {
+            return allocate(det, d.dataType(), d.getShape());
+        }
+        @Override public void release(INDArray arr) { releases++; inner.release(arr); }
+        @Override public void close() { inner.close(); }
+        void report() {
+            System.out.printf(Locale.ROOT, "  mmgr: %d allocations (%d detached, %d cache hits), %.1f MB, %d releases%n", allocs, detached, hits, bytes / 1e6, releases);
+            allocs = bytes = hits = releases = detached = 0;
+        }
     }
 }
