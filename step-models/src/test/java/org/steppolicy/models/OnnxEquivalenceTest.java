@@ -37,6 +37,21 @@ class OnnxEquivalenceTest {
         compare(net, net.initParams(7), in, shapes, new long[] {batch, 16, 2});
     }
 
+    /** cond_predict_scale false: the condition is added, not FiLM (a different layout path in SameDiffBuilder). */
+    @Test
+    void unetAdditiveCondition() throws Exception {
+        ConditionalUnet1d net = new ConditionalUnet1d(new UnetConfig(2, 40, List.of(16, 32, 64), 5, 8, 32, false), 16);
+        Map<String, float[]> in = new LinkedHashMap<>();
+        int batch = 2;
+        Random r = new Random(4);
+        in.put("sample", gaussian(r, batch * 16 * 2));
+        in.put("timestep", new float[] {5, 80});
+        in.put("global_cond", gaussian(r, batch * 40));
+        Map<String, long[]> shapes = Map.of("sample", new long[] {batch, 16, 2}, "timestep", new long[] {batch},
+                "global_cond", new long[] {batch, 40});
+        compare(net, net.initParams(11), in, shapes, new long[] {batch, 16, 2});
+    }
+
     @Test
     void unetInpainting() throws Exception {
         ConditionalUnet1d net = new ConditionalUnet1d(UnetConfig.of(22, 0, List.of(16, 32, 64), 32), 16);

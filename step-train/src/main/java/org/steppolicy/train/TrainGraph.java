@@ -131,11 +131,11 @@ public final class TrainGraph {
     }
 
     /**
-     * SameDiff's session frees the step's intermediate arrays only through the garbage collector, and a step leaves
-     * almost nothing on the Java heap, so without collections native memory grows by a set of activations (about
-     * 0.8 GB at batch 256 for the small U-Net) per step. Measured: with a collection per step, resident memory stays
-     * flat (1.3 GB). A collection costs 50-100 ms, so it runs at most once per {@link #GC_INTERVAL_NANOS}: every step
-     * for the U-Net (steps of seconds), every few dozen steps for tiny test networks (whose growth is small).
+     * SameDiff's session frees arrays only through the garbage collector, and a step leaves almost nothing on the Java
+     * heap. Before {@link RecyclingMemMgr}, native memory grew by a set of activations (about 0.8 GB at batch 256 for
+     * the small U-Net) per step and needed a collection every step. Now only the detached results (gradients, loss:
+     * about 22 MB per U-Net step) become garbage, so a collection (50-150 ms) every {@link #GC_INTERVAL_NANOS} keeps
+     * resident memory flat (measured 2.8 GB peak over 20 steps, docs/performance.md) at a few % of the step time.
      */
     public void collectNative() {
         long now = System.nanoTime();
@@ -144,7 +144,7 @@ public final class TrainGraph {
         lastCollection = System.nanoTime();
     }
 
-    private static final long GC_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long GC_INTERVAL_NANOS = 10_000_000_000L;
     private long lastCollection = System.nanoTime();
 
     /** Frees every array of a feed (after the step that used it). */

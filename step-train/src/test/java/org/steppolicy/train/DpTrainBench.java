@@ -50,8 +50,8 @@ public final class DpTrainBench {
             ema.update(g.params());
             long t5 = System.nanoTime(), c5 = PredictorTrainBench.cpuNanos();
             double[] row = {(t5 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6, (c5 - c0) / 1e6};
-            System.out.printf(Locale.ROOT, "step %d: total %.1f ms (feed %.1f, fwd+bwd %.1f, adamw %.1f, gc %.1f, ema %.1f), process cpu %.1f ms, loss %.5f%n",
-                    i, row[0], row[1], row[2], row[3], row[4], row[5], row[6], r.loss());
+            System.out.printf(Locale.ROOT, "step %d: total %.1f ms (feed %.1f, fwd+bwd %.1f, adamw %.1f, gc %.1f, ema %.1f), process cpu %.1f ms, loss %.5f, peak rss %.2f GB%n",
+                    i, row[0], row[1], row[2], row[3], row[4], row[5], row[6], r.loss(), TrainBench.peakRss() / 1e9);
             if (i >= warm) rows.add(row);
             if (timer != null && i == warm - 1) timer.reset();
             if (a.containsKey("countmem")) {
