@@ -97,6 +97,11 @@ class OnnxEquivalenceTest {
         for (var e : in.entrySet()) feed.put(e.getKey(), Nd4j.create(e.getValue(), shapes.get(e.getKey()), 'c'));
         INDArray expected = sd.output(feed, net.outputName()).get(net.outputName());
         assertArrayEquals(outShape, expected.shape());
+        if (net instanceof ConditionalUnet1d) {   // no dropout: the training rendering (time-major) must agree too
+            SameDiff train = SameDiffBuilder.build(net, params, true);
+            INDArray t = train.output(feed, net.outputName()).get(net.outputName());
+            assertTrue(t.equalsWithEps(expected, 1e-5), "training vs inference rendering: " + t.sub(expected).amaxNumber());
+        }
 
         onnx.Onnx.ModelProto proto = OnnxBuilder.export(net, params, "test");
         assertEquals(8, proto.getIrVersion());
