@@ -23,7 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Every op here costs about 20 µs of executor time per call (runtime-notes.md), so each NetBuilder op is
  * rendered with as few SameDiff ops as the semantics allow. Known traps avoided: the built-in mish (no gradient)
- * is written as x·tanh(softplus(x)); ConvTranspose1d is deconv2d on a height-1 axis.
+ * is written as x·tanh(softplus(x)); ConvTranspose1d is deconv2d on a height-1 axis. Training renderings hold
+ * convolution outputs time-major ({@link TimeMajorOps}); the layout is internal: shapes, names and results are the
+ * same as in the channels-first inference rendering.
  *
  * <pre>{@code
  * SameDiff sd = SameDiffBuilder.build(net, params, true);      // training graph (dropout on)
