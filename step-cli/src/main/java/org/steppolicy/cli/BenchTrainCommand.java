@@ -17,8 +17,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--warmup", description = "Untimed steps first. Default: 2.")
-    int warmup = 2;
+    /** HotSpot compiles SameDiff's executor during the first ~8 steps, which run 1.3-2x slower (docs/performance.md). */
+    @Option(names = "--warmup", description = "Untimed steps first (the JIT warms up over the first ~8). Default: 8.")
+    int warmup = 8;
 
     @Option(names = "--steps", description = "Timed steps. Default: 10.")
     int steps = 10;

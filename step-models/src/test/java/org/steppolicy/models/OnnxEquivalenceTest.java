@@ -37,6 +37,21 @@ class OnnxEquivalenceTest {
         compare(net, net.initParams(7), in, shapes, new long[] {batch, 16, 2});
     }
 
+    /** cond_predict_scale false: the condition is added, not FiLM (a different layout path in SameDiffBuilder). */
+    @Test
+    void unetAdditiveCondition() throws Exception {
+        ConditionalUnet1d net = new ConditionalUnet1d(new UnetConfig(2, 40, List.of(16, 32, 64), 5, 8, 32, false), 16);
+        Map<String, float[]> in = new LinkedHashMap<>();
+        int batch = 2;
+        Random r = new Random(4);
+        in.put("sample", gaussian(r, batch * 16 * 2));
+        in.put("timestep", new float[] {5, 80});
+        in.put("global_cond", gaussian(r, batch * 40));
+        Map<String, long[]> shapes = Map.of("sample", new long[] {batch, 16, 2}, "timestep", new long[] {batch},
+                "global_cond", new long[] {batch, 40});
+        compare(net, net.initParams(11), in, shapes, new long[] {batch, 16, 2});
+    }
+
     @Test
     void unetInpainting() throws Exception {
         ConditionalUnet1d net = new ConditionalUnet1d(UnetConfig.of(22, 0, List.of(16, 32, 64), 32), 16);
@@ -82,6 +97,11 @@ class OnnxEquivalenceTest {
         for (var e : in.entrySet()) feed.put(e.getKey(), Nd4j.create(e.getValue(), shapes.get(e.getKey()), 'c'));
         INDArray expected = sd.output(feed, net.outputName()).get(net.outputName());
         assertArrayEquals(outShape, expected.shape());
+        if (net instanceof ConditionalUnet1d) {   // no dropout: the training rendering (time-major) must agree too
+            SameDiff train = SameDiffBuilder.build(net, params, true);
+            INDArray t = train.output(feed, net.outputName()).get(net.outputName());
+            assertTrue(t.equalsWithEps(expected, 1e-5), "training vs inference rendering: " + t.sub(expected).amaxNumber());
+        }
 
         onnx.Onnx.ModelProto proto = OnnxBuilder.export(net, params, "test");
         assertEquals(8, proto.getIrVersion());

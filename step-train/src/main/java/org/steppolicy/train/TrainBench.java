@@ -16,16 +16,30 @@ public final class TrainBench {
     /** Push-T low-dim sizes (§B.1), used when no dataset is given. */
     public static final int PUSHT_OBS_DIM = 20, PUSHT_ACTION_DIM = 2;
 
+    /** {@code cpuSeconds}: process CPU time per timed step (all threads), which other processes' load inflates less than wall time. */
     public record Result(String model, long parameters, int batch, int warmup, double[] stepSeconds, double medianSeconds,
-                         long peakRssBytes) {
+                         double[] cpuSeconds, long peakRssBytes) {
         public String report() {
             return String.format(java.util.Locale.ROOT,
-                    "train step %s (%,d params), batch %d: median %.1f ms over %d steps (min %.1f, max %.1f), peak RSS %s",
+                    "train step %s (%,d params), batch %d: median %.1f ms over %d steps (min %.1f, max %.1f), process CPU median %.1f ms, peak RSS %s",
                     model, parameters, batch, medianSeconds * 1e3, stepSeconds.length,
                     Arrays.stream(stepSeconds).min().orElse(Double.NaN) * 1e3,
-                    Arrays.stream(stepSeconds).max().orElse(Double.NaN) * 1e3,
+                    Arrays.stream(stepSeconds).max().orElse(Double.NaN) * 1e3, median(cpuSeconds) * 1e3,
                     peakRssBytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f GB", peakRssBytes / 1e9));
         }
+    }
+
+    static double median(double[] v) {
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN
+                : sorted.length % 2 == 1 ? sorted[sorted.length / 2] : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+    }
+
+    /** CPU time of this process, all threads (ND4J's native threads included); -1 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
     }
 
     private TrainBench() {}
@@ -37,9 +51,9 @@ public final class TrainBench {
         TrainGraph g = task.graph();
         AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
         EmaModel ema = s.useEma() ? new EmaModel(s.ema(), g.params()) : null;
-        double[] times = new double[steps];
+        double[] times = new double[steps], cpu = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = processCpuNanos();
             Map<String, INDArray> feed = task.trainFeed(i);
             TrainGraph.Result r = g.lossAndGradients(feed);
             opt.step(g.params(), r.gradients(), s.lr());
@@ -47,15 +61,15 @@ public final class TrainBench {
             TrainGraph.release(feed);
             g.collectNative();
             if (ema != null) ema.update(g.params());
-            if (i >= warmup) times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+            if (i >= warmup) {
+                times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                cpu[i - warmup] = (processCpuNanos() - c0) / 1e9;
+            }
             if (progress != null) progress.printf(java.util.Locale.ROOT, "step %d: %.0f ms, rss %.2f GB%n", i, (System.nanoTime() - t0) / 1e6, peakRss() / 1e9);
         }
-        double[] sorted = times.clone();
-        Arrays.sort(sorted);
-        double median = sorted.length == 0 ? Double.NaN
-                : sorted.length % 2 == 1 ? sorted[sorted.length / 2] : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+        double median = median(times);
         String model = "unet" + s.downDims() + (s.obsAsGlobalCond() ? " global-cond" : " inpainting");
-        return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median, peakRss());
+        return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median, cpu, peakRss());
     }
 
     /** Peak resident set size from /proc (Linux); -1 where unavailable. Covers native (ND4J) memory, unlike the heap. */
