@@ -67,6 +67,11 @@ class ImagePolicyNetTest {
         assertEquals(batch * net.encoder().outputDim(), feats.length());
         INDArray split = run(net.unet(), p, Map.of("sample", arr(x, batch, H, DA), "timestep", arr(t, batch),
                 "global_cond", feats));
+        // the training rendering (time-major sequence ops in SameDiff) computes the same values
+        SameDiff train = SameDiffBuilder.build(net, p, true);
+        INDArray trained = train.output(new HashMap<>(Map.of("sample", arr(x, batch, H, DA), "timestep", arr(t, batch),
+                "global_cond", arr(o, batch, TO * spec().stepDim()))), net.outputName()).get(net.outputName());
+        assertTrue(joint.sub(trained).amaxNumber().doubleValue() < 1e-5, "training vs inference rendering");
         double maxErr = joint.sub(split).amaxNumber().doubleValue();
         assertTrue(maxErr < 1e-5, "joint vs split max error " + maxErr);
         assertTrue(joint.amaxNumber().doubleValue() > 1e-3, "degenerate output");
