@@ -131,7 +131,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         if (!c.task().hasSimulator()) {
-            List<OfflineResult> offline = offline(c, models, settings, specs, seed, log);
+            List<OfflineResult> offline = offline(c, dp, models, settings, specs, seed, log);
             OfflineReport.write(offline, dir);
             log.println();
             log.print(OfflineReport.markdown(offline));
@@ -163,13 +163,16 @@ public final class EvalCommand implements Callable<Integer> {
         return new ImageObservation(spec.height(), spec.width());
     }
 
-    static List<OfflineResult> offline(StepConfig c, CheckpointModels models, InferenceSettings settings,
+    static List<OfflineResult> offline(StepConfig c, PolicyBundle dp, CheckpointModels models, InferenceSettings settings,
                                        List<MethodSpec> specs, long seed, PrintWriter log) {
         DemoDataset data = DemoDataset.load(c.task());
         List<List<OfflineWindow>> episodes = new ArrayList<>();
         var shape = new org.steppolicy.infer.PolicyShape(c.task().nObsSteps(), c.task().nActionSteps(), c.task().horizon(),
-                c.task().obsDim(), c.task().actionDim());
-        for (var e : data.validEpisodes()) episodes.add(OfflineWindow.ofEpisode(e.obs(), e.actions(), shape));
+                dp.shape().obsDim(), c.task().actionDim());
+        for (var e : data.validEpisodes()) {
+            float[][] obs = dp.hasImages() ? withFrames(c, e, dp.encoder().spec()) : e.obs();
+            episodes.add(OfflineWindow.ofEpisode(obs, e.actions(), shape));
+        }
         if (episodes.isEmpty()) throw new UserError(c.task().dataset() + ": no valid demos for the offline evaluation");
         List<OfflineResult> out = new ArrayList<>();
         for (MethodSpec m : specs) {
@@ -184,6 +187,23 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** An image policy's raw observations of a recorded episode: the low-dim keys, then the centre-cropped frame. */
+    static float[][] withFrames(StepConfig c, org.steppolicy.data.Episode e, org.steppolicy.models.ImageObsSpec spec) {
+        if (!c.task().hasImages()) throw new UserError("the DP reads images: set task.image_key (e.g. configs/pusht_image.yaml)");
+        try (var frames = org.steppolicy.data.ImageFrames.open(c.datasetPath(), c.task().imageKey(), List.of(e.name()), Long.MAX_VALUE)) {
+            byte[] ep = frames.episodeFrames(0);
+            int top = org.steppolicy.data.ImageCrop.centre(frames.height(), spec.height());
+            int left = org.steppolicy.data.ImageCrop.centre(frames.width(), spec.width());
+            float[][] out = new float[e.length()][spec.stepDim()];
+            for (int t = 0; t < e.length(); t++) {
+                System.arraycopy(e.obs()[t], 0, out[t], 0, spec.lowDim());
+                org.steppolicy.data.ImageCrop.toChw(ep, frames.offset(0, t), frames.height(), frames.width(), frames.channels(),
+                        top, left, spec.height(), spec.width(), out[t], spec.lowDim());
+            }
+            return out;
+        }
     }
 
     static void closeQuietly(PolicyModels m) {

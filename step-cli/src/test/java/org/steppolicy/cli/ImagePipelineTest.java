@@ -52,6 +52,13 @@ class ImagePipelineTest {
         assertTrue(r.out().contains("step:2"), r.out());
         assertTrue(Files.exists(eval.resolve("results.json")));
 
+        // offline: the recorded frames of the valid demos, centre-cropped, against the recorded actions
+        Path offline = tmp.resolve("offline");
+        r = StepCliTest.run(args(new String[] {"eval", "--dp", dp.toString(), "--predictor", pred.toString(), "--methods",
+                "ddim:2,step:2", "--out", offline.toString()}, "task.env=none"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("action MSE"), r.out());
+
         Path onnx = tmp.resolve("onnx");
         r = StepCliTest.run(args(new String[] {"export-onnx", "--dp", dp.toString(), "--predictor", pred.toString(), "--out", onnx.toString()}));
         assertEquals(0, r.code(), r.err());
