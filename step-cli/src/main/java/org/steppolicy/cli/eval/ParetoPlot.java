@@ -68,6 +68,7 @@ public final class ParetoPlot {
         Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
                 new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        java.util.List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             MethodResult r = results.get(i);
             double ms = Math.max(1e-3, r.latency().medianMs());
@@ -76,9 +77,31 @@ public final class ParetoPlot {
             int y = T + ph - (int) Math.round(Math.max(0, Math.min(1, r.meanScore())) * ph);
             g.setColor(palette[i % palette.length]);
             g.fillOval(x - 6, y - 6, 12, 12);
-            g.drawString(r.method(), x + 9, y - 6);
+            placed.add(label(g, r.method(), x, y, L + pw, placed));
         }
         g.dispose();
+        write(img, png);
+    }
+
+    /**
+     * Draws a point's label where it stays inside the plot (left of the point near the right edge) and clear of the
+     * labels already drawn (nearby methods, e.g. step:2 and temporal:2, often sit on top of each other).
+     */
+    private static java.awt.Rectangle label(Graphics2D g, String text, int x, int y, int right, java.util.List<java.awt.Rectangle> placed) {
+        int w = g.getFontMetrics().stringWidth(text), h = g.getFontMetrics().getAscent();
+        int lx = x + 9 + w > right - 2 ? x - 9 - w : x + 9;
+        int[] dy = {-6, 14, -20, 28, -34, 42};
+        java.awt.Rectangle box = null;
+        for (int d : dy) {
+            box = new java.awt.Rectangle(lx, y + d - h, w, h);
+            final java.awt.Rectangle b = box;
+            if (placed.stream().noneMatch(p -> p.intersects(b))) break;
+        }
+        g.drawString(text, box.x, box.y + h);
+        return box;
+    }
+
+    private static void write(BufferedImage img, Path png) {
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
