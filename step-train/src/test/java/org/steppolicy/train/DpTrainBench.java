@@ -64,15 +64,8 @@ public final class DpTrainBench {
             }
         }
         if (timer != null) timer.print(steps, Integer.parseInt(a.getOrDefault("top", "40")));
-        List<Double> tot = new ArrayList<>(), cpu = new ArrayList<>();
-        for (double[] r : rows) {
-            tot.add(r[0]);
-            cpu.add(r[6]);
-        }
-        Collections.sort(tot);
-        Collections.sort(cpu);
-        System.out.printf(Locale.ROOT, "RESULT dp dims=%s batch=%d omp=%s recycle=%s median_ms=%.1f min_ms=%.1f cpu_median_ms=%.1f cpu_min_ms=%.1f%n",
-                dims, batch, System.getenv("OMP_NUM_THREADS"), a.getOrDefault("recycle", "1"), tot.get(tot.size() / 2), tot.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
+        System.out.printf(Locale.ROOT, "RESULT dp dims=%s batch=%d omp=%s recycle=%s %s%n",
+                dims, batch, System.getenv("OMP_NUM_THREADS"), a.getOrDefault("recycle", "1"), PredictorTrainBench.summary(rows, 0, 6));
     }
 
     /** Counts SameDiff's session allocations (hits: shape already cached) and releases per step. */

@@ -54,15 +54,20 @@ public final class PredictorTrainBench {
             if (timer != null && i == warm - 1) timer.reset();
         }
         if (timer != null) timer.print(steps, Integer.parseInt(a.getOrDefault("top", "40")));
+        System.out.printf(Locale.ROOT, "RESULT predictor kind=%s batch=%d %s%n", kind.id(), batch, summary(rows, 0, 5));
+    }
+
+    /** "median_ms=… min_ms=… cpu_median_ms=… cpu_min_ms=…" over the timed rows' wall and CPU columns. */
+    static String summary(List<double[]> rows, int wallCol, int cpuCol) {
         List<Double> tot = new ArrayList<>(), cpu = new ArrayList<>();
         for (double[] r : rows) {
-            tot.add(r[0]);
-            cpu.add(r[5]);
+            tot.add(r[wallCol]);
+            cpu.add(r[cpuCol]);
         }
         Collections.sort(tot);
         Collections.sort(cpu);
-        System.out.printf(Locale.ROOT, "RESULT predictor kind=%s batch=%d median_ms=%.1f min_ms=%.1f cpu_median_ms=%.1f cpu_min_ms=%.1f%n",
-                kind.id(), batch, tot.get(tot.size() / 2), tot.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
+        return String.format(Locale.ROOT, "median_ms=%.1f min_ms=%.1f cpu_median_ms=%.1f cpu_min_ms=%.1f",
+                tot.get(tot.size() / 2), tot.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
     }
 
     /** CPU time of the whole process (all threads: OpenMP, GC, JIT), which the load of other processes does not inflate. */
