@@ -1,7 +1,6 @@
 package org.steppolicy.train;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
