@@ -1,6 +1,6 @@
 package org.steppolicy.config;
 
-/** How a policy call runs: runtime, warm start, cold start, perturbation (step-method.md). */
+/** How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md). */
 public record InferenceConfig(
         String runtime,
         int threads,

@@ -2,7 +2,7 @@ package org.steppolicy.config;
 
 import java.util.List;
 
-/** Diffusion Policy's ConditionalUnet1D and its noise schedule (diffusion-policy.md A.1, B.3). */
+/** Diffusion Policy's ConditionalUnet1D and its noise schedule (docs/reference/diffusion-policy.md A.1, B.3). */
 public record PolicyConfig(
         boolean obsAsGlobalCond,
         List<Integer> downDims,

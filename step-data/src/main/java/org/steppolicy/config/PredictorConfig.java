@@ -1,6 +1,6 @@
 package org.steppolicy.config;
 
-/** STEP's predictor network (step-method.md); kind "spatial" drops the previous-chunk tokens. */
+/** STEP's predictor network (docs/reference/step-method.md); kind "spatial" drops the previous-chunk tokens. */
 public record PredictorConfig(
         String kind,
         int dModel,

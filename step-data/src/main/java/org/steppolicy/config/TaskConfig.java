@@ -2,7 +2,7 @@ package org.steppolicy.config;
 
 import java.util.List;
 
-/** The task: dataset, observation keys and sizes, chunking (diffusion-policy.md B.1, B.2, C). */
+/** The task: dataset, observation keys and sizes, chunking (docs/reference/diffusion-policy.md B.1, B.2, C). */
 public record TaskConfig(
         String name,
         String dataset,

@@ -2,7 +2,7 @@ package org.steppolicy.config;
 
 import java.util.List;
 
-/** Optimiser, schedule, EMA and bookkeeping of one training run (diffusion-policy.md B.4). */
+/** Optimiser, schedule, EMA and bookkeeping of one training run (docs/reference/diffusion-policy.md B.4). */
 public record TrainingConfig(
         long seed,
         int batchSize,

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Low-dim demonstrations loaded from a RoboMimic-layout HDF5 file (diffusion-policy.md §D.1): every demo in numeric
+ * Low-dim demonstrations loaded from a RoboMimic-layout HDF5 file (docs/reference/diffusion-policy.md §D.1): every demo in numeric
  * order, the obs keys concatenated in the given order, the train/valid split, the env_args JSON. Image keys are not
  * loaded here; read them frame by frame with {@link DemoFile#readFrames}.
  */

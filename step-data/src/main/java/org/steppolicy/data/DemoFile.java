@@ -28,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An open RoboMimic-layout HDF5 file (diffusion-policy.md §D.1): {@code /data/demo_<i>/{actions, obs/<key>}},
+ * An open RoboMimic-layout HDF5 file (docs/reference/diffusion-policy.md §D.1): {@code /data/demo_<i>/{actions, obs/<key>}},
  * {@code /data@env_args}, optional {@code /mask/<filter>}. Every failure is a {@link DataFileException} naming the file,
  * the HDF5 path and the problem. Not thread-safe (it caches the last decompressed image chunk).
  */

@@ -1,7 +1,7 @@
 package org.steppolicy.data;
 
 /**
- * Train/validation episode masks. DP's rules (diffusion-policy.md §D.2): {@code get_val_mask(n, ratio, seed)} then
+ * Train/validation episode masks. DP's rules (docs/reference/diffusion-policy.md §D.2): {@code get_val_mask(n, ratio, seed)} then
  * {@code downsample_mask(~val, max_train_episodes, seed)}, both drawing with {@code np.random.default_rng(seed)}.
  */
 public record EpisodeSplit(boolean[] train, boolean[] valid, String source) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * DP's LinearNormalizer for one field (diffusion-policy.md §C): per dimension {@code y = x·scale + offset}, inverse
+ * DP's LinearNormalizer for one field (docs/reference/diffusion-policy.md §C): per dimension {@code y = x·scale + offset}, inverse
  * {@code x = (y − offset)/scale}, all in float32 as the reference computes it. Modes:
  * <ul>
  *   <li>{@code limits}: [min, max] → [−1, 1] per dim; a dim whose range is below range_eps (1e-4) gets scale 1,

@@ -2,7 +2,7 @@ package org.steppolicy.data;
 
 /**
  * numpy's {@code np.random.default_rng(seed)}: SeedSequence → PCG64 (XSL-RR 128/64), reproduced bit for bit so that the
- * episode split equals Diffusion Policy's {@code get_val_mask}/{@code downsample_mask} (diffusion-policy.md §D.2).
+ * episode split equals Diffusion Policy's {@code get_val_mask}/{@code downsample_mask} (docs/reference/diffusion-policy.md §D.2).
  * Only what those need: {@code random()} (for checking against numpy) and {@code choice(n, k, replace=False)}.
  */
 public final class NumpyRandom {

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * DP's sequence sampler (diffusion-policy.md §D.2): every window of {@code horizon} steps that starts between
+ * DP's sequence sampler (docs/reference/diffusion-policy.md §D.2): every window of {@code horizon} steps that starts between
  * {@code −padBefore} and {@code n − horizon + padAfter} of an episode, with padBefore = To−1 and padAfter = Ta−1;
  * steps outside the episode repeat its first or last frame (edge padding), so an episode yields
  * {@code n − horizon + padBefore + padAfter + 1} windows (Push-T: n − 7).
  *
- * <p>For STEP's predictor each window can also carry the previous action chunk (step-method.md, "Target leak"): the
+ * <p>For STEP's predictor each window can also carry the previous action chunk (docs/reference/step-method.md, "Target leak"): the
  * window that starts Ta steps earlier, edge-padded at the episode start. That is what the action cache holds at
  * inference: the previous call's 16-step output, begun Ta env steps before the current window. It never reaches past
  * step {@code start + horizon − Ta − 1} of the current window.

@@ -18,7 +18,7 @@ class NumpyRandomTest {
 
     @Test
     void valMaskMatchesDiffusionPolicy() {
-        // diffusion-policy.md §D.2, computed with numpy 1.24 and 2.4
+        // docs/reference/diffusion-policy.md §D.2, computed with numpy 1.24 and 2.4
         assertArrayEquals(new int[] {18, 90, 134, 157}, EpisodeSplit.indices(EpisodeSplit.valMask(206, 0.02, 42)));
         assertArrayEquals(new int[] {17, 87, 130, 153}, EpisodeSplit.indices(EpisodeSplit.valMask(200, 0.02, 42)));
         assertArrayEquals(new int[] {26, 129, 130, 194, 229, 257},

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PushTOfficialDataTest {
     static final Path LOWDIM = Path.of("../shared/data/pusht/pusht_cchi_v7_replay_lowdim.hdf5");
     static final Path IMAGE = Path.of("../shared/data/pusht/pusht_cchi_v7_replay_image.hdf5");
-    /** diffusion-policy.md §D.3: the low-dim obs is keypoint (18) then agent_pos (2). */
+    /** docs/reference/diffusion-policy.md §D.3: the low-dim obs is keypoint (18) then agent_pos (2). */
     static final List<String> KEYS = List.of("keypoint", "agent_pos");
 
     static DemoDataset data;
@@ -55,7 +55,7 @@ class PushTOfficialDataTest {
     @Test
     void fittedNormalizerEqualsReferenceValues() {
         DatasetNormalizer n = DatasetNormalizer.fit(data, LinearNormalizer.LIMITS, LinearNormalizer.LIMITS);
-        // diffusion-policy.md §C, computed from pusht_cchi_v7_replay.zarr
+        // docs/reference/diffusion-policy.md §C, computed from pusht_cchi_v7_replay.zarr
         assertClose(new double[] {12, 25}, n.action().inputMin());
         assertClose(new double[] {511, 511}, n.action().inputMax());
         assertClose(new double[] {0.0040080161, 0.0041152262}, n.action().scale());

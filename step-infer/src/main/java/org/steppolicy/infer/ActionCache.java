@@ -2,7 +2,7 @@ package org.steppolicy.infer;
 
 /**
  * The last two action chunks the policy produced, normalised, [H·Da] each: the latest feeds the STEP predictor and
- * the Falcon-style start, the pair feeds the stall test (step-method.md, Algorithm 1 step 4 and Eq. 14).
+ * the Falcon-style start, the pair feeds the stall test (docs/reference/step-method.md, Algorithm 1 step 4 and Eq. 14).
  */
 public final class ActionCache {
     private float[] latest;

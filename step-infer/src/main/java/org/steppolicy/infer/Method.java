@@ -2,7 +2,7 @@ package org.steppolicy.infer;
 
 import java.util.Locale;
 
-/** The compared methods (step-method.md, "Baselines"), all over the same trained DP. */
+/** The compared methods (docs/reference/step-method.md, "Baselines"), all over the same trained DP. */
 public enum Method {
     DDPM(Start.NOISE), DDIM(Start.NOISE), DPMSOLVER(Start.NOISE),
     /** Spatiotemporal predictor warm start with velocity-aware perturbation. */

@@ -1,7 +1,7 @@
 package org.steppolicy.infer;
 
 /**
- * Diffusion Policy's DDPM schedule, squaredcos_cap_v2 with T steps (diffusion-policy.md §B.3, diffusers v0.11.1).
+ * Diffusion Policy's DDPM schedule, squaredcos_cap_v2 with T steps (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1).
  * β is computed in double and cast to float32; α = 1 − β and the sequential cumulative product ᾱ are float32, and the
  * fixed_small posterior variance is float32 too, so every row equals the reference table's torch values.
  */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A per-dimension affine normaliser y = x·scale + offset, the form every LinearNormalizer mode reduces to
- * (diffusion-policy.md §C). Kept minimal so that step-data's LinearNormalizer adapts in one line.
+ * (docs/reference/diffusion-policy.md §C). Kept minimal so that step-data's LinearNormalizer adapts in one line.
  */
 public record Normalization(float[] scale, float[] offset) {
     public Normalization {

@@ -1,7 +1,7 @@
 package org.steppolicy.infer;
 
 /**
- * Velocity-aware perturbation (step-method.md item 4, Eq. 14): when the last two chunks barely differ (L2 norm of
+ * Velocity-aware perturbation (docs/reference/step-method.md item 4, Eq. 14): when the last two chunks barely differ (L2 norm of
  * their difference over the whole normalised chunk below epsA) the robot is taken to be stalled and the warm start
  * uses (σ, σ_t) = (sigmaScale, sigmaStall) instead of the normal pair.
  */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One control policy for one environment thread (design.md, "data flow of one control step"): observation window →
+ * One control policy for one environment thread (docs/design.md, "data flow of one control step"): observation window →
  * normaliser → [predictor on the cached chunk] → warm start or noise → solver → unnormalise → executed slice; the
  * chunk goes back into the cache. Shaped like step-sim's ChunkPolicy (reset(seed), act(obsHistory)) so the adapter is
  * a delegation. All buffers are allocated here; a call allocates only its returned action array.

@@ -2,7 +2,7 @@ package org.steppolicy.infer;
 
 /**
  * The sizes one control call works with: To observation steps, Ta executed actions, the horizon H, and the raw
- * observation and action dims (diffusion-policy.md §B.1: Push-T low-dim is 2 / 8 / 16 / 20 / 2).
+ * observation and action dims (docs/reference/diffusion-policy.md §B.1: Push-T low-dim is 2 / 8 / 16 / 20 / 2).
  */
 public record PolicyShape(int obsSteps, int actionSteps, int horizon, int obsDim, int actionDim) {
     public PolicyShape {

@@ -49,7 +49,7 @@ public enum SolverKind {
         return java.util.Arrays.stream(ts).distinct().toArray();
     }
 
-    /** Single steps start−1, …, 0: the "fine" reading of K' (step-method.md). */
+    /** Single steps start−1, …, 0: the "fine" reading of K' (docs/reference/step-method.md). */
     public static int[] singleStepTimesteps(int trainSteps, int start) {
         checkSteps(trainSteps, start);
         int[] ts = new int[start];

@@ -1,6 +1,6 @@
 package org.steppolicy.infer;
 
-/** Chooses (σ, σ_t) for the next warm start from the action cache (step-method.md item 4, Eq. 14). */
+/** Chooses (σ, σ_t) for the next warm start from the action cache (docs/reference/step-method.md item 4, Eq. 14). */
 public final class VelocityPerturbation {
     private final PerturbationConfig config;
     private final double normalSigma, normalSigmaT;

@@ -2,7 +2,7 @@ package org.steppolicy.infer;
 
 import java.util.Locale;
 
-/** The two readings of "warm start at K'" (step-method.md, "Where the public code differs"). */
+/** The two readings of "warm start at K'" (docs/reference/step-method.md, "Where the public code differs"). */
 public enum WarmStartMode {
     /** The public code: DDIM timesteps of k steps over the whole chain, q_sample at the first (k = 2 → τ = 50). */
     STRIDED,

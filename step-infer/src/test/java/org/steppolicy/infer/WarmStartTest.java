@@ -23,7 +23,7 @@ class WarmStartTest {
         GaussianNoise eps = new GaussianNoise(7);
         double a = S.alphaCumprod(50);
         for (int j = 0; j < 4; j++) assertEquals(Math.sqrt(a) * EST[j] + Math.sqrt(1 - a) * eps.next(), x[j], 1e-6);
-        // step-method.md: k=2 → 0.69·Â + 0.72·ε
+        // docs/reference/step-method.md: k=2 → 0.69·Â + 0.72·ε
         assertEquals(0.69, Math.sqrt(a), 0.01);
         assertEquals(0.72, Math.sqrt(1 - a), 0.01);
     }

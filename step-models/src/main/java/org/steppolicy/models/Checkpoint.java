@@ -15,7 +15,7 @@ import java.util.Map;
 import org.steppolicy.config.UserError;
 
 /**
- * One training checkpoint, read side (CONTRACTS.md): a directory holding {@code model.tensors} (raw parameters),
+ * One training checkpoint, read side (docs/checkpoint-format.md): a directory holding {@code model.tensors} (raw parameters),
  * {@code ema.tensors} (EMA parameters, absent when EMA is off), {@code optimizer.bin} (AdamW state; read by the
  * trainer only), {@code normalizer.json}, {@code config.yaml} (resolved config) and {@code meta.json}
  * ({"kind":"dp"|"predictor","step":N,"val_loss":x,"arch":{...}}). Checkpoints of a run live in
@@ -40,7 +40,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The parameters evaluation uses: EMA when present (diffusion-policy.md §B.4), else the raw ones. */
+    /** The parameters evaluation uses: EMA when present (docs/reference/diffusion-policy.md §B.4), else the raw ones. */
     public TensorStore evalParams() {
         return ema != null ? ema : model;
     }

@@ -9,7 +9,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * Diffusion Policy's ConditionalUnet1D (diffusion-policy.md §A.1), described once on a {@link NetBuilder}.
+ * Diffusion Policy's ConditionalUnet1D (docs/reference/diffusion-policy.md §A.1), described once on a {@link NetBuilder}.
  *
  * <p>Graph inputs: {@value #SAMPLE} {@code [B, horizon, inputDim]} float; {@value #TIMESTEP} {@code [B]} float
  * (the integer diffusion step as a float); {@value #GLOBAL_COND} {@code [B, globalCondDim]} float (absent in

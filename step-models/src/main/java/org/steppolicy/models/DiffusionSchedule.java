@@ -2,7 +2,7 @@ package org.steppolicy.models;
 
 /**
  * The DDPM noise schedule Diffusion Policy trains with: squaredcos_cap_v2 over T discrete steps
- * (diffusion-policy.md §B.3, diffusers v0.11.1). β is computed in double and cast to float32; ᾱ is the sequential
+ * (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1). β is computed in double and cast to float32; ᾱ is the sequential
  * float32 cumulative product, so the table equals the reference's torch.float32 values bit for bit.
  * Shared by training (forward noising) and inference (the solvers) so both read one table.
  */

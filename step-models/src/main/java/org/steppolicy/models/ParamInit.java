@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * Seeded initial values for declared parameters. Each parameter draws from its own stream, split from the seed
  * in declaration order, so a network's values do not depend on anything but its definition and the seed.
  * The rules themselves ({@link ParamSpec.Init}) are chosen by the networks: PyTorch defaults for the U-Net
- * (diffusion-policy.md §A.1, "Initialisation"), N(0, 0.02) for the transformer predictor (step-method.md).
+ * (docs/reference/diffusion-policy.md §A.1, "Initialisation"), N(0, 0.02) for the transformer predictor (docs/reference/step-method.md).
  */
 public final class ParamInit {
 

@@ -3,7 +3,7 @@ package org.steppolicy.models;
 import java.util.Locale;
 
 /**
- * Architecture of {@link StepPredictorNet} (step-method.md, "The pieces" 2). Defaults: d 128, 4 heads,
+ * Architecture of {@link StepPredictorNet} (docs/reference/step-method.md, "The pieces" 2). Defaults: d 128, 4 heads,
  * feed-forward 256, dropout 0.1, 2 encoder layers, 2 blocks.
  */
 public record PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int horizon, int dModel, int nHeads,

@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Renders a {@link NetworkDefinition} into a SameDiff graph: inputs become float placeholders, parameters become
  * trainable variables named with their PyTorch state_dict keys, in the matmul layout of {@link ParamSpec}.
  *
- * <p>Every op here costs about 20 µs of executor time per call (runtime-notes.md), so each NetBuilder op is
+ * <p>Every op here costs about 20 µs of executor time per call (docs/reference/runtime-notes.md), so each NetBuilder op is
  * rendered with as few SameDiff ops as the semantics allow. Known traps avoided: the built-in mish (no gradient)
  * is written as x·tanh(softplus(x)); ConvTranspose1d is deconv2d on a height-1 axis. Training renderings hold
  * convolution outputs time-major ({@link TimeMajorOps}); the layout is internal: shapes, names and results are the

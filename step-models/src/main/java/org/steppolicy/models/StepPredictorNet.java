@@ -6,7 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * STEP's spatiotemporal warm-start predictor f(o_t, A_prev) -> Â_t (step-method.md, "The pieces" 2), and with
+ * STEP's spatiotemporal warm-start predictor f(o_t, A_prev) -> Â_t (docs/reference/step-method.md, "The pieces" 2), and with
  * {@link PredictorNetConfig.Kind#SPATIAL} the same network without previous-chunk tokens.
  *
  * <p>Graph inputs: {@value #OBS} {@code [B, To, Do]} and (kind step only) {@value #PREV_ACTION}

@@ -3,7 +3,7 @@ package org.steppolicy.models;
 import java.util.List;
 
 /**
- * Architecture of {@link ConditionalUnet1d} (diffusion-policy.md §A.1). {@code globalCondDim == 0} selects the
+ * Architecture of {@link ConditionalUnet1d} (docs/reference/diffusion-policy.md §A.1). {@code globalCondDim == 0} selects the
  * inpainting mode: no {@code global_cond} input, observations ride inside the sample ({@code inputDim = Da + Do}).
  */
 public record UnetConfig(int inputDim, int globalCondDim, List<Integer> downDims, int kernelSize, int nGroups,

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Parameter counts against the reference table (diffusion-policy.md §A.1, "Parameter counts"). */
+/** Parameter counts against the reference table (docs/reference/diffusion-policy.md §A.1, "Parameter counts"). */
 class UnetParameterCountTest {
 
     @Test

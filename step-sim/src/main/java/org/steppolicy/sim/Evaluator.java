@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Closed-loop Push-T evaluation with the reference runner's MultiStepWrapper semantics (pusht-env.md §E.4): the
+ * Closed-loop Push-T evaluation with the reference runner's MultiStepWrapper semantics (docs/reference/pusht-env.md §E.4): the
  * observation history (To) is padded by repeating the first observation after reset, each policy call returns Ta
  * actions that run until the episode is done, and an episode ends at 300 env steps. Episodes run on a thread pool,
  * one env and one policy per thread; an episode depends only on its seed, so results do not depend on the thread

@@ -5,7 +5,7 @@ import org.steppolicy.config.UserError;
 /**
  * The subset of numpy's legacy {@code np.random.RandomState} that Push-T's reset draws from: MT19937 seeded with
  * init_genrand, {@code randint} by masked rejection and {@code randn} by the polar Box-Muller method with the
- * second value cached (pusht-env.md §E.2).
+ * second value cached (docs/reference/pusht-env.md §E.2).
  */
 public final class LegacyRandom {
     private static final int N = 624, M = 397;

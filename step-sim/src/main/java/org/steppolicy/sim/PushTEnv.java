@@ -10,7 +10,7 @@ import org.steppolicy.sim.physics.Space;
 import static org.steppolicy.sim.PushTSpec.*;
 
 /**
- * The Push-T environment of Diffusion Policy (pusht-env.md §E), on a port of Chipmunk 7's solver
+ * The Push-T environment of Diffusion Policy (docs/reference/pusht-env.md §E), on a port of Chipmunk 7's solver
  * ({@link Space}): a kinematic circle driven by PD control pushes a T block with zero damping, zero friction and
  * zero elasticity; reward is the goal coverage. Not thread-safe: use one instance per thread.
  */

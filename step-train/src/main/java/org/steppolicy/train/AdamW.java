@@ -16,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * iteration counter. Owning the update makes the step, the state and the resume exact and explicit.
  * <p>
  * Per step t (1-based), per parameter: p ← p·(1 − lr·wd); m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
- * p ← p − lr/(1−β1^t) · m / (√v/√(1−β2^t) + eps)  (diffusion-policy.md §B.4).
+ * p ← p − lr/(1−β1^t) · m / (√v/√(1−β2^t) + eps)  (docs/reference/diffusion-policy.md §B.4).
  */
 public final class AdamW {
     /** Hyper-parameters; the learning rate comes per step from the schedule. */

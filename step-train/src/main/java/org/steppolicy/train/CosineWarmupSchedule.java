@@ -2,7 +2,7 @@ package org.steppolicy.train;
 
 /**
  * diffusers' {@code get_cosine_schedule_with_warmup} (half a cosine cycle), as Diffusion Policy and STEP train with
- * (diffusion-policy.md §B.4). {@code step} is the number of optimiser steps already taken, so the first step uses
+ * (docs/reference/diffusion-policy.md §B.4). {@code step} is the number of optimiser steps already taken, so the first step uses
  * lr = 0 exactly as PyTorch's LambdaLR does.
  */
 public record CosineWarmupSchedule(double baseLr, long warmupSteps, long totalSteps) {

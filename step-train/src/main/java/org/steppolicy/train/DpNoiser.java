@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import org.steppolicy.models.DiffusionSchedule;
 
 /**
- * The forward half of Diffusion Policy's training objective (diffusion-policy.md §B.3, §B.1), done in Java so that
+ * The forward half of Diffusion Policy's training objective (docs/reference/diffusion-policy.md §B.3, §B.1), done in Java so that
  * every batch's noise and timesteps are reproducible from (seed, step):
  * t ~ U{0..T−1}, ε ~ N(0, I), x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε, target ε.
  * <p>

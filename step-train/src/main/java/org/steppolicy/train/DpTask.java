@@ -16,7 +16,7 @@ import org.steppolicy.models.TensorStore;
 import org.steppolicy.models.UnetConfig;
 
 /**
- * Diffusion Policy's training task (diffusion-policy.md §B.1, §B.3): the denoiser graph ({@code sample},
+ * Diffusion Policy's training task (docs/reference/diffusion-policy.md §B.1, §B.3): the denoiser graph ({@code sample},
  * {@code timestep}, {@code global_cond} -> {@code noise_pred}; no {@code global_cond} when inpainting) plus the
  * epsilon-MSE loss, fed with batches noised in Java from (seed, step).
  */

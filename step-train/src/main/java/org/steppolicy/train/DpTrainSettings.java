@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the DP trainer needs, resolved (defaults: the Push-T CNN row of diffusion-policy.md §B.1). The lead's
+ * Everything the DP trainer needs, resolved (defaults: the Push-T CNN row of docs/reference/diffusion-policy.md §B.1). The lead's
  * config loader maps the YAML config onto this record; {@link #toYaml()} writes it back as the run's resolved config.
  */
 public record DpTrainSettings(

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Diffusion Policy's EMA of the parameters (model/diffusion/ema_model.py; diffusion-policy.md §B.4), kept outside the
+ * Diffusion Policy's EMA of the parameters (model/diffusion/ema_model.py; docs/reference/diffusion-policy.md §B.4), kept outside the
  * graph. {@code updates} counts prior EMA updates (the reference's optimization_step);
  * decay(n) = 0 when n − after − 1 ≤ 0, else clamp(1 − (1 + (n − after − 1)/invGamma)^(−power), min, max).
  */

@@ -10,7 +10,7 @@ import org.steppolicy.models.StepPredictorNet;
 import org.steppolicy.models.TensorStore;
 
 /**
- * The warm-start predictor's training task (step-method.md): f(o, A_prev) -> Â, MSE against the demonstrated
+ * The warm-start predictor's training task (docs/reference/step-method.md): f(o, A_prev) -> Â, MSE against the demonstrated
  * 16-step action window in normalised space. The previous chunk is the genuinely previous one from the data (the
  * action window shifted back by Ta, edge-padded), never part of the target. kind=spatial feeds no previous chunk.
  * The training graph has a fixed batch size (dropout masks), so batches drop the epoch's remainder; validation runs

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.steppolicy.models.PredictorNetConfig;
 
 /**
- * Everything the predictor trainer needs, resolved (defaults: step-method.md "The pieces" 2: d 128, 4 heads, FFN 256,
+ * Everything the predictor trainer needs, resolved (defaults: docs/reference/step-method.md "The pieces" 2: d 128, 4 heads, FFN 256,
  * dropout 0.1, 2 encoder layers, 2 blocks; AdamW lr 1e-4, betas (0.9, 0.999), wd 1e-4, cosine with 500 warm-up,
  * batch 256, no EMA).
  */

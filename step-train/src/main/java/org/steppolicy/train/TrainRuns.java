@@ -75,7 +75,7 @@ public final class TrainRuns {
     public static PredictorTrainSettings predictorSettings(StepConfig c, int trainWindows, Long maxSteps) {
         TrainingConfig t = c.predictorTraining();
         var p = c.predictor();
-        if (t.emaEnabled()) throw new UserError("predictor_training.ema_enabled: the predictor trains without EMA (step-method.md)");
+        if (t.emaEnabled()) throw new UserError("predictor_training.ema_enabled: the predictor trains without EMA (docs/reference/step-method.md)");
         long steps = totalSteps(t, trainWindows, true, maxSteps);
         return new PredictorTrainSettings(PredictorNetConfig.Kind.parse(p.kind()), c.task().horizon(), c.task().nObsSteps(),
                 c.task().nActionSteps(), p.dModel(), p.nHeads(), p.dimFeedforward(), p.dropout(), p.encoderLayers(), p.blocks(),

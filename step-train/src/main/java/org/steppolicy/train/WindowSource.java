@@ -3,7 +3,7 @@ package org.steppolicy.train;
 /**
  * Normalised training windows of one split: window i has the observation window obs [T, Do], the action window
  * [T, Da] and the genuinely previous chunk [T, Da] (the action window shifted back by Ta, edge-padded at the episode
- * start; step-method.md). The data layer's sampler implements it; tests use synthetic ones.
+ * start; docs/reference/step-method.md). The data layer's sampler implements it; tests use synthetic ones.
  */
 public interface WindowSource {
     int size();

@@ -5,7 +5,7 @@ import org.steppolicy.infer.LatencySummary;
 import java.util.List;
 
 /**
- * One method's closed-loop figures: mean score (mean over episodes of the max reward, pusht-env.md E.4), success rate
+ * One method's closed-loop figures: mean score (mean over episodes of the max reward, docs/reference/pusht-env.md E.4), success rate
  * (coverage > 0.95), and per-chunk latency with the predictor and the diffusion loop apart.
  */
 public record MethodResult(String method, int steps, int episodes, double meanScore, double successRate,

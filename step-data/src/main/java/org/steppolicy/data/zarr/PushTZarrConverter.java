@@ -13,7 +13,7 @@ import org.steppolicy.data.DataFileException;
 import org.steppolicy.data.EpisodeSplit;
 
 /**
- * Converts DP's Push-T replay buffer ({@code pusht_cchi_v7_replay.zarr}, diffusion-policy.md §D.3) to the RoboMimic
+ * Converts DP's Push-T replay buffer ({@code pusht_cchi_v7_replay.zarr}, docs/reference/diffusion-policy.md §D.3) to the RoboMimic
  * layout of the shipped {@code pusht_cchi_v7_replay_lowdim.hdf5} (../shared/data/pusht/README.md): per episode
  * {@code actions}, {@code dones}, {@code obs/{agent_pos, state, keypoint (9×2 → 18), n_contacts}}, attrs
  * {@code num_samples} and {@code seed} (episode i was recorded from env seed i), {@code data@env_args},
@@ -22,7 +22,7 @@ import org.steppolicy.data.EpisodeSplit;
  * The output appears only when complete: it is written to a temporary file beside it, then renamed.
  */
 public final class PushTZarrConverter {
-    /** The Push-T env as DP's runner builds it (pusht-env.md): what the shipped file's data@env_args holds. */
+    /** The Push-T env as DP's runner builds it (docs/reference/pusht-env.md): what the shipped file's data@env_args holds. */
     public static final String PUSHT_ENV_ARGS = "{\"env_name\": \"PushT\", \"type\": \"pusht\", \"env_kwargs\": "
             + "{\"legacy\": true, \"block_cog\": [0, 45], \"damping\": 0.0, \"render_size\": 96, \"sim_hz\": 100, "
             + "\"control_hz\": 10, \"k_p\": 100, \"k_v\": 20, \"goal_pose\": [256, 256, 0.7853981633974483], "

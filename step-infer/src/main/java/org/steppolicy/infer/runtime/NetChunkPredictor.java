@@ -6,7 +6,7 @@ import org.steppolicy.models.StepPredictorNet;
 
 /**
  * The predictor's graph inputs ({@code obs} [B, To, Do], {@code prev_action} [B, H, Da] for kind=step) and output
- * ({@code action_pred} [B, H, Da]) fed from the {@link ChunkPredictor} arrays (CONTRACTS.md, step-models).
+ * ({@code action_pred} [B, H, Da]) fed from the {@link ChunkPredictor} arrays (docs/checkpoint-format.md, step-models).
  */
 abstract class NetChunkPredictor implements ChunkPredictor {
     static final String OBS = StepPredictorNet.OBS, PREV_ACTION = StepPredictorNet.PREV_ACTION,

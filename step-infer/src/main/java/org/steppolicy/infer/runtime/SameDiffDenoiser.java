@@ -6,7 +6,7 @@ import org.steppolicy.models.TensorStore;
 
 /**
  * The U-Net on SameDiff (the reference runtime; the CUDA path with the CUDA backend). Slow at batch 1 (about 20 µs
- * of executor time per op, runtime-notes.md) and clears its inference sessions periodically against the known leak.
+ * of executor time per op, docs/reference/runtime-notes.md) and clears its inference sessions periodically against the known leak.
  */
 public final class SameDiffDenoiser extends NetDenoiser {
 

@@ -18,7 +18,7 @@ import org.steppolicy.models.TensorStore;
  * backend on the class path). Placeholder arrays are kept per batch size and overwritten in place; SameDiff still
  * allocates its outputs and intermediates on every call.
  *
- * <p>SameDiff's inference session leaks (runtime-notes.md, trap 3: about 40 MB heap and 50-100 MB native per
+ * <p>SameDiff's inference session leaks (docs/reference/runtime-notes.md, trap 3: about 40 MB heap and 50-100 MB native per
  * 1,000 batch-1 calls); clearing {@code sd.getSessions()} every {@link #DEFAULT_CLEAR_EVERY} calls keeps memory flat
  * at the cost of rebuilding one session's bookkeeping. Not thread-safe.
  */

@@ -23,7 +23,7 @@ import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
 import org.steppolicy.models.TensorStore;
 
-/** Checkpoint directories (CONTRACTS.md layout) to runnable models; trained ones when STEP_DP_CKPT points at one. */
+/** Checkpoint directories (docs/checkpoint-format.md layout) to runnable models; trained ones when STEP_DP_CKPT points at one. */
 class PolicyLoaderTest {
     @TempDir
     Path tmp;

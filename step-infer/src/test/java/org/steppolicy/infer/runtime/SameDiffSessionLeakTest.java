@@ -11,7 +11,7 @@ import org.steppolicy.models.ParamInit;
 import org.steppolicy.models.TensorStore;
 
 /**
- * SameDiff's inference session leaks a few KB of heap per call (runtime-notes.md, trap 3); the SameDiff runtimes
+ * SameDiff's inference session leaks a few KB of heap per call (docs/reference/runtime-notes.md, trap 3); the SameDiff runtimes
  * clear the sessions every {@link SameDiffModel#DEFAULT_CLEAR_EVERY} calls. 5,000 batch-1 calls on a tiny
  * denoiser must leave the live objects where they were after the first 1,000 (within 5 % of what the same calls retain
  * without clearing); a control run without clearing shows the
