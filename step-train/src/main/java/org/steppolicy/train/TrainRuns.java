@@ -101,6 +101,7 @@ public final class TrainRuns {
         DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
                 : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
                 .withConfigYaml(c.toYaml());
+        if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-dp: " + cv.describe()));
         if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.training()));
@@ -138,6 +139,7 @@ public final class TrainRuns {
         PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
                 .withConfigYaml(c.toYaml());
+        if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-predictor: " + cv.describe()));
         if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         if (progress != null && d.valid() != null && d.valid().size() > 0)
