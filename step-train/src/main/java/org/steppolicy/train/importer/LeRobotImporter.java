@@ -209,7 +209,8 @@ final class LeRobotImporter {
                 }
                 default -> throw new UserError("unsupported normalisation mode " + mode + " for " + feature);
             }
-            return new float[][] {scale, offset, min, max};
+            // input_min/max are provenance (the native JSON needs arrays): zeros when the file has no such statistic
+            return new float[][] {scale, offset, min != null ? min : new float[dim], max != null ? max : new float[dim]};
         }
 
         private float[] required(String key, int dim, List<String> used) {

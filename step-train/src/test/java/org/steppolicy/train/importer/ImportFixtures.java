@@ -43,6 +43,14 @@ final class ImportFixtures {
         return sd.output(feed, ConditionalUnet1d.NOISE_PRED).get(ConditionalUnet1d.NOISE_PRED).dup('c').data().asFloat();
     }
 
+    /** Largest |a - b| / max(1, |b|). */
+    static double maxRelDiff(float[] a, double[] b) {
+        if (a.length != b.length) throw new AssertionError("lengths " + a.length + " vs " + b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+        return m;
+    }
+
     static double maxAbsDiff(float[] a, double[] b) {
         if (a.length != b.length) throw new AssertionError("lengths " + a.length + " vs " + b.length);
         double m = 0;
