@@ -104,7 +104,8 @@ final class DiffusionPolicyImporter {
             throw new UserError("unsupported architecture: " + cls + " has a transformer denoiser (TransformerForDiffusion); "
                     + "STEP runs ConditionalUnet1D policies (" + LOWDIM_POLICY + ")");
         if (cls.contains("Image") || cls.contains("Video") || cls.contains("Timm") || cls.contains("Hybrid")) {
-            String enc = cfg.has("policy.obs_encoder._target_") ? cfg.string("policy.obs_encoder._target_") : "robomimic ObservationEncoder";
+            String enc = cfg.has("policy.obs_encoder._target_") ? cfg.string("policy.obs_encoder._target_")
+                    : cls.contains("Hybrid") ? "robomimic ObservationEncoder" : "its image encoder";
             throw new UserError("unsupported part: " + cls + " is image-conditioned and its obs_encoder (" + enc
                     + ", with the image normaliser of its params_dict) cannot be imported yet; STEP imports " + LOWDIM_POLICY);
         }
