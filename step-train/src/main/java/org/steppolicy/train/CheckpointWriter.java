@@ -69,7 +69,8 @@ public final class CheckpointWriter {
         Path tmp = null;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp");
+            // a plain directory (not createTempDirectory's owner-only one): the checkpoint gets the usual permissions
+            tmp = Files.createDirectory(parent.resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime())));
             writeFiles(tmp, c);
             if (Files.isDirectory(abs)) Files.delete(abs);   // only an empty one: the caller checked
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
