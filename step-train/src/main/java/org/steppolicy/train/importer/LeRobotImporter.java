@@ -68,7 +68,12 @@ final class LeRobotImporter {
         if (horizon % (1 << levels) != 0)   // LeRobot's own rule, stricter than the U-Net's
             throw new UserError(CONFIG + ": horizon " + horizon + " is not a multiple of 2^len(down_dims) = " + (1 << levels));
 
-        SafetensorsReader st = SafetensorsReader.open(dir.resolve(WEIGHTS));
+        SafetensorsReader st;
+        try {
+            st = SafetensorsReader.open(dir.resolve(WEIGHTS));
+        } catch (UserError e) {
+            throw new UserError(WEIGHTS + ": " + e.getMessage(), e);
+        }
         String prefix = st.names().stream().anyMatch(k -> k.startsWith("diffusion.unet._orig_mod.")) ? "diffusion.unet._orig_mod." : "diffusion.unet.";
         UnetWeights.Source src = new UnetWeights.Source() {
             @Override public long[] shape(String key) {

@@ -115,6 +115,14 @@ class LeRobotImportTest {
         UserError e = assertThrows(UserError.class, () -> PolicyImporter.importPolicy(img, tmp.resolve("b"), null));
         assertTrue(e.getMessage().contains("observation.image") && e.getMessage().contains("rgb_encoder"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
-        assertTrue(!Files.exists(tmp.resolve("a")) && !Files.exists(tmp.resolve("b")));
+        // a truncated weights file is named with its problem
+        Path cut = tmp.resolve("cut");
+        Files.createDirectories(cut);
+        Files.copy(dir.resolve("config.json"), cut.resolve("config.json"));
+        byte[] w = Files.readAllBytes(dir.resolve("model.safetensors"));
+        Files.write(cut.resolve("model.safetensors"), java.util.Arrays.copyOf(w, w.length - 100));
+        UserError t = assertThrows(UserError.class, () -> PolicyImporter.importPolicy(cut, tmp.resolve("c"), null));
+        assertTrue(t.getMessage().contains("model.safetensors: truncated"), t.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("a")) && !Files.exists(tmp.resolve("b")) && !Files.exists(tmp.resolve("c")));
     }
 }
