@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.ObservationHistory;
@@ -48,9 +47,9 @@ public final class InferenceBench {
 
     public static List<BenchResult> run(PolicyBundle bundle, RuntimeKind runtime, int threads, List<String> methods,
                                         Settings s, Consumer<BenchResult> progress) {
-        TrainedPolicy trained = TrainedPolicy.of(bundle, bundle.predictor() == null ? List.of() : List.of(bundle.predictor()), "bench");
-        PolicyOptions options = PolicyOptions.defaults().withRuntime(runtime).withThreads(threads)
-                .withSettings(InferenceSettings.defaults()).withSeed(s.seed());
+        List<PredictorBundle> predictors = bundle.predictor() == null ? List.of() : List.of(bundle.predictor());
+        TrainedPolicy trained = TrainedPolicy.of(bundle, predictors, "bench");
+        PolicyOptions options = PolicyOptions.defaults().withRuntime(runtime).withThreads(threads).withSeed(s.seed());
         PolicyModels models = PolicyLoader.models(bundle.withPredictor(null), runtime, threads);
         List<Chunks> chunks = new ArrayList<>();
         try {
