@@ -64,6 +64,10 @@ public final class TrainRuns {
     public static DpTrainSettings dpSettings(StepConfig c, int trainWindows, Long maxSteps) {
         TrainingConfig t = c.training();
         var p = c.policy();
+        // Inference samples on the schedule the checkpoint's config names, so training must not quietly use another.
+        if (!"squaredcos_cap_v2".equals(p.betaSchedule()) || !"epsilon".equals(p.predictionType()))
+            throw new UserError("policy.beta_schedule " + p.betaSchedule() + ", prediction_type " + p.predictionType()
+                    + ": training supports squaredcos_cap_v2 with epsilon only (docs/reference/diffusion-policy.md B.3)");
         long steps = totalSteps(t, trainWindows, false, maxSteps);
         return new DpTrainSettings(c.task().horizon(), c.task().nObsSteps(), c.task().nActionSteps(), p.obsAsGlobalCond(),
                 p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale(), p.numTrainTimesteps(),

@@ -5,8 +5,7 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.FrameState;
 import org.steppolicy.sim.GifWriter;
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Runs every method over the same seeds in the Java Push-T simulator, in parallel, with one runner per thread, and
+ * Runs every method over the same seeds in the Java Push-T simulator, in parallel, with one policy per thread, and
  * records videos of the first episodes. All methods share the trained DP behind the model source.
  */
 public final class ClosedLoopEvaluation {
@@ -41,17 +40,14 @@ public final class ClosedLoopEvaluation {
     /** Evaluates one method on seeds seed .. seed+episodes-1; GIFs of the first {@code videos} go into videoDir. */
     public MethodResult run(MethodSpec spec, long seed, int episodes, int videos, Path videoDir, Consumer<String> log) {
         MethodConfig config = spec.config(settings);
-        List<PolicyRunner> runners = Collections.synchronizedList(new ArrayList<>());
-        List<PolicyModels> opened = Collections.synchronizedList(new ArrayList<>());
+        List<RunnerPolicy> policies = Collections.synchronizedList(new ArrayList<>());
         Map<Long, List<BufferedImage>> frames = new ConcurrentHashMap<>();
         Evaluator.Result result;
         try {
             result = evaluator.run(seed, episodes, threads, () -> {
-                PolicyModels m = models.open(spec.method());
-                opened.add(m);
-                PolicyRunner r = new PolicyRunner(m, config);
-                runners.add(r);
-                return new RunnerPolicy(r);
+                RunnerPolicy p = new RunnerPolicy(StepPolicy.open(models::open, config));
+                policies.add(p);
+                return p;
             }, s -> {
                 if (videoDir == null || s >= seed + videos) return null;
                 List<BufferedImage> list = new ArrayList<>();
@@ -59,10 +55,10 @@ public final class ClosedLoopEvaluation {
                 return env -> list.add(PushTRenderer.render(FrameState.of(env), 256));
             });
         } finally {
-            for (PolicyModels m : opened) close(m);
+            for (RunnerPolicy p : policies) p.policy().close();
         }
         List<CallLatency> calls = new ArrayList<>();
-        for (PolicyRunner r : runners) calls.addAll(r.latencies());
+        for (RunnerPolicy p : policies) calls.addAll(p.calls());
         List<String> videoFiles = new ArrayList<>();
         for (long s = seed; s < seed + Math.min(videos, episodes) && videoDir != null; s++) {
             Path gif = videoDir.resolve(spec.label().replace(':', '-') + "_seed" + s + ".gif");
@@ -75,14 +71,5 @@ public final class ClosedLoopEvaluation {
         if (log != null) log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f  success %.2f  latency p50 %.2f ms",
                 spec.label(), mr.meanScore(), mr.successRate(), mr.latency().medianMs()));
         return mr;
-    }
-
-    private static void close(PolicyModels m) {
-        try {
-            m.denoiser().close();
-            if (m.predictor() != null) m.predictor().close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing a runtime failed", e);
-        }
     }
 }

@@ -1,13 +1,27 @@
 package org.steppolicy.cli.eval;
 
-import org.steppolicy.infer.PolicyRunner;
+import java.util.ArrayList;
+import java.util.List;
+import org.steppolicy.infer.CallLatency;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.sim.ChunkPolicy;
 
-/** step-infer's runner driven by step-sim's evaluator; the two modules stay independent of each other. */
-public record RunnerPolicy(PolicyRunner runner) implements ChunkPolicy {
-    @Override
-    public void reset(long seed) { runner.reset(seed); }
+/**
+ * step-infer's policy driven by step-sim's evaluator (the two modules stay independent of each other), keeping the
+ * latency of every model call for the report.
+ */
+public record RunnerPolicy(StepPolicy policy, List<CallLatency> calls) implements ChunkPolicy {
+    public RunnerPolicy(StepPolicy policy) {
+        this(policy, new ArrayList<>());
+    }
 
     @Override
-    public double[][] act(double[][] obsHistory) { return runner.act(obsHistory); }
+    public void reset(long seed) { policy.reset(seed); }
+
+    @Override
+    public double[][] act(double[][] obsHistory) {
+        double[][] actions = policy.predictChunk(obsHistory);
+        calls.add(policy.lastLatency());
+        return actions;
+    }
 }
