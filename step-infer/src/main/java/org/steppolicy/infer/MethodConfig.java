@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
+
 /**
  * One fully resolved method: what a {@link PolicyRunner} runs.
  *
@@ -17,7 +19,7 @@ public record MethodConfig(String label, Method method, int steps, SolverKind so
     }
 
     /** Timesteps of this method's own chain: from noise for ddpm/ddim/dpmsolver, the warm-start list otherwise. */
-    public int[] timesteps(NoiseSchedule schedule) {
+    public int[] timesteps(DiffusionSchedule schedule) {
         return switch (method.start()) {
             case NOISE -> solver.timesteps(schedule.steps(), steps);
             case PREDICTOR, PREVIOUS_CHUNK -> warmStart.timesteps(schedule, steps);

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -63,7 +64,7 @@ public final class PolicyRunner {
         this.needsCache = start == Method.Start.PREVIOUS_CHUNK || (predictor != null && predictor.usesPreviousChunk());
 
         SchedulerConfig scheduler = models.scheduler();
-        NoiseSchedule schedule = scheduler.noiseSchedule();
+        DiffusionSchedule schedule = scheduler.noiseSchedule();
         // The method may override the model's clip_sample; the prediction type is the network's, never overridden.
         boolean clip = method.clipSample() != null ? method.clipSample() : scheduler.clipSample();
         Map<SolverKind, Solver> solvers = new EnumMap<>(SolverKind.class);

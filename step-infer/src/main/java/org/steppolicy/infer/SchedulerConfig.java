@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import org.steppolicy.models.BetaSchedule;
 
 /**
@@ -19,7 +20,7 @@ public record SchedulerConfig(BetaSchedule betaSchedule, int trainSteps, double 
 
     /** Diffusion Policy's: squaredcos_cap_v2, 100 steps, clip_sample, epsilon. */
     public static SchedulerConfig diffusionPolicy() {
-        return new SchedulerConfig(BetaSchedule.SQUAREDCOS_CAP_V2, NoiseSchedule.DP_STEPS, BetaSchedule.DEFAULT_BETA_START,
+        return new SchedulerConfig(BetaSchedule.SQUAREDCOS_CAP_V2, DiffusionSchedule.DP_TRAIN_STEPS, BetaSchedule.DEFAULT_BETA_START,
                 BetaSchedule.DEFAULT_BETA_END, true, PredictionType.EPSILON);
     }
 
@@ -31,8 +32,8 @@ public record SchedulerConfig(BetaSchedule betaSchedule, int trainSteps, double 
     }
 
     /** The ᾱ table the solvers step on. */
-    public NoiseSchedule noiseSchedule() {
-        return NoiseSchedule.of(betaSchedule, trainSteps, betaStart, betaEnd);
+    public DiffusionSchedule noiseSchedule() {
+        return DiffusionSchedule.of(betaSchedule, trainSteps, betaStart, betaEnd);
     }
 
     @Override

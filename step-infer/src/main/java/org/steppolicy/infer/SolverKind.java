@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import java.util.Locale;
 
 /** The named solvers; each knows its own cold-start timestep spacing (§B.3, §B.5). */
@@ -7,11 +8,11 @@ public enum SolverKind {
     DDPM, DDIM, DPMSOLVER;
 
     /** Builds a solver with its own buffers over the schedule, for an ε-prediction model. */
-    public Solver create(NoiseSchedule schedule, boolean clipSample) {
+    public Solver create(DiffusionSchedule schedule, boolean clipSample) {
         return create(schedule, clipSample, PredictionType.EPSILON);
     }
 
-    public Solver create(NoiseSchedule schedule, boolean clipSample, PredictionType prediction) {
+    public Solver create(DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
         return switch (this) {
             case DDPM -> new DdpmSolver(schedule, clipSample, prediction);
             case DDIM -> new DdimSolver(schedule, clipSample, prediction);

@@ -1,15 +1,17 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
+
 /**
  * Turns an estimate of the clean trajectory into the first sample of the reverse chain. First the perturbation:
  * P = σ·Â + σ_t·ε₁ (Eq. 14; (σ, σ_t) = (1, 0) leaves Â as is). Then per mode:
  * fine: x = P, the sample at timestep K'−1; strided: x = √ᾱ_τ·P + √(1−ᾱ_τ)·ε₂ with τ the first timestep (q_sample).
  */
 public final class WarmStart {
-    private final NoiseSchedule schedule;
+    private final DiffusionSchedule schedule;
     private final WarmStartConfig config;
 
-    public WarmStart(NoiseSchedule schedule, WarmStartConfig config) {
+    public WarmStart(DiffusionSchedule schedule, WarmStartConfig config) {
         this.schedule = schedule;
         this.config = config;
     }

@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
+
 /**
  * How a warm start is formed.
  *
@@ -21,7 +23,7 @@ public record WarmStartConfig(WarmStartMode mode, int startStep, double sigma, d
     public WarmStartConfig withMode(WarmStartMode m) { return new WarmStartConfig(m, startStep, sigma, sigmaT); }
 
     /** The descending timesteps a warm-started chain runs over for a method with {@code steps} steps. */
-    public int[] timesteps(NoiseSchedule schedule, int steps) {
+    public int[] timesteps(DiffusionSchedule schedule, int steps) {
         return switch (mode) {
             case STRIDED -> SolverKind.stridedTimesteps(schedule.steps(), steps);
             case FINE -> SolverKind.singleStepTimesteps(schedule.steps(), startStep > 0 ? startStep : steps);

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
 final class Fakes {
     private Fakes() {}
 
-    static final NoiseSchedule SCHEDULE = NoiseSchedule.diffusionPolicy();
+    static final DiffusionSchedule SCHEDULE = DiffusionSchedule.diffusionPolicy();
 
     /** Returns the exact ε for a known clean sample x0 (per element, repeated over the batch). */
     static final class ExactEpsilon implements Denoiser {

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,10 +18,10 @@ class MethodSpecTest {
         MethodConfig ddpm = specs.get(0).config();
         assertEquals(SolverKind.DDPM, ddpm.solver());
         assertEquals(100, ddpm.steps());
-        assertEquals(100, ddpm.timesteps(NoiseSchedule.diffusionPolicy()).length);
+        assertEquals(100, ddpm.timesteps(DiffusionSchedule.diffusionPolicy()).length);
         MethodConfig dpm = specs.get(2).config();
         assertEquals(SolverKind.DPMSOLVER, dpm.solver());
-        assertEquals(99, dpm.timesteps(NoiseSchedule.diffusionPolicy())[0]);
+        assertEquals(99, dpm.timesteps(DiffusionSchedule.diffusionPolicy())[0]);
         MethodConfig step = specs.get(5).config();
         assertEquals("step:2", step.label());
         assertEquals(SolverKind.DDIM, step.solver());
@@ -37,7 +38,7 @@ class MethodSpecTest {
         assertEquals(SolverKind.DPMSOLVER, c.solver());
         assertEquals(WarmStartMode.FINE, c.warmStart().mode());
         assertFalse(c.perturbation().enabled());
-        assertEquals(4, c.timesteps(NoiseSchedule.diffusionPolicy()).length);
+        assertEquals(4, c.timesteps(DiffusionSchedule.diffusionPolicy()).length);
         assertTrue(MethodSpec.parse("temporal:2:perturb").config().perturbation().enabled());
     }
 

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** A sample-prediction model (x̂0 out) gives the chain an ε-model with the equivalent output gives. */
 class PredictionTypeTest {
-    private static final NoiseSchedule S = Fakes.SCHEDULE;
+    private static final DiffusionSchedule S = Fakes.SCHEDULE;
     private static final int H = 16, D = 2, N = H * D;
 
     /** Outputs x̂0 = (x − √(1−ᾱ)·ε̂)/√ᾱ of the wrapped ε-model, computed in double. */

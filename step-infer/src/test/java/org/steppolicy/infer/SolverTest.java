@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SolverTest {
-    private static final NoiseSchedule S = Fakes.SCHEDULE;
+    private static final DiffusionSchedule S = Fakes.SCHEDULE;
     private static final int H = 16, D = 3, N = H * D;
 
     private static float[] noise(long seed, int n) {

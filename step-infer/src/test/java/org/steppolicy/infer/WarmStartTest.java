@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class WarmStartTest {
-    private static final NoiseSchedule S = NoiseSchedule.diffusionPolicy();
+    private static final DiffusionSchedule S = DiffusionSchedule.diffusionPolicy();
     private static final float[] EST = {0.5f, -0.25f, 1f, 0f};
 
     @Test

@@ -1,5 +1,6 @@
 package org.steppolicy.infer.runtime;
 
+import org.steppolicy.models.DiffusionSchedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -102,7 +102,7 @@ public final class OnnxExport {
         b.dp().config().downDims().forEach(downs::add);
 
         SchedulerConfig sc = b.scheduler();
-        NoiseSchedule sch = sc.noiseSchedule();
+        DiffusionSchedule sch = sc.noiseSchedule();
         ObjectNode schedule = root.putObject("schedule");
         schedule.put("beta_schedule", sc.betaSchedule().id());
         schedule.put("num_train_timesteps", sch.steps());

@@ -1,5 +1,6 @@
 package org.steppolicy.infer.runtime;
 
+import org.steppolicy.models.DiffusionSchedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import org.steppolicy.config.PolicyConfig;
 import org.steppolicy.config.UserError;
-import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.BetaSchedule;
 import org.steppolicy.models.Checkpoint;
@@ -33,7 +33,7 @@ final class SchedulerReader {
         }
         // The step count the trainer recorded in meta.json wins; config.yaml is the fallback for older checkpoints.
         Object arch = c.arch().get("num_train_timesteps");
-        int steps = arch instanceof Number n ? n.intValue() : policy.path("num_train_timesteps").asInt(NoiseSchedule.DP_STEPS);
+        int steps = arch instanceof Number n ? n.intValue() : policy.path("num_train_timesteps").asInt(DiffusionSchedule.DP_TRAIN_STEPS);
         return of(policy, steps, policy.path("prediction_type"), c.dir() + ": " + Checkpoint.CONFIG);
     }
 
@@ -41,7 +41,7 @@ final class SchedulerReader {
     static SchedulerConfig fromSidecar(JsonNode root, String what) {
         JsonNode s = root.path("schedule");
         if (!s.isObject()) throw new UserError(what + ": no \"schedule\" object");
-        SchedulerConfig sc = of(s, s.path("num_train_timesteps").asInt(NoiseSchedule.DP_STEPS), root.path("dp").path("prediction_type"), what);
+        SchedulerConfig sc = of(s, s.path("num_train_timesteps").asInt(DiffusionSchedule.DP_TRAIN_STEPS), root.path("dp").path("prediction_type"), what);
         JsonNode table = s.path("alphas_cumprod");
         if (table.isArray()) checkTable(sc, table, what);
         return sc;
@@ -69,7 +69,7 @@ final class SchedulerReader {
 
     /** A file's ᾱ table must be the one its named schedule gives here, or the solvers would step on another chain. */
     private static void checkTable(SchedulerConfig sc, JsonNode table, String what) {
-        NoiseSchedule ns = sc.noiseSchedule();
+        DiffusionSchedule ns = sc.noiseSchedule();
         if (table.size() != ns.steps())
             throw new UserError(what + ": alphas_cumprod has " + table.size() + " values, num_train_timesteps is " + ns.steps());
         for (int t = 0; t < ns.steps(); t++) {

@@ -1,5 +1,6 @@
 package org.steppolicy.infer.policy;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import org.steppolicy.infer.DdimSolver;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
@@ -46,17 +46,17 @@ class CheckpointScheduleTest {
             m.denoiser().close();
         }
 
-        double[][] fifty = reference(b, window, NoiseSchedule.squaredcosCapV2(50), false, new int[] {25, 0});
-        double[][] fiftyClipped = reference(b, window, NoiseSchedule.squaredcosCapV2(50), true, new int[] {25, 0});
-        double[][] hundred = reference(b, window, NoiseSchedule.diffusionPolicy(), false, new int[] {50, 0});
-        double[][] hundredClipped = reference(b, window, NoiseSchedule.diffusionPolicy(), true, new int[] {50, 0});
+        double[][] fifty = reference(b, window, DiffusionSchedule.squaredcosCapV2(50), false, new int[] {25, 0});
+        double[][] fiftyClipped = reference(b, window, DiffusionSchedule.squaredcosCapV2(50), true, new int[] {25, 0});
+        double[][] hundred = reference(b, window, DiffusionSchedule.diffusionPolicy(), false, new int[] {50, 0});
+        double[][] hundredClipped = reference(b, window, DiffusionSchedule.diffusionPolicy(), true, new int[] {50, 0});
         assertTrue(maxDiff(fifty, hundred) > 1 && maxDiff(fifty, fiftyClipped) > 1 && maxDiff(fifty, hundredClipped) > 1,
                 "the four chains must be told apart");
         assertEquals(0, maxDiff(got, fifty), 1e-3, "the checkpoint's 50-step schedule, clip_sample false");
     }
 
     /** DDIM by hand on one schedule: noise from the runner's seed, the normalised window, the executed slice, raw. */
-    static double[][] reference(PolicyBundle b, double[][] window, NoiseSchedule s, boolean clip, int[] timesteps) {
+    static double[][] reference(PolicyBundle b, double[][] window, DiffusionSchedule s, boolean clip, int[] timesteps) {
         int to = b.shape().obsSteps(), doDim = b.shape().obsDim(), da = b.shape().actionDim(), h = b.shape().horizon();
         float[] cond = new float[to * doDim], x = new float[h * da];
         for (int i = 0; i < to; i++) b.normalization().obs().normalize(window[i], cond, i * doDim);

@@ -1,5 +1,6 @@
 package org.steppolicy.infer.policy;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +23,6 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
@@ -58,7 +58,7 @@ class StepPolicyTest {
             p.reset(CheckpointScheduleTest.SEED);
             double[][] got = p.predictChunk(TinyCheckpoints.window());
             double[][] want = CheckpointScheduleTest.reference(PolicyLoader.fromCheckpoints(dir, null), TinyCheckpoints.window(),
-                    NoiseSchedule.squaredcosCapV2(50), false, new int[] {25, 0});
+                    DiffusionSchedule.squaredcosCapV2(50), false, new int[] {25, 0});
             assertEquals(0, CheckpointScheduleTest.maxDiff(got, want), 1e-3);
             assertEquals(16, p.lastHorizon().length);
             assertArrayEquals(toFloat(got[0]), p.lastHorizon()[1], 1e-3f, "the executed slice starts at To-1");

@@ -1,5 +1,6 @@
 package org.steppolicy.infer.runtime;
 
+import org.steppolicy.models.DiffusionSchedule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -53,7 +53,7 @@ class OnnxExportTest {
         assertEquals("step", side.get("predictor").get("kind").asText());
         assertEquals(0.02, side.get("normalizer").get("obs").get("scale").get(1).asDouble(), 1e-7);
         assertEquals(100, side.get("schedule").get("alphas_cumprod").size());
-        assertEquals(NoiseSchedule.diffusionPolicy().alphaCumprod(57), side.get("schedule").get("alphas_cumprod").get(57).floatValue());
+        assertEquals(DiffusionSchedule.diffusionPolicy().alphaCumprod(57), side.get("schedule").get("alphas_cumprod").get(57).floatValue());
 
         SplittableRandom r = new SplittableRandom(1);
         float[] x = TinyNets.random(r, 32), cond = TinyNets.random(r, 40), prev = TinyNets.random(r, 32);
