@@ -1,11 +1,12 @@
 package org.steppolicy.infer;
 
 import java.util.Collection;
+import org.steppolicy.data.Percentile;
 
 /**
  * Latency figures of many calls in milliseconds. Median and p95 are over the steady-state calls (cold-start
  * fallbacks left out, counted apart; all calls when every call is cold); meanAllMs amortises the cold starts in.
- * Percentiles interpolate linearly between order statistics, as numpy.percentile does.
+ * Percentiles are {@link Percentile}'s (numpy's linear).
  */
 public record LatencySummary(int calls, int coldCalls, int stalledCalls, double medianMs, double p95Ms,
                              double predictorMedianMs, double predictorP95Ms, double diffusionMedianMs,
@@ -20,16 +21,8 @@ public record LatencySummary(int calls, int coldCalls, int stalledCalls, double 
         double[] pred = steady.stream().mapToDouble(c -> c.predictorNanos() / 1e6).sorted().toArray();
         double[] diff = steady.stream().mapToDouble(c -> c.diffusionNanos() / 1e6).sorted().toArray();
         double mean = all.stream().mapToDouble(c -> c.totalNanos() / 1e6).average().orElse(Double.NaN);
-        return new LatencySummary(all.size(), cold, stalled, percentile(total, 50), percentile(total, 95),
-                percentile(pred, 50), percentile(pred, 95), percentile(diff, 50), percentile(diff, 95), mean);
+        return new LatencySummary(all.size(), cold, stalled, Percentile.ofSorted(total, 50), Percentile.ofSorted(total, 95),
+                Percentile.ofSorted(pred, 50), Percentile.ofSorted(pred, 95), Percentile.ofSorted(diff, 50), Percentile.ofSorted(diff, 95), mean);
     }
 
-    /** numpy's default (linear) percentile of sorted values. */
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) return Double.NaN;
-        double pos = q / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
 }

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.models.DiffusionSchedule;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -90,17 +90,4 @@ class WarmStartTest {
         c.clear();
         assertEquals(0, c.size());
     }
-
-    @Test
-    void observationHistoryRepeatsTheFirstObservation() {
-        ObservationHistory h = new ObservationHistory(3, 1);
-        h.push(new double[] {1});
-        assertArrayEquals(new double[][] {{1}, {1}, {1}}, h.window());
-        h.push(new double[] {2});
-        h.push(new double[] {3});
-        h.push(new double[] {4});
-        assertArrayEquals(new double[][] {{2}, {3}, {4}}, h.window());
-        h.reset();
-        assertThrows(IllegalStateException.class, h::window);
-    }
 }

@@ -1,6 +1,8 @@
 package org.steppolicy.sim;
 
 import org.steppolicy.config.UserError;
+import org.steppolicy.data.ObservationHistory;
+import org.steppolicy.data.Percentile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,17 +34,11 @@ public final class Evaluator {
 
         public double successRate() { return episodes.stream().filter(Episode::success).count() / (double) Math.max(1, episodes.size()); }
 
-        /** All call latencies of all episodes, sorted, in nanoseconds. */
-        public long[] sortedLatencies() {
-            long[] all = episodes.stream().flatMapToLong(e -> Arrays.stream(e.callLatencyNanos())).sorted().toArray();
-            return all;
-        }
-
+        /** The p-th percentile of all call latencies, in ms ({@link Percentile}'s definition); 0 without calls. */
         public double latencyPercentileMs(double p) {
-            long[] all = sortedLatencies();
-            if (all.length == 0) return 0;
-            int idx = (int) Math.min(all.length - 1, Math.max(0, Math.ceil(p / 100.0 * all.length) - 1));
-            return all[idx] / 1e6;
+            double[] ms = episodes.stream().flatMapToLong(e -> Arrays.stream(e.callLatencyNanos()))
+                    .mapToDouble(n -> n / 1e6).sorted().toArray();
+            return ms.length == 0 ? 0 : Percentile.ofSorted(ms, p);
         }
 
         public String summary() {
@@ -127,16 +123,17 @@ public final class Evaluator {
         policy.reset(seed);
         env.reset(seed);
         if (watcher != null) watcher.onStep(env);
-        ArrayList<double[]> obs = new ArrayList<>();
-        obs.add(observation.observe(env));
+        double[] first = observation.observe(env);
+        ObservationHistory history = new ObservationHistory(nObsSteps, first.length);
+        history.push(first);
         List<Long> latencies = new ArrayList<>();
         double maxReward = Double.NEGATIVE_INFINITY;
         boolean success = false, done = false;
         int steps = 0;
         while (!done) {
-            double[][] history = history(obs);
+            double[][] window = history.copy();
             long t0 = System.nanoTime();
-            double[][] actions = policy.act(history);
+            double[][] actions = policy.act(window);
             latencies.add(System.nanoTime() - t0);
             if (actions == null || actions.length == 0) throw new IllegalStateException("policy returned no actions for seed " + seed);
             for (int i = 0; i < actions.length; i++) {
@@ -144,8 +141,7 @@ public final class Evaluator {
                 steps++;
                 if (watcher != null) watcher.onStep(env);
                 // only the last To observations of a chunk can reach the next call; the others stay unrendered
-                obs.add(i >= actions.length - nObsSteps ? observation.observe(env) : null);
-                if (obs.size() > nObsSteps + 1) obs.remove(0);
+                if (i >= actions.length - nObsSteps) history.push(observation.observe(env));
                 maxReward = Math.max(maxReward, r.reward());
                 success |= r.done();
                 done = r.done() || steps >= maxSteps;
@@ -155,13 +151,4 @@ public final class Evaluator {
         return new Episode(seed, maxReward, success, steps, env.coverage(), latencies.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** The last To observations, the oldest repeated when fewer exist (MultiStepWrapper._get_obs). */
-    private double[][] history(List<double[]> obs) {
-        double[][] h = new double[nObsSteps][];
-        int have = Math.min(nObsSteps, obs.size());
-        int start = nObsSteps - have;
-        for (int i = 0; i < have; i++) h[start + i] = obs.get(obs.size() - have + i).clone();
-        for (int i = 0; i < start; i++) h[i] = h[start].clone();
-        return h;
-    }
 }

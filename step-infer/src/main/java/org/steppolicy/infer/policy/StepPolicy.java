@@ -6,7 +6,7 @@ import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.ObservationHistory;
+import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;

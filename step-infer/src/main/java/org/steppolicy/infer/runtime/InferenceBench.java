@@ -13,7 +13,8 @@ import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.ObservationHistory;
+import org.steppolicy.data.ObservationHistory;
+import org.steppolicy.data.Percentile;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.policy.PolicyOptions;
 import org.steppolicy.infer.policy.StepPolicy;
@@ -134,7 +135,7 @@ public final class InferenceBench {
         public BenchResult result(RuntimeKind runtime, int threads) {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
-            double med = percentile(sorted, 50), p95 = percentile(sorted, 95);
+            double med = Percentile.ofSorted(sorted, 50), p95 = Percentile.ofSorted(sorted, 95);
             return new BenchResult(UNET_FORWARD, 1, runtime.id(), threads, ms.length, s.warmup(), med, p95, Double.NaN,
                     Double.NaN, med, p95);
         }
@@ -190,13 +191,6 @@ public final class InferenceBench {
         }
     }
 
-    /** numpy's default (linear) percentile of sorted values. */
-    static double percentile(double[] sorted, double q) {
-        double pos = q / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
 
     /** The JSON list: method, steps, runtime, latency_ms_median, latency_ms_p95 and the parts. */
     public static String toJson(List<BenchResult> results) {

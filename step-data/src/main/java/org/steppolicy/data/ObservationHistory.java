@@ -1,6 +1,9 @@
-package org.steppolicy.infer;
+package org.steppolicy.data;
 
-/** The last To raw observations, oldest first; after a reset the first observation fills every slot (§E.4). */
+/**
+ * The last To raw observations, oldest first; after a reset the first observation fills every slot (§E.4,
+ * MultiStepWrapper). The one history both the policy (step-infer) and the simulator's evaluator (step-sim) keep.
+ */
 public final class ObservationHistory {
     private final double[][] window;
     private boolean empty = true;
@@ -23,6 +26,14 @@ public final class ObservationHistory {
         System.arraycopy(window, 1, window, 0, window.length - 1);
         window[window.length - 1] = oldest;
         System.arraycopy(obs, 0, oldest, 0, obs.length);
+    }
+
+    /** A copy of the window, safe to keep. */
+    public double[][] copy() {
+        double[][] w = window();
+        double[][] c = new double[w.length][];
+        for (int i = 0; i < w.length; i++) c[i] = w[i].clone();
+        return c;
     }
 
     /** The live window (do not keep it across pushes). */
