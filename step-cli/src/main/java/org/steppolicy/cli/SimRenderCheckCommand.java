@@ -6,8 +6,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -38,18 +36,6 @@ public final class SimRenderCheckCommand implements Callable<Integer> {
     public Integer call() {
         if (demos != null && demos < 1) throw new UserError("--demos must be at least 1, got " + demos);
         RenderCheck.Summary s = RenderCheck.run(data, demos == null ? Integer.MAX_VALUE : demos);
-        spec.commandLine().getOut().println(s.report());
-        if (json != null) {
-            try {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
-                Files.writeString(json, s.toJson());
-            } catch (IOException e) {
-                throw new UserError(json + ": cannot write (" + e.getMessage() + ")", e);
-            }
-            spec.commandLine().getOut().println("wrote " + json);
-        }
-        spec.commandLine().getOut().flush();
-        return s.meetsBar() ? 0 : 1;
+        return BarReport.finish(spec.commandLine().getOut(), s.report(), json, json == null ? null : s.toJson(), s.meetsBar());
     }
 }

@@ -1,13 +1,10 @@
 package org.steppolicy.cli;
 
-import org.steppolicy.config.UserError;
 import org.steppolicy.sim.Replay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -31,18 +28,6 @@ public final class SimReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Replay.Summary s = Replay.run(data);
-        spec.commandLine().getOut().println(s.report());
-        if (json != null) {
-            try {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
-                Files.writeString(json, s.toJson());
-            } catch (IOException e) {
-                throw new UserError(json + ": cannot write (" + e.getMessage() + ")", e);
-            }
-            spec.commandLine().getOut().println("wrote " + json);
-        }
-        spec.commandLine().getOut().flush();
-        return s.meetsBar() ? 0 : 1;
+        return BarReport.finish(spec.commandLine().getOut(), s.report(), json, json == null ? null : s.toJson(), s.meetsBar());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.TrainingConfig;
@@ -136,7 +135,7 @@ public final class TrainRuns {
         Data d = loadData(c, fromDp, images);
         if (fromDp != null) {
             DatasetNormalizer fit = DatasetNormalizer.fit(d.demos(), c.task().obsNormalizer(), c.task().actionNormalizer());
-            String diff = jsonDifference("", readTree(fromDp.toJson()), readTree(fit.toJson()));
+            String diff = JsonDifference.first(readTree(fromDp.toJson()), readTree(fit.toJson()), "the checkpoint", "the data");
             if (diff != null) throw new UserError("normaliser of " + dpCheckpoint + " differs from the one fit on "
                     + c.task().dataset() + " (" + diff + "): train the predictor on the DP's data and normaliser modes");
         }
@@ -173,33 +172,4 @@ public final class TrainRuns {
         }
     }
 
-    /** First difference between two JSON trees (numbers equal within 1e-6 relative); null when equal. */
-    static String jsonDifference(String path, JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            double x = a.asDouble(), y = b.asDouble();
-            return Math.abs(x - y) <= 1e-6 * Math.max(1, Math.max(Math.abs(x), Math.abs(y))) ? null : path + ": " + x + " vs " + y;
-        }
-        if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) return path + ": " + a.size() + " vs " + b.size() + " values";
-            for (int i = 0; i < a.size(); i++) {
-                String d = jsonDifference(path + "[" + i + "]", a.get(i), b.get(i));
-                if (d != null) return d;
-            }
-            return null;
-        }
-        if (a.isObject() && b.isObject()) {
-            for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!a.has(k)) return path + "." + k + ": absent vs present";
-                String d = jsonDifference(path + "." + k, a.get(k), b.get(k));
-                if (d != null) return d;
-            }
-            for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!b.has(k)) return path + "." + k + ": present vs absent";
-            }
-            return null;
-        }
-        return a.equals(b) ? null : path + ": " + a + " vs " + b;
-    }
 }

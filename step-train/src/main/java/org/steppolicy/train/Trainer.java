@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +166,7 @@ public final class Trainer {
         Checkpoint ck = Checkpoint.load(dir);
         if (!ck.kind().equals(task.kind()))
             throw new UserError("cannot resume from " + dir + ": it is a " + ck.kind() + " checkpoint, this is " + task.kind() + " training");
-        String diff = archDifference(ck.arch(), task.arch());
+        String diff = JsonDifference.first(JSON.valueToTree(ck.arch()), JSON.valueToTree(task.arch()), "checkpoint", "config");
         if (diff != null) throw new UserError("cannot resume from " + dir + ": architecture differs (" + diff + ")");
         Map<String, INDArray> params = graph.params();
         assign(params, ck.model(), "model");
@@ -185,20 +184,6 @@ public final class Trainer {
         return ck.step();
     }
 
-    /** The first architecture key whose value differs, as "key: checkpoint vs config"; null when equal. */
-    static String archDifference(Map<String, Object> saved, Map<String, Object> now) {
-        JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(now);
-        if (a.equals(b)) return null;
-        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!b.get(k).equals(a.get(k))) return k + ": " + (a.has(k) ? a.get(k) : "absent") + " in checkpoint, " + b.get(k) + " in config";
-        }
-        for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!b.has(k)) return k + ": " + a.get(k) + " in checkpoint, absent in config";
-        }
-        return "arch differs";
-    }
 
     private static void putAll(TensorStore store, String prefix, Map<String, INDArray> arrays) {
         for (Map.Entry<String, INDArray> e : arrays.entrySet()) {

@@ -67,14 +67,8 @@ final class OrtModel implements CompiledNet {
         return t.getShape();
     }
 
-    /** Elements per batch item of a named input or the output. */
     @Override
-    public int perItem(String name) {
-        long n = 1;
-        long[] s = shapes.get(name);
-        for (int i = 1; i < s.length; i++) n *= s[i];
-        return Math.toIntExact(n);
-    }
+    public long[] shape(String name) { return shapes.get(name); }
 
     private Binding binding(int batch) {
         Binding b = bindings.get(batch);

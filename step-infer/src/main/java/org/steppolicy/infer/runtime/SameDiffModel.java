@@ -51,12 +51,7 @@ final class SameDiffModel implements CompiledNet {
     }
 
     @Override
-    public int perItem(String name) {
-        long n = 1;
-        long[] s = shapes.get(name);
-        for (int i = 1; i < s.length; i++) n *= s[i];
-        return Math.toIntExact(n);
-    }
+    public long[] shape(String name) { return shapes.get(name); }
 
     private Map<String, INDArray> feed(int batch) {
         return feeds.computeIfAbsent(batch, bs -> {
