@@ -1,5 +1,6 @@
 package org.steppolicy.cli;
 
+import org.steppolicy.models.DpArch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,22 +51,7 @@ class ImportCommandTest {
         for (int i = 0; i < 20; i++) { omin[i] = (float) r.nextDouble(0, 100); omax[i] = (float) r.nextDouble(200, 500); }
         for (int i = 0; i < 2; i++) { amin[i] = (float) r.nextDouble(0, 100); amax[i] = (float) r.nextDouble(200, 500); }
         DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.fromStats("limits", omin, omax), LinearNormalizer.fromStats("limits", amin, amax));
-        Map<String, Object> arch = new LinkedHashMap<>();
-        arch.put("net", "conditional_unet1d");
-        arch.put("input_dim", 2);
-        arch.put("global_cond_dim", 40);
-        arch.put("down_dims", u.downDims());
-        arch.put("kernel_size", 5);
-        arch.put("n_groups", 8);
-        arch.put("diffusion_step_embed_dim", 16);
-        arch.put("cond_predict_scale", true);
-        arch.put("horizon", 16);
-        arch.put("n_obs_steps", 2);
-        arch.put("n_action_steps", 8);
-        arch.put("obs_dim", 20);
-        arch.put("action_dim", 2);
-        arch.put("obs_as_global_cond", true);
-        arch.put("num_train_timesteps", 100);
+        Map<String, Object> arch = new DpArch(u, 16, 2, 8, 20, 2, 100, null, null).toArch();
         String yaml = ConfigLoader.defaults(List.of("policy.down_dims=[16, 32]", "policy.diffusion_step_embed_dim=16")).toYaml();
         return CheckpointWriter.writeFolder(dir, new CheckpointWriter.Contents(new Checkpoint.Meta("dp", 1, 0.5, arch),
                 net.initParams(11), net.initParams(12), null, norm.toJson(), yaml));

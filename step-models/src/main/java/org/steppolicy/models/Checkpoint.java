@@ -45,20 +45,33 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         return ema != null ? ema : model;
     }
 
-    /** The DP U-Net architecture recorded by train-dp (meta.json arch; kind "dp"). */
-    public UnetConfig unetConfig() {
+    /** The DP architecture recorded by train-dp or import (meta.json arch; kind "dp"). */
+    public DpArch dpArch() {
         requireKind(KIND_DP);
-        return new UnetConfig(archInt("input_dim"), archInt("global_cond_dim"), archInts("down_dims"), archInt("kernel_size"),
-                archInt("n_groups"), archInt("diffusion_step_embed_dim"), Boolean.TRUE.equals(arch.get("cond_predict_scale")));
+        try {
+            return DpArch.fromArch(arch);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new UserError("checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The DP U-Net architecture (kind "dp"). */
+    public UnetConfig unetConfig() {
+        return dpArch().unet();
     }
 
     /** The predictor architecture recorded by train-predictor (kind "predictor"). */
-    public PredictorNetConfig predictorConfig() {
+    public PredictorArch predictorArch() {
         requireKind(KIND_PREDICTOR);
-        return new PredictorNetConfig(archInt("obs_dim"), archInt("action_dim"), archInt("n_obs_steps"), archInt("horizon"),
-                archInt("d_model"), archInt("n_heads"), archInt("ff_dim"), ((Number) arch.get("dropout")).doubleValue(),
-                archInt("encoder_layers"), archInt("blocks"), PredictorNetConfig.Kind.parse(String.valueOf(arch.get("kind"))),
-                imageSpec());
+        try {
+            return PredictorArch.fromArch(arch);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new UserError("checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public PredictorNetConfig predictorConfig() {
+        return predictorArch().net();
     }
 
     /**
@@ -69,20 +82,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         return ImageObsSpec.fromArch(arch.get("image"));
     }
 
-    /** An integer architecture fact: horizon, n_obs_steps, n_action_steps, obs_dim, action_dim, ... */
-    public int archInt(String key) {
-        Object v = arch.get(key);
-        if (!(v instanceof Number n)) throw new UserError("checkpoint " + dir + ": meta.json arch lacks " + key);
-        return n.intValue();
-    }
 
-    private List<Integer> archInts(String key) {
-        Object v = arch.get(key);
-        if (!(v instanceof List<?> l)) throw new UserError("checkpoint " + dir + ": meta.json arch lacks " + key);
-        List<Integer> out = new ArrayList<>();
-        for (Object o : l) out.add(((Number) o).intValue());
-        return out;
-    }
 
     private void requireKind(String k) {
         if (!k.equals(kind)) throw new UserError("checkpoint " + dir + " is a " + kind + " checkpoint, expected " + k);

@@ -1,6 +1,8 @@
 package org.steppolicy.models;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Architecture of {@link StepPredictorNet} (docs/reference/step-method.md, "The pieces" 2). Defaults: d 128, 4 heads,
@@ -53,6 +55,34 @@ public record PredictorNetConfig(int obsDim, int actionDim, int nObsSteps, int h
     /** The paper's sizes for the given task dimensions. */
     public static PredictorNetConfig defaults(int obsDim, int actionDim, int nObsSteps, int horizon, Kind kind) {
         return new PredictorNetConfig(obsDim, actionDim, nObsSteps, horizon, 128, 4, 256, 0.1, 2, 2, kind);
+    }
+
+    /** The network's part of meta.json "arch" (docs/checkpoint-format.md); {@link #fromArch} reads it back. */
+    public Map<String, Object> toArch() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("net", "step_predictor");
+        a.put("kind", kind.id());
+        a.put("obs_dim", obsDim);
+        a.put("action_dim", actionDim);
+        a.put("n_obs_steps", nObsSteps);
+        a.put("horizon", horizon);
+        a.put("d_model", dModel);
+        a.put("n_heads", nHeads);
+        a.put("ff_dim", ffDim);
+        a.put("dropout", dropout);
+        a.put("encoder_layers", encoderLayers);
+        a.put("blocks", blocks);
+        if (image != null) a.put("image", image.toArch());
+        return a;
+    }
+
+    /** The network of an arch map written by {@link #toArch}; a missing key is an IllegalArgumentException naming it. */
+    public static PredictorNetConfig fromArch(Map<String, Object> a) {
+        return new PredictorNetConfig(ArchMap.integer(a, "obs_dim"), ArchMap.integer(a, "action_dim"),
+                ArchMap.integer(a, "n_obs_steps"), ArchMap.integer(a, "horizon"), ArchMap.integer(a, "d_model"),
+                ArchMap.integer(a, "n_heads"), ArchMap.integer(a, "ff_dim"), ArchMap.number(a, "dropout"),
+                ArchMap.integer(a, "encoder_layers"), ArchMap.integer(a, "blocks"),
+                Kind.parse(String.valueOf(a.get("kind"))), ImageObsSpec.fromArch(a.get("image")));
     }
 
     public boolean usesPreviousChunk() {

@@ -1,6 +1,9 @@
 package org.steppolicy.models;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.steppolicy.config.PolicyConfig;
 
 /**
  * Architecture of {@link ConditionalUnet1d} (docs/reference/diffusion-policy.md §A.1). {@code globalCondDim == 0} selects the
@@ -32,6 +35,38 @@ public record UnetConfig(int inputDim, int globalCondDim, List<Integer> downDims
     /** Push-T style: kernel 5, 8 groups, FiLM scale+bias, the given dims and step-embedding size. */
     public static UnetConfig of(int inputDim, int globalCondDim, List<Integer> downDims, int stepEmbedDim) {
         return new UnetConfig(inputDim, globalCondDim, downDims, DEFAULT_KERNEL, DEFAULT_GROUPS, stepEmbedDim, true);
+    }
+
+    /**
+     * The U-Net a policy config describes for a task: global conditioning on the last To observation steps
+     * (condStepDim values each: obsDim for low-dim, the encoder's per-step output for images), or inpainting with the
+     * observations inside the sample. The one place these dims are derived (training and random-weight loading).
+     */
+    public static UnetConfig forPolicy(PolicyConfig p, int obsDim, int actionDim, int nObsSteps, int condStepDim) {
+        boolean global = p.obsAsGlobalCond();
+        return new UnetConfig(global ? actionDim : actionDim + obsDim, global ? nObsSteps * condStepDim : 0, p.downDims(),
+                p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale());
+    }
+
+    /** The U-Net's part of meta.json "arch" (docs/checkpoint-format.md); {@link #fromArch} reads it back. */
+    public Map<String, Object> toArch() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("net", "conditional_unet1d");
+        a.put("input_dim", inputDim);
+        a.put("global_cond_dim", globalCondDim);
+        a.put("down_dims", downDims);
+        a.put("kernel_size", kernelSize);
+        a.put("n_groups", nGroups);
+        a.put("diffusion_step_embed_dim", diffusionStepEmbedDim);
+        a.put("cond_predict_scale", condPredictScale);
+        return a;
+    }
+
+    /** The U-Net of an arch map written by {@link #toArch}; a missing key is an IllegalArgumentException naming it. */
+    public static UnetConfig fromArch(Map<String, Object> a) {
+        return new UnetConfig(ArchMap.integer(a, "input_dim"), ArchMap.integer(a, "global_cond_dim"),
+                ArchMap.integers(a, "down_dims"), ArchMap.integer(a, "kernel_size"), ArchMap.integer(a, "n_groups"),
+                ArchMap.integer(a, "diffusion_step_embed_dim"), Boolean.TRUE.equals(a.get("cond_predict_scale")));
     }
 
     public boolean inpainting() {

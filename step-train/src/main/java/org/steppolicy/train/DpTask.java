@@ -12,6 +12,7 @@ import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.SameDiffBuilder;
 import org.steppolicy.models.DiffusionSchedule;
+import org.steppolicy.models.DpArch;
 import org.steppolicy.models.TensorStore;
 import org.steppolicy.models.UnetConfig;
 
@@ -92,19 +93,14 @@ public final class DpTask implements TrainTask {
 
     /** The U-Net of these settings (§A.1) with PyTorch-default initial weights from {@code seed}. */
     public static ConditionalUnet1d unet(DpTrainSettings s, int obsDim, int actionDim) {
-        int inputDim = s.obsAsGlobalCond() ? actionDim : actionDim + obsDim;
-        int condDim = s.obsAsGlobalCond() ? s.nObsSteps() * obsDim : 0;
-        UnetConfig cfg = new UnetConfig(inputDim, condDim, s.downDims(), s.kernelSize(), s.nGroups(),
-                s.diffusionStepEmbedDim(), s.condPredictScale());
-        return new ConditionalUnet1d(cfg, s.horizon());
+        return new ConditionalUnet1d(s.unet(obsDim, actionDim, obsDim), s.horizon());
     }
 
     /** The image DP of these settings: the spec's encoder feeding the U-Net (§A.1) through its global condition. */
     public static ImageDiffusionPolicy imagePolicy(DpTrainSettings s, ImageObsSpec spec, int actionDim) {
         ImageObsEncoder enc = new ImageObsEncoder(spec, s.nObsSteps());
-        UnetConfig cfg = new UnetConfig(actionDim, enc.outputDim(), s.downDims(), s.kernelSize(), s.nGroups(),
-                s.diffusionStepEmbedDim(), s.condPredictScale());
-        return new ImageDiffusionPolicy(enc, new ConditionalUnet1d(cfg, s.horizon()));
+        if (!s.obsAsGlobalCond()) throw new IllegalArgumentException("image observations need obs_as_global_cond");
+        return new ImageDiffusionPolicy(enc, new ConditionalUnet1d(s.unet(spec.stepDim(), actionDim, spec.encodedStepDim()), s.horizon()));
     }
 
     /** The image DP task; encoder and U-Net train end to end. */
@@ -146,30 +142,11 @@ public final class DpTask implements TrainTask {
 
     @Override
     public Map<String, Object> arch() {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("net", "conditional_unet1d");
-        a.put("input_dim", dim);
-        a.put("global_cond_dim", condDim);
-        a.put("down_dims", s.downDims());
-        a.put("kernel_size", s.kernelSize());
-        a.put("n_groups", s.nGroups());
-        a.put("diffusion_step_embed_dim", s.diffusionStepEmbedDim());
-        a.put("cond_predict_scale", s.condPredictScale());
-        a.put("horizon", T);
-        a.put("n_obs_steps", s.nObsSteps());
-        a.put("n_action_steps", s.nActionSteps());
-        a.put("obs_dim", Do);
-        a.put("action_dim", Da);
-        a.put("obs_as_global_cond", s.obsAsGlobalCond());
-        a.put("num_train_timesteps", s.numTrainTimesteps());
-        if (trainImages != null) {
-            // the U-Net's condition is the encoder's output; obs_dim is the flat step (low-dim + pixels)
-            ImageObsSpec spec = trainImages.spec();
-            a.put("global_cond_dim", s.nObsSteps() * spec.encodedStepDim());
-            a.put("obs_dim", spec.stepDim());
-            a.put("image", spec.toArch());
-        }
-        return a;
+        // for an image DP the U-Net's condition is the encoder's output and obs_dim the flat step (low-dim + pixels)
+        ImageObsSpec spec = trainImages == null ? null : trainImages.spec();
+        UnetConfig unet = spec == null ? s.unet(Do, Da, Do) : s.unet(spec.stepDim(), Da, spec.encodedStepDim());
+        return new DpArch(unet, T, s.nObsSteps(), s.nActionSteps(), spec == null ? Do : spec.stepDim(), Da,
+                s.numTrainTimesteps(), spec, null).toArch();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.steppolicy.models.PredictorArch;
 import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
 import org.steppolicy.models.TensorStore;
@@ -83,23 +84,7 @@ public final class PredictorTask implements TrainTask {
 
     @Override
     public Map<String, Object> arch() {
-        PredictorNetConfig c = net.config();
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("net", "step_predictor");
-        a.put("kind", c.kind().id());
-        a.put("obs_dim", c.obsDim());
-        a.put("action_dim", c.actionDim());
-        a.put("n_obs_steps", c.nObsSteps());
-        a.put("horizon", c.horizon());
-        a.put("n_action_steps", s.nActionSteps());
-        a.put("d_model", c.dModel());
-        a.put("n_heads", c.nHeads());
-        a.put("ff_dim", c.ffDim());
-        a.put("dropout", c.dropout());
-        a.put("encoder_layers", c.encoderLayers());
-        a.put("blocks", c.blocks());
-        if (c.image() != null) a.put("image", c.image().toArch());
-        return a;
+        return new PredictorArch(net.config(), s.nActionSteps()).toArch();
     }
 
     @Override

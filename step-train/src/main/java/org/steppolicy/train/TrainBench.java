@@ -49,14 +49,14 @@ public final class TrainBench {
         WindowSource data = randomWindows(windows, s.horizon(), obsDim, actionDim, s.seed());
         DpTask task = DpTask.withUnet(s, data, null, "{}");
         TrainGraph g = task.graph();
-        AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
-        EmaModel ema = s.useEma() ? new EmaModel(s.ema(), g.params()) : null;
+        AdamW opt = new AdamW(s.trainerSettings().adam());
+        EmaModel ema = s.trainerSettings().ema() == null ? null : new EmaModel(s.trainerSettings().ema(), g.params());
         double[] times = new double[steps], cpu = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
             long t0 = System.nanoTime(), c0 = processCpuNanos();
             Map<String, INDArray> feed = task.trainFeed(i);
             TrainGraph.Result r = g.lossAndGradients(feed);
-            opt.step(g.params(), r.gradients(), s.lr());
+            opt.step(g.params(), r.gradients(), s.trainerSettings().lr());
             r.close();
             TrainGraph.release(feed);
             g.collectNative();

@@ -11,6 +11,7 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.DemoDataset;
 import org.steppolicy.data.ImageFrames;
+import org.steppolicy.models.DpArch;
 import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.ImageSpecs;
 import org.steppolicy.data.SequenceSampler;
@@ -68,22 +69,15 @@ public final class TrainRuns {
             throw new UserError("policy.beta_schedule " + p.betaSchedule() + ", prediction_type " + p.predictionType()
                     + ": training supports squaredcos_cap_v2 with epsilon only (docs/reference/diffusion-policy.md B.3)");
         long steps = totalSteps(t, trainWindows, false, maxSteps);
-        return new DpTrainSettings(c.task().horizon(), c.task().nObsSteps(), c.task().nActionSteps(), p.obsAsGlobalCond(),
-                p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale(), p.numTrainTimesteps(),
-                t.batchSize(), steps, t.lr(), t.beta1(), t.beta2(), t.eps(), t.weightDecay(), t.warmupSteps(), t.emaEnabled(),
-                new EmaModel.Settings(t.emaPower(), t.emaInvGamma(), t.emaMin(), t.emaMax(), t.emaUpdateAfterStep()),
-                t.valEvery(), t.checkpointEvery(), t.keepLast(), t.seed());
+        return new DpTrainSettings(c, steps);
     }
 
     public static PredictorTrainSettings predictorSettings(StepConfig c, int trainWindows, Long maxSteps) {
         TrainingConfig t = c.predictorTraining();
-        var p = c.predictor();
         if (t.emaEnabled()) throw new UserError("predictor_training.ema_enabled: the predictor trains without EMA (docs/reference/step-method.md)");
         long steps = totalSteps(t, trainWindows, true, maxSteps);
-        return new PredictorTrainSettings(PredictorNetConfig.Kind.parse(p.kind()), c.task().horizon(), c.task().nObsSteps(),
-                c.task().nActionSteps(), p.dModel(), p.nHeads(), p.dimFeedforward(), p.dropout(), p.encoderLayers(), p.blocks(),
-                t.batchSize(), steps, t.lr(), t.beta1(), t.beta2(), t.eps(), t.weightDecay(), t.warmupSteps(),
-                t.valEvery(), t.checkpointEvery(), t.keepLast(), t.seed());
+        PredictorNetConfig.Kind.parse(c.predictor().kind()); // an unknown kind fails here, before the data loads
+        return new PredictorTrainSettings(c, steps);
     }
 
     private static long totalSteps(TrainingConfig t, int trainWindows, boolean dropLast, Long maxSteps) {
@@ -125,10 +119,11 @@ public final class TrainRuns {
         if (dpCheckpoint != null) {
             Checkpoint dp = Checkpoint.load(dpCheckpoint);
             if (!Checkpoint.KIND_DP.equals(dp.kind())) throw new UserError(dpCheckpoint + " is a " + dp.kind() + " checkpoint, --dp needs a DP one");
-            requireArch(dp.arch(), "obs_dim", ImageSpecs.stepDim(c), dpCheckpoint);
-            requireArch(dp.arch(), "action_dim", c.task().actionDim(), dpCheckpoint);
-            requireArch(dp.arch(), "horizon", c.task().horizon(), dpCheckpoint);
-            requireArch(dp.arch(), "n_obs_steps", c.task().nObsSteps(), dpCheckpoint);
+            DpArch a = dp.dpArch();
+            requireArch("obs_dim", a.obsDim(), ImageSpecs.stepDim(c), dpCheckpoint);
+            requireArch("action_dim", a.actionDim(), c.task().actionDim(), dpCheckpoint);
+            requireArch("horizon", a.horizon(), c.task().horizon(), dpCheckpoint);
+            requireArch("n_obs_steps", a.nObsSteps(), c.task().nObsSteps(), dpCheckpoint);
             fromDp = DatasetNormalizer.fromJson(dp.normalizerJson());
         }
         ImageObsSpec images = ImageSpecs.predictor(c);
@@ -158,10 +153,8 @@ public final class TrainRuns {
         return TrainBench.run(s, c.task().obsDim(), c.task().actionDim(), warmup, steps, progress);
     }
 
-    private static void requireArch(Map<String, Object> arch, String key, int expected, Path ckpt) {
-        Object v = arch.get(key);
-        if (!(v instanceof Number n) || n.intValue() != expected)
-            throw new UserError(ckpt + ": DP " + key + " is " + v + ", the config says " + expected);
+    private static void requireArch(String what, int value, int expected, Path ckpt) {
+        if (value != expected) throw new UserError(ckpt + ": DP " + what + " is " + value + ", the config says " + expected);
     }
 
     private static JsonNode readTree(String json) {

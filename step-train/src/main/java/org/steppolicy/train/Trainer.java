@@ -40,6 +40,14 @@ public final class Trainer {
             if (valEvery < 1 || checkpointEvery < 1)
                 throw new IllegalArgumentException("val_every and checkpoint_every must be >= 1");
         }
+
+        /** A training section (training or predictor_training) run for {@code steps} optimiser steps. */
+        public static Settings of(org.steppolicy.config.TrainingConfig t, long steps) {
+            EmaModel.Settings ema = t.emaEnabled()
+                    ? new EmaModel.Settings(t.emaPower(), t.emaInvGamma(), t.emaMin(), t.emaMax(), t.emaUpdateAfterStep()) : null;
+            return new Settings(steps, t.warmupSteps(), t.lr(), new AdamW.Settings(t.beta1(), t.beta2(), t.eps(), t.weightDecay()),
+                    ema, t.valEvery(), t.checkpointEvery(), t.keepLast(), t.seed());
+        }
     }
 
     /** What a run did. */

@@ -31,8 +31,8 @@ public final class DpTrainBench {
                 g.sameDiff().getOps().size(), g.parameterCount());
         PredictorTrainBench.OpTimer timer = a.containsKey("profile") ? new PredictorTrainBench.OpTimer() : null;
         if (timer != null) g.sameDiff().setListeners(timer);
-        AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
-        EmaModel ema = new EmaModel(s.ema(), g.params());
+        AdamW opt = new AdamW(s.trainerSettings().adam());
+        EmaModel ema = new EmaModel(s.trainerSettings().ema(), g.params());
         List<double[]> rows = new ArrayList<>();
         for (int i = 0; i < warm + steps; i++) {
             long t0 = System.nanoTime(), c0 = PredictorTrainBench.cpuNanos();

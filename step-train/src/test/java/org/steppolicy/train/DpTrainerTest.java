@@ -84,13 +84,13 @@ class DpTrainerTest {
         assertTrue(sum.meanLoss(10, true) < sum.meanLoss(10, false), "loss falls: " + sum.meanLoss(10, false) + " -> " + sum.meanLoss(10, true));
         Checkpoint c = Checkpoint.load(dir);
         assertEquals(null, c.ema(), "EMA off: no ema.tensors");
-        assertEquals(0, ((Number) c.arch().get("global_cond_dim")).intValue());
-        assertEquals(Da + Do, ((Number) c.arch().get("input_dim")).intValue());
+        assertEquals(0, c.unetConfig().globalCondDim());
+        assertEquals(Da + Do, c.unetConfig().inputDim());
         org.steppolicy.models.UnetConfig u = c.unetConfig();
         assertEquals(Da + Do, u.inputDim());
         assertTrue(u.inpainting());
         assertEquals(List.of(8, 16), u.downDims());
-        assertEquals(T, c.archInt("horizon"));
+        assertEquals(T, c.dpArch().horizon());
         String bar = progress.toString();
         assertTrue(bar.contains("\r") && bar.contains("step 60/60") && bar.contains("ETA"), bar);
     }

@@ -32,7 +32,7 @@ public final class PredictorTrainBench {
                 g.sameDiff().getOps().size(), g.parameterCount());
         OpTimer timer = a.containsKey("profile") ? new OpTimer() : null;
         if (timer != null) g.sameDiff().setListeners(timer);
-        AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
+        AdamW opt = new AdamW(s.trainerSettings().adam());
         List<double[]> rows = new ArrayList<>();
         for (int i = 0; i < warm + steps; i++) {
             long t0 = System.nanoTime(), c0 = cpuNanos();

@@ -25,7 +25,7 @@ class RecyclingMemMgrTest {
         DpTrainSettings s = DpTrainSettings.pushT().withNet(List.of(8, 16, 32), 16).withSchedule(4, 100, 10, 100, 100);
         DpTask task = DpTask.withUnet(s, TrainBench.randomWindows(8, s.horizon(), 5, 2, 3), null, "{}");
         TrainGraph g = task.graph().recycleArrays(recycle);
-        AdamW opt = new AdamW(new AdamW.Settings(s.beta1(), s.beta2(), s.adamEps(), s.weightDecay()));
+        AdamW opt = new AdamW(s.trainerSettings().adam());
         for (int i = 0; i < 4; i++) {
             Map<String, INDArray> feed = task.trainFeed(i);
             try (TrainGraph.Result r = g.lossAndGradients(feed)) {

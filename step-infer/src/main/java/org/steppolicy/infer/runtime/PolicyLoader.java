@@ -3,7 +3,6 @@ package org.steppolicy.infer.runtime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
@@ -14,6 +13,7 @@ import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.ConditionalUnet1d;
+import org.steppolicy.models.DpArch;
 import org.steppolicy.models.ImageDiffusionPolicy;
 import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.ImageObsSpec;
@@ -38,13 +38,11 @@ public final class PolicyLoader {
     /** Reads a DP checkpoint (directory or run directory: its latest) and optionally a predictor checkpoint. */
     public static PolicyBundle fromCheckpoints(Path dpDir, Path predictorDir) {
         Checkpoint dp = load(dpDir, Checkpoint.KIND_DP);
-        Map<String, Object> a = dp.arch();
-        PolicyShape shape = new PolicyShape(integer(a, "n_obs_steps", dp), integer(a, "n_action_steps", dp),
-                integer(a, "horizon", dp), integer(a, "obs_dim", dp), integer(a, "action_dim", dp));
-        UnetConfig cfg = dp.unetConfig();
-        ConditionalUnet1d net = new ConditionalUnet1d(cfg, shape.horizon());
+        DpArch a = dp.dpArch();
+        PolicyShape shape = new PolicyShape(a.nObsSteps(), a.nActionSteps(), a.horizon(), a.obsDim(), a.actionDim());
+        ConditionalUnet1d net = new ConditionalUnet1d(a.unet(), shape.horizon());
         PolicyNormalization norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
-        ImageObsSpec image = dp.imageSpec();
+        ImageObsSpec image = a.image();
         ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, shape.obsSteps());
         if (image != null) norm = withPixels(norm, image);
         PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, SchedulerReader.fromCheckpoint(dp), null, encoder);
@@ -68,9 +66,8 @@ public final class PolicyLoader {
         boolean global = p.obsAsGlobalCond();
         if (image != null && !global) throw new UserError("image policies need policy.obs_as_global_cond: true");
         ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, t.nObsSteps());
-        int condDim = encoder != null ? encoder.outputDim() : global ? shape.condDim() : 0;
-        UnetConfig cfg = new UnetConfig(global ? t.actionDim() : t.actionDim() + t.obsDim(), condDim,
-                p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale());
+        UnetConfig cfg = image == null ? UnetConfig.forPolicy(p, t.obsDim(), t.actionDim(), t.nObsSteps(), t.obsDim())
+                : UnetConfig.forPolicy(p, shape.obsDim(), t.actionDim(), t.nObsSteps(), image.encodedStepDim());
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
         PolicyNormalization norm = new PolicyNormalization(Normalization.identity(shape.obsDim()), Normalization.identity(t.actionDim()));
         TensorStore params = encoder == null ? net.initParams(seed) : new ImageDiffusionPolicy(encoder, net).initParams(seed);
@@ -132,11 +129,6 @@ public final class PolicyLoader {
         if (!kind.equals(c.kind()))
             throw new UserError(c.dir() + ": a '" + c.kind() + "' checkpoint where a '" + kind + "' checkpoint is needed");
         return c;
-    }
-
-    static int integer(Map<String, Object> arch, String key, Checkpoint c) {
-        if (!(arch.get(key) instanceof Number n)) throw new UserError(c.dir() + ": meta.json arch lacks '" + key + "'");
-        return n.intValue();
     }
 
     /** TensorStore of the predictor's or DP's evaluation parameters (EMA when present). */

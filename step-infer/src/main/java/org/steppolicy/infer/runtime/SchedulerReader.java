@@ -32,8 +32,8 @@ final class SchedulerReader {
             throw new UserError(c.dir() + ": cannot read " + Checkpoint.CONFIG + ": " + e.getMessage(), e);
         }
         // The step count the trainer recorded in meta.json wins; config.yaml is the fallback for older checkpoints.
-        Object arch = c.arch().get("num_train_timesteps");
-        int steps = arch instanceof Number n ? n.intValue() : policy.path("num_train_timesteps").asInt(DiffusionSchedule.DP_TRAIN_STEPS);
+        int recorded = c.dpArch().numTrainTimesteps();
+        int steps = recorded > 0 ? recorded : policy.path("num_train_timesteps").asInt(DiffusionSchedule.DP_TRAIN_STEPS);
         return of(policy, steps, policy.path("prediction_type"), c.dir() + ": " + Checkpoint.CONFIG);
     }
 

@@ -1,9 +1,10 @@
 package org.steppolicy.infer.policy;
 
+import org.steppolicy.models.DpArch;
+import org.steppolicy.models.PredictorArch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.steppolicy.models.Checkpoint;
@@ -40,23 +41,7 @@ final class TinyCheckpoints {
     /** A DP checkpoint folder (EMA weights too) whose meta.json says trainSteps and whose config.yaml is given. */
     static Path dp(Path dir, int trainSteps, String configYaml) throws IOException {
         ConditionalUnet1d net = unet();
-        Map<String, Object> a = new LinkedHashMap<>();
-        var c = net.config();
-        a.put("net", "conditional_unet1d");
-        a.put("input_dim", c.inputDim());
-        a.put("global_cond_dim", c.globalCondDim());
-        a.put("down_dims", c.downDims());
-        a.put("kernel_size", c.kernelSize());
-        a.put("n_groups", c.nGroups());
-        a.put("diffusion_step_embed_dim", c.diffusionStepEmbedDim());
-        a.put("cond_predict_scale", c.condPredictScale());
-        a.put("horizon", HORIZON);
-        a.put("n_obs_steps", TO);
-        a.put("n_action_steps", TA);
-        a.put("obs_dim", OBS_DIM);
-        a.put("action_dim", ACTION_DIM);
-        a.put("obs_as_global_cond", true);
-        a.put("num_train_timesteps", trainSteps);
+        Map<String, Object> a = new DpArch(net.config(), HORIZON, TO, TA, OBS_DIM, ACTION_DIM, trainSteps, null, null).toArch();
         write(dir, Checkpoint.KIND_DP, a, configYaml);
         net.initParams(1).save(dir.resolve(Checkpoint.MODEL));
         net.initParams(2).save(dir.resolve(Checkpoint.EMA));
@@ -66,18 +51,7 @@ final class TinyCheckpoints {
     /** A predictor checkpoint folder of the given kind. */
     static Path predictor(Path dir, PredictorNetConfig.Kind kind) throws IOException {
         PredictorNetConfig c = new PredictorNetConfig(OBS_DIM, ACTION_DIM, TO, HORIZON, 32, 4, 64, 0.1, 1, 1, kind);
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("kind", c.kind().id());
-        a.put("obs_dim", c.obsDim());
-        a.put("action_dim", c.actionDim());
-        a.put("n_obs_steps", c.nObsSteps());
-        a.put("horizon", c.horizon());
-        a.put("d_model", c.dModel());
-        a.put("n_heads", c.nHeads());
-        a.put("ff_dim", c.ffDim());
-        a.put("dropout", c.dropout());
-        a.put("encoder_layers", c.encoderLayers());
-        a.put("blocks", c.blocks());
+        Map<String, Object> a = new PredictorArch(c, TA).toArch();
         write(dir, Checkpoint.KIND_PREDICTOR, a, "");
         new StepPredictorNet(c).initParams(3).save(dir.resolve(Checkpoint.MODEL));
         return dir;

@@ -1,5 +1,7 @@
 package org.steppolicy.infer.runtime;
 
+import org.steppolicy.models.DpArch;
+import org.steppolicy.models.PredictorArch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -49,40 +50,11 @@ class PolicyLoaderTest {
     }
 
     static Map<String, Object> dpArch(ConditionalUnet1d net) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        var c = net.config();
-        a.put("net", "conditional_unet1d");
-        a.put("input_dim", c.inputDim());
-        a.put("global_cond_dim", c.globalCondDim());
-        a.put("down_dims", c.downDims());
-        a.put("kernel_size", c.kernelSize());
-        a.put("n_groups", c.nGroups());
-        a.put("diffusion_step_embed_dim", c.diffusionStepEmbedDim());
-        a.put("cond_predict_scale", c.condPredictScale());
-        a.put("horizon", 16);
-        a.put("n_obs_steps", 2);
-        a.put("n_action_steps", 8);
-        a.put("obs_dim", 20);
-        a.put("action_dim", 2);
-        a.put("obs_as_global_cond", true);
-        a.put("num_train_timesteps", 100);
-        return a;
+        return new DpArch(net.config(), 16, 2, 8, 20, 2, 100, null, null).toArch();
     }
 
     static Map<String, Object> predictorArch(PredictorNetConfig c) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("kind", c.kind().id());
-        a.put("obs_dim", c.obsDim());
-        a.put("action_dim", c.actionDim());
-        a.put("n_obs_steps", c.nObsSteps());
-        a.put("horizon", c.horizon());
-        a.put("d_model", c.dModel());
-        a.put("n_heads", c.nHeads());
-        a.put("ff_dim", c.ffDim());
-        a.put("dropout", c.dropout());
-        a.put("encoder_layers", c.encoderLayers());
-        a.put("blocks", c.blocks());
-        return a;
+        return new PredictorArch(c, 8).toArch();
     }
 
     @Test

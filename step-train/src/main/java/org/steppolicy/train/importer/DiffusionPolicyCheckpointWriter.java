@@ -49,7 +49,8 @@ public final class DiffusionPolicyCheckpointWriter {
         Checkpoint c = Checkpoint.load(checkpointDir);
         StepConfig conf = c.configYaml().isBlank() ? ConfigLoader.defaults(List.of())
                 : ConfigLoader.fromResolvedYaml(c.configYaml(), checkpointDir.toString());
-        var u = c.unetConfig();
+        var a = c.dpArch();
+        var u = a.unet();
         boolean global = !u.inpainting();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("_target_", "diffusion_policy.model.diffusion.conditional_unet1d.ConditionalUnet1D");
@@ -63,7 +64,7 @@ public final class DiffusionPolicyCheckpointWriter {
         model.put("cond_predict_scale", u.condPredictScale());
         Map<String, Object> sched = new LinkedHashMap<>();
         sched.put("_target_", "diffusers.schedulers.scheduling_ddpm.DDPMScheduler");
-        sched.put("num_train_timesteps", c.archInt("num_train_timesteps"));
+        sched.put("num_train_timesteps", a.numTrainTimesteps());
         sched.put("beta_start", 0.0001);
         sched.put("beta_end", 0.02);
         sched.put("beta_schedule", conf.policy().betaSchedule());
@@ -86,17 +87,17 @@ public final class DiffusionPolicyCheckpointWriter {
         policy.put("oa_step_convention", true);
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("name", conf.task().name());
-        task.put("obs_dim", c.archInt("obs_dim"));
-        task.put("action_dim", c.archInt("action_dim"));
+        task.put("obs_dim", a.obsDim());
+        task.put("action_dim", a.actionDim());
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("name", "train_diffusion_unet_lowdim");
         cfg.put("_target_", "diffusion_policy.workspace.train_diffusion_unet_lowdim_workspace.TrainDiffusionUnetLowdimWorkspace");
         cfg.put("obs_dim", "${task.obs_dim}");
         cfg.put("action_dim", "${task.action_dim}");
         cfg.put("task_name", "${task.name}");
-        cfg.put("horizon", c.archInt("horizon"));
-        cfg.put("n_obs_steps", c.archInt("n_obs_steps"));
-        cfg.put("n_action_steps", c.archInt("n_action_steps"));
+        cfg.put("horizon", a.horizon());
+        cfg.put("n_obs_steps", a.nObsSteps());
+        cfg.put("n_action_steps", a.nActionSteps());
         cfg.put("n_latency_steps", 0);
         cfg.put("obs_as_local_cond", false);
         cfg.put("obs_as_global_cond", global);

@@ -1,8 +1,8 @@
 package org.steppolicy.train.importer;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.models.DpArch;
 import org.steppolicy.models.TensorStore;
 import org.steppolicy.models.UnetConfig;
 
@@ -26,27 +26,9 @@ public record ImportedPolicy(String format, String taskName, UnetConfig unet, in
         return ema != null ? ema : model;
     }
 
-    /** meta.json "arch": the keys train-dp writes (DpTask.arch), then the sampler fields under the config's names. */
+    /** meta.json "arch": the keys train-dp writes, then the sampler fields under the config's names. */
     public Map<String, Object> arch() {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("net", "conditional_unet1d");
-        a.put("input_dim", unet.inputDim());
-        a.put("global_cond_dim", unet.globalCondDim());
-        a.put("down_dims", unet.downDims());
-        a.put("kernel_size", unet.kernelSize());
-        a.put("n_groups", unet.nGroups());
-        a.put("diffusion_step_embed_dim", unet.diffusionStepEmbedDim());
-        a.put("cond_predict_scale", unet.condPredictScale());
-        a.put("horizon", horizon);
-        a.put("n_obs_steps", nObsSteps);
-        a.put("n_action_steps", nActionSteps);
-        a.put("obs_dim", obsDim);
-        a.put("action_dim", actionDim);
-        a.put("obs_as_global_cond", !unet.inpainting());
-        a.put("num_train_timesteps", scheduler.numTrainTimesteps());
-        a.put("beta_schedule", scheduler.betaSchedule());
-        a.put("clip_sample", scheduler.clipSample());
-        a.put("prediction_type", scheduler.predictionType());
-        return a;
+        return new DpArch(unet, horizon, nObsSteps, nActionSteps, obsDim, actionDim, scheduler.numTrainTimesteps(), null,
+                new DpArch.Sampler(scheduler.betaSchedule(), scheduler.clipSample(), scheduler.predictionType())).toArch();
     }
 }

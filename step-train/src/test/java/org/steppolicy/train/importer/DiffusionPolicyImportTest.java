@@ -34,11 +34,11 @@ class DiffusionPolicyImportTest {
         assertEquals(Checkpoint.KIND_DP, c.kind());
         UnetConfig u = c.unetConfig();
         assertEquals(new UnetConfig(2, 40, List.of(16, 32, 40), 5, 8, 32, true), u);
-        assertEquals(16, c.archInt("horizon"));
-        assertEquals(2, c.archInt("n_obs_steps"));
-        assertEquals(8, c.archInt("n_action_steps"));
-        assertEquals(20, c.archInt("obs_dim"));
-        assertEquals(100, c.archInt("num_train_timesteps"));
+        assertEquals(16, c.dpArch().horizon());
+        assertEquals(2, c.dpArch().nObsSteps());
+        assertEquals(8, c.dpArch().nActionSteps());
+        assertEquals(20, c.dpArch().obsDim());
+        assertEquals(100, c.dpArch().numTrainTimesteps());
         assertEquals(3, c.step());   // pickles.global_step
 
         // The loaders run ema.tensors: it must give eps_ema, not eps_model (the fixture's two sets differ).

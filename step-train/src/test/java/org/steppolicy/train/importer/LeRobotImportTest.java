@@ -33,7 +33,7 @@ class LeRobotImportTest {
         Checkpoint c = Checkpoint.load(out);
         UnetConfig u = c.unetConfig();
         assertEquals(new UnetConfig(2, 36, List.of(16, 32, 40), 5, 8, 32, true), u);
-        assertEquals(18, c.archInt("obs_dim"));
+        assertEquals(18, c.dpArch().obsDim());
         float[] eps = ImportFixtures.unetSameDiff(u, 16, c.evalParams(), npz.get("sample"), npz.get("timestep"), npz.get("global_cond"));
         double err = ImportFixtures.maxAbsDiff(eps, npz.get("eps").data());
         System.out.printf("LeRobot fixture: |eps - eps| max %.3g, |eps - eps_f64| max %.3g%n", err,

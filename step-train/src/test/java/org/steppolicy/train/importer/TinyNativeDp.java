@@ -1,5 +1,6 @@
 package org.steppolicy.train.importer;
 
+import org.steppolicy.models.DpArch;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,22 +30,8 @@ final class TinyNativeDp {
         }
         DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.fromStats("limits", mm[0], mm[1]),
                 LinearNormalizer.fromStats("limits", mm[2], mm[3]));
-        java.util.Map<String, Object> arch = new java.util.LinkedHashMap<>();
-        arch.put("net", "conditional_unet1d");
-        arch.put("input_dim", DA);
-        arch.put("global_cond_dim", TO * DO);
-        arch.put("down_dims", UNET.downDims());
-        arch.put("kernel_size", 5);
-        arch.put("n_groups", 8);
-        arch.put("diffusion_step_embed_dim", 16);
-        arch.put("cond_predict_scale", true);
-        arch.put("horizon", HORIZON);
-        arch.put("n_obs_steps", TO);
-        arch.put("n_action_steps", TA);
-        arch.put("obs_dim", DO);
-        arch.put("action_dim", DA);
-        arch.put("obs_as_global_cond", true);
-        arch.put("num_train_timesteps", 100);
+        java.util.Map<String, Object> arch = new DpArch(new UnetConfig(DA, TO * DO, UNET.downDims(), 5, 8, 16, true), HORIZON, TO, TA,
+                DO, DA, 100, null, null).toArch();
         String yaml = ConfigLoader.defaults(List.of("policy.down_dims=[16, 32]", "policy.diffusion_step_embed_dim=16")).toYaml();
         CheckpointWriter.writeFolder(dir, new CheckpointWriter.Contents(new Checkpoint.Meta("dp", 7, 0.5, arch),
                 net.initParams(1), withEma ? net.initParams(2) : null, null, norm.toJson(), yaml));

@@ -1,0 +1,20 @@
+package org.steppolicy.models;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A predictor checkpoint's meta.json "arch": the network ({@link PredictorNetConfig} spells its keys) and the Ta the
+ * policy executes per call.
+ */
+public record PredictorArch(PredictorNetConfig net, int nActionSteps) {
+    public Map<String, Object> toArch() {
+        Map<String, Object> a = new LinkedHashMap<>(net.toArch());
+        a.put("n_action_steps", nActionSteps);
+        return a;
+    }
+
+    public static PredictorArch fromArch(Map<String, Object> a) {
+        return new PredictorArch(PredictorNetConfig.fromArch(a), ArchMap.integer(a, "n_action_steps"));
+    }
+}
