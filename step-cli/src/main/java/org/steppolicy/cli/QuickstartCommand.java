@@ -1,9 +1,10 @@
 package org.steppolicy.cli;
 
-import org.steppolicy.cli.eval.EvalReport;
-import org.steppolicy.cli.eval.MethodResult;
 import org.steppolicy.config.StepConfig;
-import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.eval.EvalRequest;
+import org.steppolicy.eval.EvalSummary;
+import org.steppolicy.eval.Evaluation;
+import org.steppolicy.eval.QuickstartData;
 import org.steppolicy.train.TrainRuns;
 import org.steppolicy.train.Trainer;
 import picocli.CommandLine;
@@ -62,11 +63,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         log.printf("spatial predictor: %d steps%n", sp.lastStep());
         log.flush();
 
-        List<MethodResult> results = EvalCommand.run(c, dp.lastCheckpoint(), List.of(st.lastCheckpoint(), sp.lastCheckpoint()),
-                EvalCommand.parseMethods(c.eval().methods()), episodes, c.eval().seed(), c.eval().threads(),
-                Math.min(1, episodes), RuntimeKind.parse(c.inference().runtime()), out.resolve("eval"), log);
+        EvalRequest request = EvalRequest.of(c, dp.lastCheckpoint(), List.of(st.lastCheckpoint(), sp.lastCheckpoint()))
+                .withEpisodes(episodes).withVideos(Math.min(1, episodes)).withOut(out.resolve("eval"));
+        EvalSummary summary = Evaluation.run(request, log);
         log.println();
-        if (results != null) log.print(EvalReport.markdown(results));
+        log.print(summary.table());
         log.println("wrote " + out);
         log.flush();
         return 0;

@@ -95,7 +95,7 @@ class ImportCommandTest {
             for (int t = 0; t < both.length; t++) both[t] = concat(first[t], second[t]);
             return both;
         } finally {
-            EvalCommand.closeQuietly(m);
+            m.close();
         }
     }
 

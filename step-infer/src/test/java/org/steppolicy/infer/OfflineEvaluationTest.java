@@ -51,8 +51,8 @@ class OfflineEvaluationTest {
             episodes.add(ep);
         }
         Denoiser dp = new Fakes.CondTarget(SHAPE, false);
-        OfflineResult ddim = OfflineEvaluation.evaluate(
-                new PolicyRunner(PolicyModels.withoutPredictor(SHAPE, dp, NORM), MethodSpec.parse("ddim:2").config()), episodes, 0);
+        OfflineResult ddim = OfflineEvaluation.evaluate(m -> PolicyModels.withoutPredictor(SHAPE, dp, NORM),
+                MethodSpec.parse("ddim:2").config(), episodes, 0);
         assertEquals("ddim:2", ddim.method());
         assertEquals(8, ddim.windows());
         assertEquals(2, ddim.episodes());
@@ -60,8 +60,8 @@ class OfflineEvaluationTest {
         assertEquals(8, ddim.latency().calls());
 
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), 2, true);
-        OfflineResult alone = OfflineEvaluation.evaluate(
-                new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, NORM), MethodSpec.parse("predictor").config()), episodes, 0);
+        OfflineResult alone = OfflineEvaluation.evaluate(m -> new PolicyModels(SHAPE, dp, NORM, pred, NORM),
+                MethodSpec.parse("predictor").config(), episodes, 0);
         assertTrue(alone.mseChunk() > 1e-3, "the fake predictor is not the target: " + alone.mseChunk());
         assertEquals(2, alone.latency().coldCalls(), "one cold start per episode");
     }

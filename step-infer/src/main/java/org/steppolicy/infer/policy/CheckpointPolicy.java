@@ -55,6 +55,9 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
     public SchedulerConfig scheduler() { return dp.scheduler(); }
 
     @Override
+    public java.util.Set<String> predictorKinds() { return predictors.keySet(); }
+
+    @Override
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
         String kind = method.predictorKind();
         PredictorBundle p = kind == null ? null : predictors.get(kind);

@@ -33,6 +33,11 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
     }
 
     @Override
+    public java.util.Set<String> predictorKinds() {
+        return folder.predictorKind() == null ? java.util.Set.of() : java.util.Set.of(folder.predictorKind());
+    }
+
+    @Override
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
         if (runtime != RuntimeKind.ONNX)
             throw new UserError(folder.dir() + ": an export-onnx folder runs on ONNX Runtime only, not " + runtime.id());

@@ -216,6 +216,21 @@ public final class StepPolicy implements AutoCloseable {
     }
 
     /**
+     * The last model call's whole chunk in the model's normalised units (H·actionDim floats, row-major, into out):
+     * offline evaluation scores it against the normalised demonstrations, as the reference does.
+     */
+    public void lastNormalizedChunk(float[] out) {
+        checkOpen();
+        if (!called) throw new IllegalStateException("no model call since the last reset");
+        runner.lastChunk(out);
+    }
+
+    /** The action normaliser between raw units and the model's (what {@link #lastNormalizedChunk} is in). */
+    public Normalization actionNormalization() {
+        return models.normalization().action();
+    }
+
+    /**
      * Timing of the last model call (null before the first): total, predictor and diffusion nanoseconds, whether it
      * was a cold start (full diffusion because no previous chunk exists yet), and whether the velocity-aware
      * perturbation fired ({@link CallLatency#stalled()}).

@@ -2,6 +2,7 @@ package org.steppolicy.infer.policy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.steppolicy.infer.Method;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyShape;
@@ -22,6 +23,9 @@ public sealed interface TrainedPolicy permits CheckpointPolicy, ExportedPolicy {
 
     /** The noise scheduler the DP was trained with, as its checkpoint or policy.json records it. */
     SchedulerConfig scheduler();
+
+    /** The predictor kinds loaded ("step", "spatial"): a method whose {@link Method#predictorKind()} is missing cannot open. */
+    Set<String> predictorKinds();
 
     /** The folders the models came from, with checkpoint steps. */
     String provenance();

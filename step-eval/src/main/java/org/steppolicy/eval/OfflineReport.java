@@ -1,4 +1,4 @@
-package org.steppolicy.cli.eval;
+package org.steppolicy.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package org.steppolicy.cli.eval;
+package org.steppolicy.eval;
 
 import java.util.ArrayList;
 import java.util.List;

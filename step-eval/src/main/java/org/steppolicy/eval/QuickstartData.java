@@ -1,4 +1,4 @@
-package org.steppolicy.cli;
+package org.steppolicy.eval;
 
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.zarr.PushTZarrConverter;
@@ -20,12 +20,12 @@ import java.util.zip.ZipInputStream;
  * Where the quickstart's Push-T HDF5 comes from: --data, else $STEP_DATA, else the config's dataset path when it
  * exists, else the official zip (Diffusion Policy's training data, MIT) downloaded and converted to HDF5.
  */
-final class QuickstartData {
-    static final String OFFICIAL_ZIP = "https://diffusion-policy.cs.columbia.edu/data/training/pusht.zip";
+public final class QuickstartData {
+    public static final String OFFICIAL_ZIP = "https://diffusion-policy.cs.columbia.edu/data/training/pusht.zip";
 
     private QuickstartData() {}
 
-    static Path resolve(Path data, String env, Path configured, Path cacheDir, java.io.PrintWriter log) {
+    public static Path resolve(Path data, String env, Path configured, Path cacheDir, java.io.PrintWriter log) {
         if (data != null) return requireFile(data, "--data");
         if (env != null && !env.isBlank()) return requireFile(Path.of(env), "STEP_DATA");
         if (Files.isRegularFile(configured)) return configured;

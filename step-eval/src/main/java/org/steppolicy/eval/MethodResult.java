@@ -1,4 +1,4 @@
-package org.steppolicy.cli.eval;
+package org.steppolicy.eval;
 
 import org.steppolicy.infer.LatencySummary;
 

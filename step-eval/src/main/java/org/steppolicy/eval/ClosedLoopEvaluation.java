@@ -1,10 +1,11 @@
-package org.steppolicy.cli.eval;
+package org.steppolicy.eval;
 
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.FrameState;
@@ -45,7 +46,7 @@ public final class ClosedLoopEvaluation {
         Evaluator.Result result;
         try {
             result = evaluator.run(seed, episodes, threads, () -> {
-                RunnerPolicy p = new RunnerPolicy(StepPolicy.open(models::open, config));
+                RunnerPolicy p = new RunnerPolicy(StepPolicy.open(models, config));
                 policies.add(p);
                 return p;
             }, s -> {

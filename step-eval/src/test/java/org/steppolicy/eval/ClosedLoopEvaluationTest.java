@@ -1,4 +1,4 @@
-package org.steppolicy.cli.eval;
+package org.steppolicy.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.sim.Evaluator;
 
 import java.nio.file.Files;

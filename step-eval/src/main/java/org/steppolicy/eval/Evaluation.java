@@ -1,0 +1,87 @@
+package org.steppolicy.eval;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.InferenceSettings;
+import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.OfflineResult;
+import org.steppolicy.infer.policy.ModelSource;
+import org.steppolicy.infer.policy.StepPolicy;
+import org.steppolicy.infer.policy.TrainedPolicy;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.sim.Evaluator;
+import org.steppolicy.sim.ImageObservation;
+import org.steppolicy.sim.PushTObservation;
+
+/**
+ * The evaluation entry point: every method of a request over the same trained DP, in closed loop in the Java Push-T
+ * simulator (tasks with one) or offline on the valid demos (the others), writing the config, the table,
+ * results.json, the score-vs-latency plot and GIFs into the request's folder.
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** Runs the request, printing one line per method to {@code log}. */
+    public static EvalSummary run(EvalRequest r, PrintWriter log) {
+        StepConfig c = r.config();
+        PolicyBundle dp = PolicyLoader.fromCheckpoints(r.dp(), null);
+        List<PredictorBundle> preds = new ArrayList<>();
+        for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
+        TrainedPolicy trained = TrainedPolicy.of(dp, preds, "dp " + r.dp());
+        ModelSource models = trained.source(r.runtime(), 1);
+        InferenceSettings settings = InferenceSettings.from(c.inference());
+        // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
+        for (MethodSpec m : r.methods()) {
+            String kind = m.method().predictorKind();
+            if (kind != null && !trained.predictorKinds().contains(kind))
+                throw new UserError("method " + m.label() + " needs a '" + kind + "' predictor checkpoint: pass --predictor DIR"
+                        + " (trained with predictor.kind=" + kind + ")");
+            StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
+        }
+        Path dir = r.out();
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!c.task().hasSimulator()) {
+            List<OfflineResult> offline = OfflineRun.run(c, dp, models, settings, r.methods(), r.seed(), log);
+            OfflineReport.write(offline, dir);
+            return new EvalSummary(dir, List.of(), offline);
+        }
+        Evaluator evaluator = new Evaluator(c.task().nObsSteps(), c.task().evalMaxSteps(), observation(dp, r.dp()));
+        ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, r.threads());
+        List<MethodResult> results = new ArrayList<>();
+        for (MethodSpec m : r.methods()) {
+            results.add(eval.run(m, r.seed(), r.episodes(), r.videos(), r.videos() > 0 ? dir.resolve("videos") : null, line -> {
+                log.println(line);
+                log.flush();
+            }));
+            EvalReport.write(results, dir, c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed());
+        }
+        return new EvalSummary(dir, results, List.of());
+    }
+
+    /** What the checkpoint's policy observes in the simulator: keypoints, or rendered frames cropped as in training. */
+    static PushTObservation observation(PolicyBundle dp, Path dpDir) {
+        if (!dp.hasImages()) {
+            if (dp.shape().obsDim() != 20)
+                throw new UserError(dpDir + ": the Push-T simulator observes 20 keypoint values, the DP expects " + dp.shape().obsDim());
+            return PushTObservation.KEYPOINTS;
+        }
+        var spec = dp.encoder().spec();
+        if (spec.lowDim() != 2)
+            throw new UserError(dpDir + ": a Push-T image policy observes agent_pos (2 values) besides the frame, this one " + spec.lowDim());
+        return new ImageObservation(spec.height(), spec.width());
+    }
+}
