@@ -34,6 +34,22 @@ class StepCliTest {
     }
 
     @Test
+    void evalStepsAndMethodsTogetherIsOneLineExit2() {
+        Result r = run("eval", "--steps", "2", "--methods", "ddim:2");
+        assertEquals(2, r.code());
+        assertEquals("error: --steps and --methods: give one of them", r.err().strip());
+    }
+
+    @Test
+    void evalWithoutADpRunSaysWhatToTrainExit2() {
+        // step-cli's tests run in step-cli/, which holds no runs/ folder
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(java.nio.file.Path.of("runs")));
+        Result r = run("eval", "--steps", "2");
+        assertEquals(2, r.code());
+        assertEquals("error: no DP run under runs/: train one with ./step train-dp --config configs/pusht-small.yaml", r.err().strip());
+    }
+
+    @Test
     void unknownOverrideIsOneLineExit2() {
         Result r = run("config", "--config", "configs/pusht.yaml", "training.batchsize=3");
         assertEquals(2, r.code());
