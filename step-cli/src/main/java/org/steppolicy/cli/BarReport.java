@@ -1,27 +1,33 @@
 package org.steppolicy.cli;
 
 import org.steppolicy.config.UserError;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
- * How the sim checks end: print the report, write its JSON when asked, exit 0 when the bar holds and 1 otherwise.
- * One place, so every check names the file it wrote and fails on an unwritable path the same way.
+ * How the sim checks end, as a picocli mixin with their shared options: print the report, write its JSON when --json
+ * asks, exit 0 when the bar holds and 1 otherwise. One place, so every check names the file it wrote and fails on an
+ * unwritable path the same way.
  */
-final class BarReport {
-    private BarReport() {}
+public final class BarReport {
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
+    Path json;
 
-    /** @param json where to write {@code jsonText}; null for no file */
-    static int finish(PrintWriter out, String report, Path json, String jsonText, boolean meetsBar) {
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    int finish(PrintWriter out, String report, Supplier<String> jsonText, boolean meetsBar) {
         out.println(report);
         if (json != null) {
             try {
                 Path parent = json.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
-                Files.writeString(json, jsonText);
+                Files.writeString(json, jsonText.get());
             } catch (IOException e) {
                 throw new UserError(json + ": cannot write (" + e.getMessage() + ")", e);
             }

@@ -23,11 +23,8 @@ public final class SimRenderCheckCommand implements Callable<Integer> {
     @Option(names = "--demos", paramLabel = "N", description = "Check only the first N demos (default: all).")
     Integer demos;
 
-    @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
-    Path json;
-
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @CommandLine.Mixin
+    BarReport report;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +33,6 @@ public final class SimRenderCheckCommand implements Callable<Integer> {
     public Integer call() {
         if (demos != null && demos < 1) throw new UserError("--demos must be at least 1, got " + demos);
         RenderCheck.Summary s = RenderCheck.run(data, demos == null ? Integer.MAX_VALUE : demos);
-        return BarReport.finish(spec.commandLine().getOut(), s.report(), json, json == null ? null : s.toJson(), s.meetsBar());
+        return report.finish(spec.commandLine().getOut(), s.report(), s::toJson, s.meetsBar());
     }
 }

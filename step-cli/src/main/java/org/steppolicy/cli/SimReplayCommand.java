@@ -16,11 +16,8 @@ public final class SimReplayCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Push-T HDF5 (RoboMimic layout). Default: " + SimCommand.DEFAULT_DATA)
     Path data = Path.of(SimCommand.DEFAULT_DATA);
 
-    @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
-    Path json;
-
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @CommandLine.Mixin
+    BarReport report;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,6 +25,6 @@ public final class SimReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Replay.Summary s = Replay.run(data);
-        return BarReport.finish(spec.commandLine().getOut(), s.report(), json, json == null ? null : s.toJson(), s.meetsBar());
+        return report.finish(spec.commandLine().getOut(), s.report(), s::toJson, s.meetsBar());
     }
 }
