@@ -81,7 +81,8 @@ public final class DemoFile implements AutoCloseable {
     }
 
     private static HdfFile openHdf(Path path) {
-        if (!Files.isRegularFile(path)) throw new DataFileException(path, "/", "no such file");
+        if (Files.isDirectory(path)) throw new DataFileException(path, null, "is a folder; give an HDF5 file");
+        if (!Files.isRegularFile(path)) throw new DataFileException(path, null, "no such file");
         long superblockOffset = findSignature(path);
         if (superblockOffset < 0) throw new DataFileException(path, "/", "not an HDF5 file (no HDF5 signature)");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -260,6 +261,11 @@ public final class DemoFile implements AutoCloseable {
      * Checks that every value is finite.
      */
     public float[][] readRows(Dataset d) {
+        return readRows(d, true);
+    }
+
+    /** As {@link #readRows(Dataset)}; without the finiteness check when a {@link DataValidator} reports all values. */
+    public float[][] readRows(Dataset d, boolean requireFinite) {
         String p = d.getPath();
         int[] dims = read(p, d::getDimensions);
         if (dims.length == 0) throw new DataFileException(path, p, "expected a per-step array, found a scalar");
@@ -274,7 +280,7 @@ public final class DemoFile implements AutoCloseable {
         float[][] rows = new float[n][width];
         for (int t = 0; t < n; t++) {
             System.arraycopy(flat, t * width, rows[t], 0, width);
-            for (int j = 0; j < width; j++) {
+            for (int j = 0; requireFinite && j < width; j++) {
                 float v = rows[t][j];
                 if (!Float.isFinite(v)) {
                     throw new DataFileException(path, p, (Float.isNaN(v) ? "NaN" : "Inf") + " at step " + t
