@@ -35,9 +35,9 @@ public final class FileErrors {
         return new UserError("cannot read " + what + ": " + where(e) + reason(e), e);
     }
 
-    /** True for failures that come from the file system rather than from this program. */
-    public static boolean isUserCaused(Throwable t) {
-        return t instanceof FileSystemException;
+    /** "FILE: permission denied": the file and the reason, for a failure caught far from where it happened. */
+    public static String describe(IOException e) {
+        return where(e) + reason(e);
     }
 
     private static String where(IOException e) {
