@@ -41,7 +41,8 @@ public final class TrainDpCommand implements Callable<Integer> {
     public Integer call() {
         StepConfig c = config.resolve();
         Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume) : Path.of("runs", "dp-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainDp(c, dir, maxSteps, resume, new TrainRuns.RunOptions(force, allowDataChange), System.err);
+        Trainer.Summary s = TrainRuns.trainDp(c, dir, maxSteps, resume, new TrainRuns.RunOptions(force, allowDataChange),
+                ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();
         return 0;

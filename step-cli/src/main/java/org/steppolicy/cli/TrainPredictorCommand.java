@@ -45,7 +45,8 @@ public final class TrainPredictorCommand implements Callable<Integer> {
         StepConfig c = config.resolve();
         Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume)
                 : Path.of("runs", "predictor-" + c.predictor().kind() + "-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, new TrainRuns.RunOptions(force, allowDataChange), System.err);
+        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, new TrainRuns.RunOptions(force, allowDataChange),
+                ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();
         return 0;

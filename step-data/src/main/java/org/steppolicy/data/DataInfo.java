@@ -39,10 +39,9 @@ public final class DataInfo {
     public static Summary summarize(Path file, double outlierK) {
         try {
             return read(file, outlierK);
-        } catch (UserError e) {
-            throw e;
         } catch (RuntimeException e) {
-            // Whatever jhdf throws on metadata it cannot parse is a property of the file, reported as such.
+            // What jhdf throws on metadata it cannot parse is a property of the file, reported as such.
+            if (e instanceof UserError || !DemoFile.isJhdfFailure(e)) throw e;
             throw new DataFileException(file, null, "cannot read (truncated or corrupt file?): " + e, e);
         }
     }
@@ -88,9 +87,8 @@ public final class DataInfo {
     private static void guarded(Path file, String where, Runnable r) {
         try {
             r.run();
-        } catch (DataFileException e) {
-            throw e;
         } catch (RuntimeException e) {
+            if (e instanceof UserError || !DemoFile.isJhdfFailure(e)) throw e;
             throw new DataFileException(file, where, "cannot read (truncated or corrupt file?): " + e.getMessage(), e);
         }
     }

@@ -91,6 +91,16 @@ public final class DemoDataset {
 
     public static DemoDataset load(Path hdf5, List<String> obsKeys, LoadOptions options) {
         if (obsKeys.isEmpty()) throw new IllegalArgumentException("no obs keys given");
+        try {
+            return read(hdf5, obsKeys, options);
+        } catch (RuntimeException e) {
+            // Metadata jhdf cannot parse (outside DemoFile's guarded reads) is still the file's problem: one line, exit 2.
+            if (e instanceof org.steppolicy.config.UserError || !DemoFile.isJhdfFailure(e)) throw e;
+            throw new DataFileException(hdf5, null, "cannot read (truncated or corrupt file?): " + e, e);
+        }
+    }
+
+    private static DemoDataset read(Path hdf5, List<String> obsKeys, LoadOptions options) {
         try (DemoFile f = DemoFile.open(hdf5)) {
             List<Episode> episodes = new ArrayList<>();
             DataValidator validator = new DataValidator(options.outlierK());

@@ -146,6 +146,16 @@ public final class DemoFile implements AutoCloseable {
         return read(path, h5path, call);
     }
 
+    /**
+     * True for a failure inside jhdf (its own exceptions, or any thrown from its code): it met bytes it cannot
+     * parse, a property of the file. Failures in our own code stay program defects.
+     */
+    static boolean isJhdfFailure(RuntimeException e) {
+        if (e instanceof io.jhdf.exceptions.HdfException) return true;
+        StackTraceElement[] st = e.getStackTrace();
+        return st.length > 0 && st[0].getClassName().startsWith("io.jhdf.");
+    }
+
     static String listOrNone(List<String> names) {
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
