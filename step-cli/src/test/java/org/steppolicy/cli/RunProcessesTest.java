@@ -35,7 +35,7 @@ class RunProcessesTest {
     static String[] trainArgs(Path data, Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("train-dp"));
         a.addAll(List.of(RobustnessTest.TINY));
-        a.addAll(List.of("--data", data.toString(), "--out", out.toString(), "training.checkpoint_every=50", "training.val_every=50"));
+        a.addAll(List.of("--data", data.toString(), "--out", out.toString(), "training.val_every=50"));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }
@@ -56,10 +56,10 @@ class RunProcessesTest {
     void aSecondProcessIsRefusedWhileTheFirstFinishesWithAConsistentFolder() throws Exception {
         Path data = new PushTFile().write(tmp.resolve("pusht.hdf5"));
         Path out = tmp.resolve("run");
-        Process first = step(tmp.resolve("first.err"), trainArgs(data, out, "--max-steps", "300"));
+        Process first = step(tmp.resolve("first.err"), trainArgs(data, out, "--max-steps", "20", "training.checkpoint_every=5"));
         try {
             assertTrue(await(out.resolve("run.lock"), 0, first, 120), "the first run took its lock: " + Files.readString(tmp.resolve("first.err")));
-            Process second = step(tmp.resolve("second.err"), trainArgs(data, out, "--max-steps", "300", "training.seed=7"));
+            Process second = step(tmp.resolve("second.err"), trainArgs(data, out, "--max-steps", "20", "training.seed=7"));
             assertTrue(second.waitFor(120, TimeUnit.SECONDS));
             boolean firstWasRunning = first.isAlive();
             String err = Files.readString(tmp.resolve("second.err"));
@@ -75,12 +75,14 @@ class RunProcessesTest {
         } finally {
             first.destroyForcibly();
         }
-        // one run's folder: metrics 1..300 once each, every checkpoint of seed 42, no lock left
+        // one run's folder: metrics 1..20 once each, every checkpoint of seed 42, no lock left
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
-        assertEquals(301, csv.size());
-        for (int i = 1; i <= 300; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
-        for (Path ck : Checkpoint.list(out)) assertTrue(Checkpoint.load(ck).configYaml().contains("seed: 42"), ck.toString());
-        assertEquals(300, Checkpoint.readMeta(Checkpoint.resolve(out)).step());
+        assertEquals(21, csv.size());
+        for (int i = 1; i <= 20; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
+        List<Path> cks = Checkpoint.list(out);
+        assertTrue(cks.size() >= 3, "keep_last 3 (and the best) of 5, 10, 15, 20");
+        for (Path ck : cks) assertTrue(Checkpoint.load(ck).configYaml().contains("seed: 42"), ck.toString());
+        assertEquals(20, Checkpoint.readMeta(Checkpoint.resolve(out)).step());
         assertFalse(Files.exists(out.resolve("run.lock")));
     }
 
@@ -90,8 +92,7 @@ class RunProcessesTest {
         assumeTrue(!System.getProperty("os.name").toLowerCase().contains("win"), "POSIX signals");
         Path data = new PushTFile().write(tmp.resolve("pusht.hdf5"));
         Path out = tmp.resolve("run");
-        Process p = step(tmp.resolve("run.err"), trainArgs(data, out, "--max-steps", "100000", "training.checkpoint_every=100000",
-                "training.val_every=100000"));
+        Process p = step(tmp.resolve("run.err"), trainArgs(data, out, "--max-steps", "100000", "training.checkpoint_every=100000"));
         try {
             assertTrue(await(out.resolve("metrics.csv"), 3, p, 180), "training started: " + Files.readString(tmp.resolve("run.err")));
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
