@@ -129,6 +129,7 @@ public final class EvalCommand implements Callable<Integer> {
                 closeQuietly(pm);
             }
         }
+        // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
         RunFolder.claim(dir, RunFolder.Kind.EVALUATION, force, false).writeText("config.yaml", c.toYaml());
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = offline(c, dp, models, settings, specs, seed, log);
