@@ -124,7 +124,8 @@ public final class Trainer {
         CheckpointWriter writer = new CheckpointWriter(runDir, settings.keepLast());
         List<MetricsLog.Row> thisRun = new ArrayList<>();
         List<Double> stepTimes = new ArrayList<>();
-        Path lastCheckpoint = null;
+        // Resumed at its last step already: nothing to train, and the run's checkpoint is still the resumed one.
+        Path lastCheckpoint = resumeFrom != null ? Checkpoint.resolve(resumeFrom) : null;
         long t0 = System.nanoTime();
         ProgressBar bar = progressOut == null ? null : new ProgressBar(progressOut, firstStep, stopAt);
         try (MetricsLog log = new MetricsLog(runDir.resolve(METRICS), step)) {
