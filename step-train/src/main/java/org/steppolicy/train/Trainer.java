@@ -152,7 +152,8 @@ public final class Trainer {
                 boolean stop = stopRequested.getAsBoolean();
                 boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt || outOfTime || stop;
                 double val = Double.NaN;
-                if (step % settings.valEvery() == 0 || checkpoint) val = task.validationLoss(params);
+                // A stop request checkpoints without the validation pass (it can take minutes): Ctrl-C answers quickly.
+                if (step % settings.valEvery() == 0 || (checkpoint && !stop)) val = task.validationLoss(params);
                 MetricsLog.Row row = new MetricsLog.Row(step, r.loss(), lr, val, wallOffset + (System.nanoTime() - t0) / 1e9);
                 log.add(row);
                 thisRun.add(row);
