@@ -5,6 +5,7 @@ import org.steppolicy.cli.eval.ClosedLoopEvaluation;
 import org.steppolicy.cli.eval.EvalReport;
 import org.steppolicy.cli.eval.MethodResult;
 import org.steppolicy.cli.eval.OfflineReport;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DemoDataset;
@@ -20,6 +21,7 @@ import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.run.RunFolder;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.ImageObservation;
 import org.steppolicy.sim.PushTObservation;
@@ -28,10 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +76,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
 
+    @Option(names = "--force", description = "Replace an evaluation that is in --out.")
+    boolean force;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -88,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
         int nVideos = videos != null ? videos : c.eval().videos();
         RuntimeKind rt = RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime());
         Path dir = out != null ? out : Path.of("runs", "eval-" + c.task().name());
-        List<MethodResult> results = run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o);
+        List<MethodResult> results = run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o, force);
         if (results != null) {
             o.println();
             o.print(EvalReport.markdown(results));
@@ -107,7 +109,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The whole evaluation; returns the closed-loop results (null for an offline evaluation). */
     static List<MethodResult> run(StepConfig c, Path dpDir, List<Path> predictorDirs, List<MethodSpec> specs, int episodes,
-                                  long seed, int threads, int videos, RuntimeKind runtime, Path dir, PrintWriter log) {
+                                  long seed, int threads, int videos, RuntimeKind runtime, Path dir, PrintWriter log, boolean force) {
+        Require.atLeast("--episodes", episodes, 1);
+        Require.atLeast("--threads", threads, 1);
+        Require.atLeast("--videos", videos, 0);
         PolicyBundle dp = PolicyLoader.fromCheckpoints(dpDir, null);
         List<PredictorBundle> preds = new ArrayList<>();
         for (Path p : predictorDirs) preds.add(PolicyLoader.predictorFromCheckpoint(p));
@@ -118,12 +123,8 @@ public final class EvalCommand implements Callable<Integer> {
             models.requireFor(m.method(), m.label());
             StepPolicy.open(models::open, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
+        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, force, false).writeText("config.yaml", c.toYaml());
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = offline(c, dp, models, settings, specs, seed, log);
             OfflineReport.write(offline, dir);
