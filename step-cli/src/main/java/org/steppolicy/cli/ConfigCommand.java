@@ -1,6 +1,7 @@
 package org.steppolicy.cli;
 
 import org.steppolicy.config.StepConfig;
+import org.steppolicy.eval.MethodList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -16,6 +17,7 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = options.resolve();
+        MethodList.parse(c.eval().methods());           // eval.methods' grammar lives in step-infer
         System.out.print(c.toYaml());
         return 0;
     }

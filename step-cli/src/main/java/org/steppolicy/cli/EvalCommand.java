@@ -63,6 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
 
+    @Option(names = "--force", description = "Replace an evaluation that is in --out.")
+    boolean force;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -70,7 +73,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (steps != null && methods != null) throw new UserError("--steps and --methods: give one of them");
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
         EvalSources src = EvalSources.pick(dp, predictors, specs, steps != null, TrainedRuns.DEFAULT_ROOT, o);
-        EvalRequest r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods());
+        EvalRequest r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods()).withForce(force);
         if (episodes != null) r = r.withEpisodes(episodes);
         if (seed != null) r = r.withSeed(seed);
         if (threads != null) r = r.withThreads(threads);

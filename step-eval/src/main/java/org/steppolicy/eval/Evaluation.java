@@ -1,12 +1,10 @@
 package org.steppolicy.eval;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
@@ -18,6 +16,7 @@ import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.run.RunFolder;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.ImageObservation;
 import org.steppolicy.sim.PushTObservation;
@@ -33,6 +32,9 @@ public final class Evaluation {
     /** Runs the request, printing one line per method to {@code log}. */
     public static EvalSummary run(EvalRequest r, PrintWriter log) {
         StepConfig c = r.config();
+        Require.atLeast("--episodes", r.episodes(), 1);
+        Require.atLeast("--threads", r.threads(), 1);
+        Require.atLeast("--videos", r.videos(), 0);
         PolicyBundle dp = PolicyLoader.fromCheckpoints(r.dp(), null);
         List<PredictorBundle> preds = new ArrayList<>();
         for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
@@ -48,12 +50,8 @@ public final class Evaluation {
             StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
         Path dir = r.out();
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
+        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), false).writeText("config.yaml", c.toYaml());
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = OfflineRun.run(c, dp, models, settings, r.methods(), r.seed(), log);
             OfflineReport.write(offline, dir);
