@@ -1,6 +1,9 @@
 package org.steppolicy.config;
 
-/** How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md). */
+/**
+ * How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md).
+ * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ */
 public record InferenceConfig(
         String runtime,
         int threads,

@@ -2,7 +2,10 @@ package org.steppolicy.config;
 
 import java.util.List;
 
-/** Optimiser, schedule, EMA and bookkeeping of one training run (docs/reference/diffusion-policy.md B.4). */
+/**
+ * Optimiser, schedule, EMA and bookkeeping of one training run (docs/reference/diffusion-policy.md B.4).
+ * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ */
 public record TrainingConfig(
         long seed,
         int batchSize,

@@ -59,8 +59,10 @@ public record DpTrainSettings(StepConfig config, long steps) {
                 "training.val_every=" + valEveryN, "training.checkpoint_every=" + checkpointEveryN), totalSteps);
     }
 
-    public DpTrainSettings withHorizon(int h) {
-        return new DpTrainSettings(config.with("task.horizon=" + h), steps);
+    /** Chunking as one change: the config checks To − 1 + Ta ≤ T, which a lone horizon change could break midway. */
+    public DpTrainSettings withHorizon(int h, int obsSteps, int actionSteps) {
+        return new DpTrainSettings(config.with("task.horizon=" + h, "task.n_obs_steps=" + obsSteps,
+                "task.n_action_steps=" + actionSteps), steps);
     }
 
     public Trainer.Settings trainerSettings() {

@@ -17,7 +17,7 @@ class CheckpointIntegrityTest {
     private static final int T = 8, Do = 3, Da = 2;
 
     private static DpTrainSettings settings() {
-        return DpTrainSettings.pushT().withObsAsGlobalCond(true).withNet(List.of(8, 16), 16).withSchedule(16, 8, 2, 2, 3).withHorizon(T);
+        return DpTrainSettings.pushT().withObsAsGlobalCond(true).withNet(List.of(8, 16), 16).withSchedule(16, 8, 2, 2, 3).withHorizon(T, 2, 4);
     }
 
     private static DpTask task(DpTrainSettings s) {

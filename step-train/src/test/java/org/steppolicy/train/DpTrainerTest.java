@@ -21,7 +21,7 @@ class DpTrainerTest {
 
     private static DpTrainSettings settings(boolean globalCond, List<Integer> dims) {
         return DpTrainSettings.pushT().withObsAsGlobalCond(globalCond).withNet(dims, 16)
-                .withSchedule(16, 8, 2, 2, 3).withHorizon(T);
+                .withSchedule(16, 8, 2, 2, 3).withHorizon(T, 2, 4);
     }
 
     private static DpTask task(DpTrainSettings s) {
