@@ -1,7 +1,6 @@
 package org.steppolicy.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,12 +28,5 @@ class ObservationHistoryTest {
         h.push(new double[] {3, 4});
         assertArrayEquals(new double[][] {{1, 2}, {1, 2}}, c);
         assertNotSame(h.window()[0], c[0]);
-    }
-
-    @Test
-    void percentileIsNumpysLinear() {
-        assertEquals(2.5, Percentile.ofSorted(new double[] {1, 2, 3, 4}, 50), 1e-12);
-        assertEquals(3.85, Percentile.ofSorted(new double[] {1, 2, 3, 4}, 95), 1e-12);
-        assertEquals(Double.NaN, Percentile.ofSorted(new double[0], 50));
     }
 }

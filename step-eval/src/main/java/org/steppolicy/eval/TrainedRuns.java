@@ -2,6 +2,7 @@ package org.steppolicy.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,7 +39,7 @@ public final class TrainedRuns {
     public static TrainedRuns scan(Path root) {
         List<Run> out = new ArrayList<>();
         if (!Files.isDirectory(root)) return new TrainedRuns(out);
-        try (Stream<Path> s = Files.walk(root, DEPTH)) {
+        try (Stream<Path> s = Files.walk(root, DEPTH, FileVisitOption.FOLLOW_LINKS)) { // runs linked in from elsewhere count
             s.filter(p -> p.getFileName().toString().equals(Checkpoint.RUN_SUBDIR) && Files.isDirectory(p))
                     .map(Path::getParent).sorted().forEach(dir -> read(dir).ifPresent(out::add));
         } catch (IOException e) {

@@ -62,6 +62,14 @@ class EvalSourcesTest {
     }
 
     @Test
+    void aRunLinkedIntoRunsCounts(@TempDir Path elsewhere) throws Exception {
+        Path real = run("dp-real", "dp", null, 5);
+        Path moved = Files.move(real, elsewhere.resolve("dp-real"));
+        Path link = Files.createSymbolicLink(runs.resolve("dp-linked"), moved);
+        assertEquals(link, TrainedRuns.scan(runs).newest("dp").orElseThrow());
+    }
+
+    @Test
     void givenPathsWinOverDiscovery() throws Exception {
         run("dp-pusht", "dp", null, 5);
         Path mine = runs.resolve("elsewhere");
