@@ -1,0 +1,147 @@
+package org.steppolicy.serve;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.serve.proto.PolicyServiceGrpc;
+
+/**
+ * A {@link ServedPolicy} behind gRPC: the PolicyService of step_serve.proto plus the standard health service, on one
+ * address, with the session limit, idle expiry, optional token and TLS of a {@link ServeConfig}.
+ *
+ * <pre>{@code
+ * try (ServedPolicy p = RunnerServedPolicy.load(dpDir, List.of(predDir), RunnerServedPolicy.Options.of("step:2"));
+ *      PolicyServer s = PolicyServer.start(p, ServeConfig.loopback(50051))) {
+ *     s.awaitSignal(System.out);   // SIGTERM / SIGINT: drain, then return
+ * }
+ * }</pre>
+ */
+public final class PolicyServer implements AutoCloseable {
+    private final Server server;
+    private final SessionRegistry sessions;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ExecutorService executor;
+    private final ScheduledExecutorService sweeper;
+    private final ServeConfig config;
+    private final int maxMessageBytes;
+    private volatile boolean stopped;
+
+    private PolicyServer(ServedPolicy policy, ServeConfig c) throws IOException {
+        this.config = c;
+        this.sessions = new SessionRegistry(policy, c.maxSessions(), c.idleTimeout(), System::nanoTime);
+        this.maxMessageBytes = c.maxMessageBytes() > 0 ? c.maxMessageBytes() : defaultMaxMessage(policy.info().shape());
+        int threads = c.threads() > 0 ? c.threads() : Math.min(64, c.maxSessions() + 4);
+        this.executor = Executors.newFixedThreadPool(threads, daemon("step-serve-call"));
+        ServerCredentials creds = c.tlsCert() == null ? InsecureServerCredentials.create()
+                : TlsServerCredentials.create(c.tlsCert().toFile(), c.tlsKey().toFile());
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()), creds)
+                .executor(executor)
+                .maxInboundMessageSize(maxMessageBytes)
+                .addStreamTracerFactory(new ArrivalTime())
+                .addService(new PolicyService(policy, sessions, c.controlPeriod().toNanos(), maxMessageBytes))
+                .addService(health.getHealthService());
+        if (c.token() != null) b.intercept(new TokenAuth(c.token()));
+        this.server = b.build().start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(PolicyServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("step-serve-sweeper"));
+        long every = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(30), c.idleTimeout().toNanos() / 4));
+        sweeper.scheduleWithFixedDelay(sessions::sweep, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    /** Binds and starts; the policy stays the caller's to close (after the server). */
+    public static PolicyServer start(ServedPolicy policy, ServeConfig config) {
+        try {
+            return new PolicyServer(policy, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Room for a few observation windows of raw doubles: more than any valid request needs, far less than grpc's 4 MiB. */
+    static int defaultMaxMessage(PolicyShape s) {
+        long window = (long) s.obsSteps() * (s.obsDim() * 8L + 16);
+        return (int) Math.min(Integer.MAX_VALUE, 64 * 1024 + 4 * window);
+    }
+
+    public int port() { return server.getPort(); }
+
+    /** host:port, as a client's target. */
+    public String target() { return config.host() + ":" + port(); }
+
+    public int maxMessageBytes() { return maxMessageBytes; }
+
+    public int openSessions() { return sessions.size(); }
+
+    /**
+     * Stops taking calls (new ones get UNAVAILABLE, health turns NOT_SERVING), lets in-flight calls finish within the
+     * drain timeout, then closes every session.
+     */
+    public void shutdown() {
+        if (stopped) return;
+        stopped = true;
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS)) server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            sweeper.shutdownNow();
+            executor.shutdownNow();
+            sessions.clear();
+        }
+    }
+
+    /**
+     * Serves until SIGTERM or SIGINT, then drains and returns, so the process can exit 0 (the JVM's own handling of
+     * SIGTERM would exit 143 without waiting for in-flight calls).
+     */
+    @SuppressWarnings("restriction")
+    public void awaitSignal(PrintWriter log) {
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.SignalHandler onSignal = sig -> stop.countDown();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), onSignal);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), onSignal);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.println("draining in-flight calls (up to " + config.drainTimeout().toSeconds() + " s) ...");
+        log.flush();
+        shutdown();
+        log.println("stopped");
+        log.flush();
+    }
+
+    @Override
+    public void close() { shutdown(); }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
