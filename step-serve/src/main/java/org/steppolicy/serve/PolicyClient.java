@@ -11,6 +11,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,6 +86,12 @@ public final class PolicyClient implements AutoCloseable {
     }
 
     public InfoResponse info() { return call().info(InfoRequest.getDefaultInstance()); }
+
+    /** The standard health check of the policy service: SERVING, or NOT_SERVING while the server drains. */
+    public HealthCheckResponse.ServingStatus health() {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(PolicyServiceGrpc.SERVICE_NAME).build()).getStatus();
+    }
 
     /**
      * @param method        a method the server allows, or null for its default
