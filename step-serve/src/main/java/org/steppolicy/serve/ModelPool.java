@@ -2,8 +2,8 @@ package org.steppolicy.serve;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Supplier;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
@@ -15,12 +15,13 @@ import org.steppolicy.infer.Denoiser;
  * which instance runs a forward does not change the result.
  */
 final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
-    private final BlockingQueue<T> free;
+    // Last in, first out: a lone session keeps reusing the instance whose buffers are in cache.
+    private final BlockingDeque<T> free;
     private final List<T> all = new ArrayList<>();
 
     ModelPool(int size, Supplier<T> open) {
         if (size < 1) throw new IllegalArgumentException("a model pool needs at least one instance, got " + size);
-        free = new ArrayBlockingQueue<>(size);
+        free = new LinkedBlockingDeque<>(size);
         for (int i = 0; i < size; i++) {
             T m = open.get();
             all.add(m);
@@ -31,17 +32,17 @@ final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
     T any() { return all.get(0); }
 
     T borrow() {
-        T m = free.poll();
+        T m = free.pollFirst();
         if (m != null) return m;
         try {
-            return free.take();
+            return free.takeFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for a model instance", e);
         }
     }
 
-    void giveBack(T m) { free.add(m); }
+    void giveBack(T m) { free.addFirst(m); }
 
     @Override
     public void close() {

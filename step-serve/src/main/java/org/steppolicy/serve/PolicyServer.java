@@ -6,6 +6,13 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,6 +44,7 @@ public final class PolicyServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor;
+    private final Transport transport;
     private final ScheduledExecutorService sweeper;
     private final ServeConfig config;
     private final int maxMessageBytes;
@@ -48,13 +56,17 @@ public final class PolicyServer implements AutoCloseable {
         this.maxMessageBytes = c.maxMessageBytes() > 0 ? c.maxMessageBytes() : defaultMaxMessage(policy.info().shape());
         int threads = c.threads() > 0 ? c.threads() : Math.min(64, c.maxSessions() + 4);
         this.executor = Executors.newFixedThreadPool(threads, daemon("step-serve-call"));
+        // One transport thread per connection (up to the session limit): Act computes on it when it need not wait
+        // (PolicyService.act), which blocks only that connection, i.e. that robot, whose calls are serialized anyway.
+        this.transport = Transport.create(threads);
         ServerCredentials creds = c.tlsCert() == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.create(c.tlsCert().toFile(), c.tlsKey().toFile());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()), creds)
-                .executor(executor)
+                .directExecutor()
+                .bossEventLoopGroup(transport.boss()).workerEventLoopGroup(transport.workers()).channelType(transport.channel())
                 .maxInboundMessageSize(maxMessageBytes)
                 .addStreamTracerFactory(new ArrivalTime())
-                .addService(new PolicyService(policy, sessions, c.controlPeriod().toNanos(), maxMessageBytes))
+                .addService(new PolicyService(policy, sessions, c.controlPeriod().toNanos(), maxMessageBytes, executor))
                 .addService(health.getHealthService());
         if (c.token() != null) b.intercept(new TokenAuth(c.token()));
         this.server = b.build().start();
@@ -107,6 +119,7 @@ public final class PolicyServer implements AutoCloseable {
         } finally {
             sweeper.shutdownNow();
             executor.shutdownNow();
+            transport.close();
             sessions.clear();
         }
     }
@@ -135,6 +148,22 @@ public final class PolicyServer implements AutoCloseable {
 
     @Override
     public void close() { shutdown(); }
+
+    /** Netty's event loops, native epoll where available; grpc does not close groups it was given, so we do. */
+    private record Transport(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel) {
+        static Transport create(int workers) {
+            if (Epoll.isAvailable())
+                return new Transport(new EpollEventLoopGroup(1, daemon("step-serve-accept")),
+                        new EpollEventLoopGroup(workers, daemon("step-serve-io")), EpollServerSocketChannel.class);
+            return new Transport(new NioEventLoopGroup(1, daemon("step-serve-accept")),
+                    new NioEventLoopGroup(workers, daemon("step-serve-io")), NioServerSocketChannel.class);
+        }
+
+        void close() {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
