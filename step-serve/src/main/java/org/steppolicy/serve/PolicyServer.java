@@ -52,7 +52,8 @@ public final class PolicyServer implements AutoCloseable {
 
     private PolicyServer(ServedPolicy policy, ServeConfig c) throws IOException {
         this.config = c;
-        this.sessions = new SessionRegistry(policy, c.maxSessions(), c.idleTimeout(), System::nanoTime);
+        ConnectionLoad connections = new ConnectionLoad();
+        this.sessions = new SessionRegistry(policy, c.maxSessions(), c.idleTimeout(), System::nanoTime, connections);
         this.maxMessageBytes = c.maxMessageBytes() > 0 ? c.maxMessageBytes() : defaultMaxMessage(policy.info().shape());
         int threads = c.threads() > 0 ? c.threads() : Math.min(64, c.maxSessions() + 4);
         this.executor = Executors.newFixedThreadPool(threads, daemon("step-serve-call"));
@@ -66,8 +67,10 @@ public final class PolicyServer implements AutoCloseable {
                 .bossEventLoopGroup(transport.boss()).workerEventLoopGroup(transport.workers()).channelType(transport.channel())
                 .maxInboundMessageSize(maxMessageBytes)
                 .addStreamTracerFactory(new ArrivalTime())
-                .addService(new PolicyService(policy, sessions, c.controlPeriod().toNanos(), maxMessageBytes, executor))
+                .addService(new PolicyService(policy, sessions, connections, c.controlPeriod().toNanos(), maxMessageBytes, executor))
                 .addService(health.getHealthService());
+        b.intercept(connections);
+        // Interceptors run last-added first: the token is checked before anything else.
         if (c.token() != null) b.intercept(new TokenAuth(c.token()));
         this.server = b.build().start();
         health.setStatus("", ServingStatus.SERVING);

@@ -40,9 +40,12 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
     // At most this many chunks compute at once (the policy's model instances); the others wait here, counted as queued.
     private final Semaphore computeSlots;
     private final Executor calls;
+    private final ConnectionLoad connections;
 
-    PolicyService(ServedPolicy policy, SessionRegistry sessions, long defaultPeriodNanos, int maxMessageBytes, Executor calls) {
+    PolicyService(ServedPolicy policy, SessionRegistry sessions, ConnectionLoad connections, long defaultPeriodNanos,
+                  int maxMessageBytes, Executor calls) {
         this.calls = calls;
+        this.connections = connections;
         this.policy = policy;
         this.sessions = sessions;
         this.shape = policy.info().shape();
@@ -57,7 +60,7 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
             if (req.getControlPeriodNs() < 0)
                 throw invalid("control_period_ns is " + req.getControlPeriodNs() + "; give a positive period, or 0 for the default");
             long period = req.getControlPeriodNs() > 0 ? req.getControlPeriodNs() : defaultPeriodNanos;
-            Session s = sessions.open(req.getMethod(), period, req.hasSeed() ? req.getSeed() : 0L);
+            Session s = sessions.open(req.getMethod(), period, req.hasSeed() ? req.getSeed() : 0L, ConnectionLoad.current());
             return OpenSessionResponse.newBuilder().setSessionId(s.id).setMethod(s.policy.method())
                     .setControlPeriodNs(period).setIdleTimeoutNs(sessions.idleTimeoutNanos()).build();
         });
@@ -65,9 +68,9 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
     /**
      * Runs on the connection's transport thread (the server uses a direct executor). When the session and a compute
-     * slot are free, the chunk is computed right there: two fewer thread hand-offs, which is most of the server's
-     * overhead on a loaded machine. Otherwise the call moves to the call pool to wait, so a transport thread never
-     * blocks on a lock or a slot.
+     * slot are free and the connection carries no other session, the chunk is computed right there: two fewer thread
+     * hand-offs, which is most of the server's overhead on a loaded machine. Otherwise the call moves to the call pool
+     * to wait, so a transport thread never blocks on a lock or a slot, nor holds up another session's call.
      */
     @Override
     public void act(ActRequest req, StreamObserver<ActResponse> out) {
@@ -81,7 +84,9 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
             fail(out, e);
             return;
         }
-        if (s.lock.tryLock()) {
+        Object connection = ConnectionLoad.current();
+        connections.bind(s, connection);
+        if (connections.single(connection) && s.lock.tryLock()) {
             // Not ahead of calls already waiting for a slot (tryAcquire alone would barge past them).
             if (!computeSlots.hasQueuedThreads() && computeSlots.tryAcquire()) {
                 unary(out, () -> compute(s, req, obs, arrived));

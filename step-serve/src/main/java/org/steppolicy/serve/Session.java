@@ -20,6 +20,8 @@ final class Session {
     // Guarded by lock:
     long chunkIndex;
     boolean closed;
+    // Guarded by ConnectionLoad:
+    Object connection;
 
     Session(String id, SessionPolicy policy, long controlPeriodNanos, long seed, int obsSteps, int obsDim, long now) {
         this.id = id;

@@ -30,7 +30,10 @@ final class SessionRegistry {
     };
     private final SecureRandom random = new SecureRandom();
 
-    SessionRegistry(ServedPolicy policy, int maxSessions, Duration idleTimeout, LongSupplier clock) {
+    private final ConnectionLoad connections;
+
+    SessionRegistry(ServedPolicy policy, int maxSessions, Duration idleTimeout, LongSupplier clock, ConnectionLoad connections) {
+        this.connections = connections;
         if (maxSessions < 1) throw new IllegalArgumentException("max sessions must be >= 1, got " + maxSessions);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive");
         this.policy = policy;
@@ -46,7 +49,7 @@ final class SessionRegistry {
     int size() { return sessions.size(); }
 
     /** Opens a session; the method must be one the policy serves (IllegalArgumentException otherwise). */
-    synchronized Session open(String method, long controlPeriodNanos, long seed) {
+    synchronized Session open(String method, long controlPeriodNanos, long seed, Object connection) {
         sweep();
         if (sessions.size() >= maxSessions)
             throw Status.RESOURCE_EXHAUSTED.withDescription("the server is full: " + sessions.size() + " of " + maxSessions
@@ -59,6 +62,7 @@ final class SessionRegistry {
         var shape = policy.info().shape();
         Session s = new Session(id, p, controlPeriodNanos, seed, shape.obsSteps(), shape.obsDim(), clock.getAsLong());
         sessions.put(id, s);
+        connections.bind(s, connection);
         return s;
     }
 
@@ -116,6 +120,7 @@ final class SessionRegistry {
     private void remove(Session s, String why) {
         s.closed = true;
         sessions.remove(s.id, s);
+        connections.unbind(s);
         synchronized (this) {
             gone.put(s.id, why);
         }

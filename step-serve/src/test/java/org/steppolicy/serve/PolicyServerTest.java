@@ -155,6 +155,13 @@ class PolicyServerTest {
                 assertSame(aliceAlone, f1.get(), "concurrent session 1");
                 assertSame(bobAlone, f2.get(), "concurrent session 2");
                 assertSame(carolAlone, f3.get(), "concurrent session 3");
+                // One connection per robot: each computes on its own transport thread.
+                try (PolicyClient c1 = PolicyClient.connect(server.target()); PolicyClient c2 = PolicyClient.connect(server.target())) {
+                    Future<List<double[][]>> g1 = pool.submit(() -> alone(c1, "step:2", 1, a));
+                    Future<List<double[][]>> g2 = pool.submit(() -> alone(c2, "step:2", 2, b));
+                    assertSame(aliceAlone, g1.get(), "own connection, session 1");
+                    assertSame(bobAlone, g2.get(), "own connection, session 2");
+                }
             } finally {
                 pool.shutdownNow();
             }
