@@ -20,6 +20,7 @@ import java.util.Arrays;
                 QuickstartCommand.class,
                 ExportOnnxCommand.class,
                 BenchCommand.class,
+                ServeCommand.class,
         })
 public final class StepCli implements Runnable {
 

@@ -152,6 +152,31 @@ public final class PolicyServer implements AutoCloseable {
     @Override
     public void close() { shutdown(); }
 
+    /**
+     * {@code step serve}: starts the server, prints where it listens, serves until SIGTERM or SIGINT, drains and
+     * returns (the process then exits 0). The policy is closed on return.
+     */
+    public static void serveUntilSignalled(ServedPolicy policy, ServeConfig config, PrintWriter log) {
+        try (policy; PolicyServer server = start(policy, config)) {
+            PolicyInfo i = policy.info();
+            log.printf("step serve: %s on %s (default %s; max %d sessions, idle timeout %s, token %s, TLS %s)%n",
+                    i.methods(), server.target(), i.defaultMethod(), config.maxSessions(), config.idleTimeout(),
+                    config.token() != null ? "required" : "off", config.tlsCert() != null ? "on" : "off");
+            if (!isLoopback(config.host()) && config.token() == null)
+                log.println("warning: listening beyond loopback without a token: anyone who can reach the port can drive the policy");
+            log.flush();
+            server.awaitSignal(log);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** Netty's event loops, native epoll where available; grpc does not close groups it was given, so we do. */
     private record Transport(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel) {
         static Transport create(int workers) {

@@ -35,6 +35,42 @@ public record ServeConfig(String host, int port, int maxSessions, Duration idleT
                 Duration.ofSeconds(30));
     }
 
+    /** "5m", "30s", "100ms", "2h", "250us" or an ISO-8601 duration ("PT5M"). */
+    public static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            int i = 0;
+            while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) i++;
+            double v = Double.parseDouble(t.substring(0, i));
+            double nanos = switch (t.substring(i).trim()) {
+                case "h" -> v * 3.6e12;
+                case "m", "min" -> v * 6e10;
+                case "s", "" -> v * 1e9;
+                case "ms" -> v * 1e6;
+                case "us" -> v * 1e3;
+                case "ns" -> v;
+                default -> throw new IllegalArgumentException();
+            };
+            return Duration.ofNanos(Math.round(nanos));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 5m, 30s, 100ms)");
+        }
+    }
+
+    /** The token file's first line, trimmed. */
+    public static String readToken(Path file) {
+        return TokenAuth.read(file);
+    }
+
+    public ServeConfig withPort(int p) {
+        return new ServeConfig(host, p, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+    }
+
+    public ServeConfig withControlPeriod(Duration d) {
+        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, d, maxMessageBytes, threads, drainTimeout);
+    }
+
     public ServeConfig withMaxSessions(int n) {
         return new ServeConfig(host, port, n, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
     }
