@@ -66,7 +66,8 @@ public final class PolicyClient implements AutoCloseable {
             throw new UncheckedIOException("cannot read the certificate " + trustCert + ": " + e.getMessage(), e);
         }
         HostPort hp = HostPort.parse(target);
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress(hp.host(), hp.port(), creds);
+        // Straight to the server: never through a proxy from the environment or system properties.
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(hp.host(), hp.port(), creds).proxyDetector(address -> null);
         if (token != null) b.intercept(bearer(token));
         return new PolicyClient(b.build(), deadline);
     }
