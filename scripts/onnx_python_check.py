@@ -3,12 +3,22 @@
 
 The loop is the README / docs/onnx.md snippet, applied to windows of real demonstrations: for each window the
 policy sees the recorded last n_obs_steps observations and its executed actions are compared with the recorded
-ones (pixels). Needs numpy, onnxruntime and h5py.
+ones (pixels).
+
+Python packages it needs (none ships with the project):
+  numpy        Debian/Ubuntu: apt-get install python3-numpy   (or pip install numpy)
+  h5py         Debian/Ubuntu: apt-get install python3-h5py    (or pip install h5py)
+  onnxruntime  pip install onnxruntime                        (no Debian package)
 
 usage: scripts/onnx_python_check.py EXPORT_DIR LOWDIM.hdf5 [--demos demo_18,demo_90] [--stride 8]
 """
 import argparse, json, sys
-import numpy as np, onnxruntime as ort, h5py
+
+try:
+    import numpy as np, h5py, onnxruntime as ort
+except ImportError as e:
+    sys.exit(f"onnx_python_check.py: missing Python package '{e.name}': needs numpy (python3-numpy), "
+             "h5py (python3-h5py) and onnxruntime (pip install onnxruntime)")
 
 ap = argparse.ArgumentParser()
 ap.add_argument("export_dir"); ap.add_argument("hdf5")

@@ -11,7 +11,8 @@ import java.util.List;
 
 /** --config FILE, --data FILE and trailing key=value overrides, shared by every config-driven command. */
 public final class ConfigOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "Task config (YAML). Default: configs/pusht.yaml.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Task config (YAML): a path, or a name in the project's configs/ (e.g. square.yaml). "
+            + "Default: configs/pusht.yaml.")
     Path config;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Dataset (HDF5); overrides task.dataset.")

@@ -16,6 +16,7 @@ import org.steppolicy.infer.OfflineResult;
 import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
@@ -127,14 +128,7 @@ public final class EvalCommand implements Callable<Integer> {
         // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
         for (MethodSpec m : specs) {
             models.requireFor(m.method(), m.label());
-            PolicyModels pm = models.open(m.method());
-            try {
-                new PolicyRunner(pm, m.config(settings));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(m.label() + ": " + e.getMessage());
-            } finally {
-                closeQuietly(pm);
-            }
+            StepPolicy.open(models::open, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
         try {
             Files.createDirectories(dir);

@@ -3,14 +3,13 @@ package org.steppolicy.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
-import org.steppolicy.serve.RunnerServedPolicy;
+import org.steppolicy.serve.StepServedPolicy;
 import org.steppolicy.serve.ServedPolicy;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,16 +50,16 @@ public final class ServePolicyOptions {
                 throw new UserError("--methods: " + e.getMessage());
             }
         }
-        RunnerServedPolicy.Options o = new RunnerServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
+        StepServedPolicy.Options o = new StepServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
                 RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime()),
                 instances != null ? instances : Runtime.getRuntime().availableProcessors());
         if (randomWeights) {
             if (policy != null || !predictors.isEmpty()) throw new UserError("--random-weights takes no --policy/--predictor");
             long seed = c.training().seed();
-            return new RunnerServedPolicy(PolicyLoader.randomWeights(c, seed, true), List.of(), o,
-                    Map.of("weights", "random (seed " + seed + ")", "config", String.valueOf(config.config)));
+            return StepServedPolicy.of(PolicyLoader.randomWeights(c, seed, true), List.of(),
+                    "random weights (seed " + seed + ") of " + (config.config != null ? config.config : "configs/pusht.yaml"), o);
         }
         if (policy == null) throw new UserError("give --policy DPCKPT (and --predictor PCKPT), or --random-weights with --config");
-        return RunnerServedPolicy.load(policy, predictors, o);
+        return StepServedPolicy.load(policy, predictors, o);
     }
 }

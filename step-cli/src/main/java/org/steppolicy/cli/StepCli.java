@@ -21,6 +21,7 @@ import java.util.Arrays;
                 ExportOnnxCommand.class,
                 BenchCommand.class,
                 ServeCommand.class,
+                ImportCommand.class,
         })
 public final class StepCli implements Runnable {
 

@@ -42,6 +42,15 @@ class StepCliTest {
     }
 
     @Test
+    void missingDatasetSaysWhereItComesFromExit2() {
+        Result r = run("train-dp", "--config", "square.yaml", "--data", "no/such/low_dim_abs.hdf5", "--max-steps", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("no such dataset file") && r.err().contains("robomimic") && r.err().contains("--data FILE"),
+                r.err());
+    }
+
+    @Test
     void missingConfigIsOneLineExit2() {
         Result r = run("config", "--config", "configs/nope.yaml");
         assertEquals(2, r.code());

@@ -43,7 +43,9 @@ public final class ConfigLoader {
         return bind(tree, new StepConfig.Provenance("<defaults>", List.copyOf(overrides)));
     }
 
-    public static StepConfig load(Path file, List<String> overrides) {
+    /** {@code file} as given, else from the project's configs/ ({@link ConfigLocator}). */
+    public static StepConfig load(Path given, List<String> overrides) {
+        Path file = ConfigLocator.locate(given);
         ObjectNode tree = defaultTree();
         mergeFile(tree, file, 0);
         for (String o : overrides) applyOverride(tree, o);

@@ -16,5 +16,5 @@ public record InferenceConfig(
         double epsA,
         double sigmaScale,
         double sigmaStall,
-        boolean clipSample) {
+        Boolean clipSample) {
 }

@@ -12,8 +12,9 @@ import java.util.OptionalLong;
 
 /**
  * Low-dim demonstrations loaded from a RoboMimic-layout HDF5 file (docs/reference/diffusion-policy.md §D.1): every demo in numeric
- * order, the obs keys concatenated in the given order, the train/valid split, the env_args JSON. Image keys are not
- * loaded here; read them frame by frame with {@link DemoFile#readFrames}.
+ * order, the obs keys concatenated in the given order, the train/valid split, the env_args JSON. Absolute RoboMimic
+ * actions stored as axis-angle are converted to rot6d when the config asks for 10 values per arm
+ * ({@link AbsActionConverter}). Image keys are not loaded here; read them frame by frame with {@link DemoFile#readFrames}.
  */
 public final class DemoDataset {
 
@@ -47,8 +48,15 @@ public final class DemoDataset {
     private final List<Episode> episodes;
     private final EpisodeSplit split;
     private final String envArgs;
+    private final AbsActionConverter actionConversion;
 
     public DemoDataset(Path source, List<String> obsKeys, List<Episode> episodes, EpisodeSplit split, String envArgs) {
+        this(source, obsKeys, episodes, split, envArgs, null);
+    }
+
+    /** {@code actionConversion}: how the file's actions were converted on load, null when they are as stored. */
+    public DemoDataset(Path source, List<String> obsKeys, List<Episode> episodes, EpisodeSplit split, String envArgs,
+                       AbsActionConverter actionConversion) {
         if (split.train().length != episodes.size() || split.valid().length != episodes.size()) {
             throw new IllegalArgumentException("split masks must cover " + episodes.size() + " episodes");
         }
@@ -57,14 +65,17 @@ public final class DemoDataset {
         this.episodes = List.copyOf(episodes);
         this.split = split;
         this.envArgs = envArgs;
+        this.actionConversion = actionConversion;
     }
 
-    /** The dataset a task config names, with its keys, dims and split settings. */
+    /** The dataset a task config names, with its keys, dims and split settings; a missing file says where to get it. */
     public static DemoDataset load(org.steppolicy.config.TaskConfig task) {
+        Path file = Path.of(task.dataset());
+        if (!java.nio.file.Files.isRegularFile(file)) throw DatasetOrigin.missing(task, file);
         LoadOptions o = LoadOptions.defaults().withDims(task.obsDim(), task.actionDim())
                 .withSplit(task.valRatio(), task.splitSeed(), task.useFileMasks())
                 .withMaxTrainEpisodes(task.maxTrainEpisodes());
-        return load(java.nio.file.Path.of(task.dataset()), task.obsKeys(), o);
+        return load(file, task.obsKeys(), o);
     }
 
     public static DemoDataset load(Path hdf5, List<String> obsKeys) {
@@ -77,6 +88,7 @@ public final class DemoDataset {
             List<Episode> episodes = new ArrayList<>();
             int[] keyWidths = null;
             int actionDim = -1;
+            AbsActionConverter conversion = null;
             for (String demo : f.demoNames()) {
                 String demoPath = DemoFile.demoPath(demo);
                 Dataset actionsDs = f.actionsDataset(demo);
@@ -106,7 +118,7 @@ public final class DemoDataset {
                 if (keyWidths == null) {
                     keyWidths = widths;
                     actionDim = da;
-                    checkConfigDims(hdf5, demoPath, obsKeys, widths, da, options);
+                    conversion = checkConfigDims(hdf5, demoPath, obsKeys, widths, da, options);
                 } else {
                     for (int k = 0; k < widths.length; k++) {
                         if (widths[k] != keyWidths[k]) {
@@ -120,6 +132,7 @@ public final class DemoDataset {
                     }
                 }
                 float[][] actions = f.readRows(actionsDs);
+                if (conversion != null) actions = conversion.toRot6d(actions);
                 float[][] obs = new float[n][sum(widths)];
                 int col = 0;
                 for (int k = 0; k < obsDs.size(); k++) {
@@ -130,12 +143,13 @@ public final class DemoDataset {
                 episodes.add(new Episode(demo, f.demoLongAttribute(demo, "seed"), obs, actions));
             }
             EpisodeSplit split = splitFor(f, options);
-            return new DemoDataset(hdf5, obsKeys, episodes, split, f.envArgs().orElse(null));
+            return new DemoDataset(hdf5, obsKeys, episodes, split, f.envArgs().orElse(null), conversion);
         }
     }
 
-    private static void checkConfigDims(Path file, String demoPath, List<String> keys, int[] widths, int actionDim,
-                                        LoadOptions o) {
+    /** Checks the file's widths against the config; returns the action conversion the config asks for, or null. */
+    private static AbsActionConverter checkConfigDims(Path file, String demoPath, List<String> keys, int[] widths,
+                                                      int actionDim, LoadOptions o) {
         int obsDim = sum(widths);
         if (o.obsDim() != null && o.obsDim() != obsDim) {
             List<String> parts = new ArrayList<>();
@@ -143,10 +157,10 @@ public final class DemoDataset {
             throw new DataFileException(file, demoPath + "/obs", "obs keys give " + obsDim + " values per step ("
                     + String.join(" + ", parts) + ") but the config says obs_dim " + o.obsDim());
         }
-        if (o.actionDim() != null && o.actionDim() != actionDim) {
-            throw new DataFileException(file, demoPath + "/actions", "actions have " + actionDim
-                    + " dims but the config says action_dim " + o.actionDim());
-        }
+        if (o.actionDim() == null || o.actionDim() == actionDim) return null;
+        // low_dim_abs.hdf5 stores axis-angle (7 per arm); DP's abs configs train on rot6d (10 per arm)
+        return AbsActionConverter.between(actionDim, o.actionDim()).orElseThrow(() -> new DataFileException(file,
+                demoPath + "/actions", "actions have " + actionDim + " dims but the config says action_dim " + o.actionDim()));
     }
 
     private static int sum(int[] a) {
@@ -212,6 +226,9 @@ public final class DemoDataset {
 
     /** {@code data@env_args} (JSON), or null when the file has none. */
     public String envArgs() { return envArgs; }
+
+    /** How the actions were converted on load (7 → 10 per arm), empty when they are as the file stores them. */
+    public Optional<AbsActionConverter> actionConversion() { return Optional.ofNullable(actionConversion); }
 
     public int obsDim() { return episodes.get(0).obsDim(); }
 

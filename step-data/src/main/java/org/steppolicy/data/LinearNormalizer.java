@@ -16,13 +16,17 @@ import java.util.List;
  *   <li>{@code identity}: scale 1, offset 0 (RoboMimic delta actions);</li>
  *   <li>{@code abs_position}: the position dims (first 3 per arm) range-normalised with range_eps 1e-7, the rest
  *       (rot6d, gripper) identity; more than 10 dims means two arms laid out [pos0, other0, pos1, other1]
- *       (RoboMimic abs actions).</li>
+ *       (RoboMimic abs actions);</li>
+ *   <li>{@code affine}: scale and offset as given, not fit from data (a policy imported from PyTorch whose
+ *       normaliser is none of the above); read from JSON only.</li>
  * </ul>
  */
 public final class LinearNormalizer {
     public static final String LIMITS = "limits", GLOBAL_SCALE = "global_scale", IDENTITY = "identity",
             ABS_POSITION = "abs_position";
     public static final List<String> MODES = List.of(LIMITS, GLOBAL_SCALE, IDENTITY, ABS_POSITION);
+    /** Given scale and offset; never fit, so not one of {@link #MODES}. */
+    public static final String AFFINE = "affine";
 
     /** §C: {@code _fit(..., range_eps=1e-4)}. */
     public static final float LIMITS_RANGE_EPS = 1e-4f;
@@ -110,6 +114,18 @@ public final class LinearNormalizer {
         }
     }
 
+    /**
+     * A normaliser with the given per-dimension scale and offset (kept exactly: an imported checkpoint's values),
+     * labelled {@code mode} ({@link #AFFINE} or one of {@link #MODES} when the values are what that mode fits).
+     */
+    public static LinearNormalizer of(String mode, float[] scale, float[] offset, float[] inputMin, float[] inputMax) {
+        if (!MODES.contains(mode) && !AFFINE.equals(mode)) throw new IllegalArgumentException("unknown normaliser mode '" + mode + "'");
+        int d = scale.length;
+        if (offset.length != d || inputMin.length != d || inputMax.length != d)
+            throw new IllegalArgumentException("scale, offset, input_min and input_max need " + d + " values each");
+        return new LinearNormalizer(mode, scale.clone(), offset.clone(), inputMin.clone(), inputMax.clone());
+    }
+
     public static LinearNormalizer identity(int dim) {
         return fromStats(IDENTITY, new float[dim], new float[dim]);
     }
@@ -187,7 +203,8 @@ public final class LinearNormalizer {
 
     static LinearNormalizer fromJsonNode(JsonNode n) {
         String mode = n.path("mode").asText();
-        if (!MODES.contains(mode)) throw new IllegalArgumentException("normaliser JSON: unknown mode '" + mode + "'");
+        if (!MODES.contains(mode) && !AFFINE.equals(mode))
+            throw new IllegalArgumentException("normaliser JSON: unknown mode '" + mode + "'");
         float[] scale = floats(n, "scale"), offset = floats(n, "offset");
         float[] min = floats(n, "input_min"), max = floats(n, "input_max");
         int d = n.path("dim").asInt(-1);

@@ -90,4 +90,53 @@ class DemoDatasetTest {
                 () -> DemoDataset.load(file, List.of("object", "image")));
         assertTrue(e.getMessage().contains("/data/demo_0/obs/image: is an image"), e.getMessage());
     }
+
+    /** A low_dim_abs.hdf5-like file: per arm [pos 3, axis-angle 3, gripper 1], angles up to nearly π. */
+    private Path absFile(String name, int arms, float[][][] written) {
+        RobomimicFixture fx = new RobomimicFixture();
+        fx.omit = List.of("demo_0/actions", "demo_1/actions", "demo_2/actions");
+        fx.afterDemo = (i, g) -> {
+            java.util.Random rnd = new java.util.Random(i);
+            float[][] a = new float[fx.lengths[i]][7 * arms];
+            for (float[] row : a) {
+                for (int arm = 0; arm < arms; arm++) {
+                    double x = rnd.nextGaussian(), y = rnd.nextGaussian(), z = rnd.nextGaussian();
+                    double n = Math.sqrt(x * x + y * y + z * z), theta = rnd.nextDouble() * 3.1;
+                    float[] v = {(float) rnd.nextGaussian(), (float) rnd.nextGaussian(), (float) rnd.nextGaussian(),
+                            (float) (x / n * theta), (float) (y / n * theta), (float) (z / n * theta), rnd.nextBoolean() ? 1f : -1f};
+                    System.arraycopy(v, 0, row, 7 * arm, 7);
+                }
+            }
+            written[i] = a;
+            g.putDataset("actions", a);
+        };
+        return fx.write(dir.resolve(name));
+    }
+
+    @Test
+    void axisAngleActionsBecomeRot6dWhenTheConfigAsksTenPerArm() {
+        for (int arms = 1; arms <= 2; arms++) {
+            float[][][] written = new float[3][][];
+            Path file = absFile("abs" + arms + ".hdf5", arms, written);
+            DemoDataset ds = DemoDataset.load(file, KEYS, DemoDataset.LoadOptions.defaults().withDims(null, 10 * arms));
+            assertEquals(10 * arms, ds.actionDim());
+            AbsActionConverter conv = ds.actionConversion().orElseThrow();
+            assertEquals(arms, conv.arms());
+            for (int i = 0; i < 3; i++) {
+                for (int t = 0; t < written[i].length; t++) {
+                    float[] model = ds.episode(i).actions()[t];
+                    assertArrayEquals(conv.toRot6d(written[i][t]), model);
+                    assertArrayEquals(written[i][t], conv.toAxisAngle(model), 2e-6f);
+                }
+            }
+            // the file's own width, asked for, loads unconverted
+            DemoDataset raw = DemoDataset.load(file, KEYS, DemoDataset.LoadOptions.defaults().withDims(null, 7 * arms));
+            assertTrue(raw.actionConversion().isEmpty());
+            assertArrayEquals(written[2][0], raw.episode(2).actions()[0]);
+        }
+        // other mismatches are still refused
+        DataFileException e = assertThrows(DataFileException.class, () -> DemoDataset.load(dir.resolve("abs1.hdf5"), KEYS,
+                DemoDataset.LoadOptions.defaults().withDims(null, 20)));
+        assertTrue(e.getMessage().contains("actions have 7 dims but the config says action_dim 20"), e.getMessage());
+    }
 }

@@ -4,16 +4,23 @@ package org.steppolicy.infer;
  * Ancestral DDPM sampling with fixed_small variance and x̂0 clipped to [−1, 1], diffusers v0.11.1's step (§B.3) in
  * float32. Between consecutive timesteps it is exactly DP's 100-step sampler; across a stride (t → prev &lt; t−1) it uses
  * the generalised posterior with β = 1 − ᾱ_t/ᾱ_prev (later diffusers), since v0.11.1's t−1 there is wrong (§B.3 caveat).
- * No noise is added on the step to the clean sample.
+ * No noise is added on the step to the clean sample. A sample-prediction model's x̂0 is its output.
  */
 public final class DdpmSolver implements Solver {
     private final NoiseSchedule schedule;
     private final boolean clipSample;
+    private final PredictionType prediction;
     private final SolverBuffers buf = new SolverBuffers();
 
+    /** An ε-prediction model's solver. */
     public DdpmSolver(NoiseSchedule schedule, boolean clipSample) {
+        this(schedule, clipSample, PredictionType.EPSILON);
+    }
+
+    public DdpmSolver(NoiseSchedule schedule, boolean clipSample, PredictionType prediction) {
         this.schedule = schedule;
         this.clipSample = clipSample;
+        this.prediction = prediction;
     }
 
     @Override
@@ -21,7 +28,7 @@ public final class DdpmSolver implements Solver {
 
     @Override
     public int[] timesteps(int steps) {
-        return SolverKind.stridedTimesteps(schedule.steps(), steps);
+        return kind().timesteps(schedule.steps(), steps);
     }
 
     @Override
@@ -30,7 +37,8 @@ public final class DdpmSolver implements Solver {
         schedule.checkTimesteps(timesteps);
         int n = SolverBuffers.sampleSize(d, x, batch);
         buf.ensure(n, batch, false);
-        float[] eps = buf.eps;
+        float[] out = buf.eps;
+        boolean epsilon = prediction == PredictionType.EPSILON;
         for (int i = 0; i < timesteps.length; i++) {
             int t = timesteps[i];
             int prev = i + 1 < timesteps.length ? timesteps[i + 1] : -1;
@@ -53,7 +61,7 @@ public final class DdpmSolver implements Solver {
                 std = (float) Math.sqrt(var);
             }
             for (int j = 0; j < n; j++) {
-                float x0 = SolverBuffers.clip((x[j] - sqrtBetaProdT * eps[j]) / sqrtAcpT, clipSample);
+                float x0 = SolverBuffers.clip(epsilon ? (x[j] - sqrtBetaProdT * out[j]) / sqrtAcpT : out[j], clipSample);
                 float v = c0 * x0 + ct * x[j];
                 if (prev >= 0) v += std * (float) noise.next();
                 x[j] = v;

@@ -4,17 +4,25 @@ package org.steppolicy.infer;
  * DPM-Solver++(2M), data prediction, on DP's discrete ᾱ table (§B.5): α = √ᾱ, σ = √(1−ᾱ), λ = ln(α/σ).
  * The first step is first order (no history), later ones use the 2M multistep correction, and the step after the last
  * timestep goes to the clean sample (σ = 0), where the first-order update is x̂0 itself; that is also diffusers'
- * lower_order_final for k &lt; 15. Clipping x̂0 to [−1, 1] is a setting (diffusers' thresholding).
+ * lower_order_final for k &lt; 15. Clipping x̂0 to [−1, 1] is a setting (diffusers' thresholding). A
+ * sample-prediction model's output is x̂0 itself (the data prediction DPM-Solver++ works with).
  * Coefficients are computed in double from the float32 table.
  */
 public final class DpmSolverPlusPlus implements Solver {
     private final NoiseSchedule schedule;
     private final boolean clipSample;
+    private final PredictionType prediction;
     private final SolverBuffers buf = new SolverBuffers();
 
+    /** An ε-prediction model's solver. */
     public DpmSolverPlusPlus(NoiseSchedule schedule, boolean clipSample) {
+        this(schedule, clipSample, PredictionType.EPSILON);
+    }
+
+    public DpmSolverPlusPlus(NoiseSchedule schedule, boolean clipSample, PredictionType prediction) {
         this.schedule = schedule;
         this.clipSample = clipSample;
+        this.prediction = prediction;
     }
 
     @Override
@@ -22,7 +30,7 @@ public final class DpmSolverPlusPlus implements Solver {
 
     @Override
     public int[] timesteps(int steps) {
-        return SolverKind.linspaceTimesteps(schedule.steps(), steps);
+        return kind().timesteps(schedule.steps(), steps);
     }
 
     private double alpha(int t) { return Math.sqrt(schedule.alphaCumprod(t)); }
@@ -37,7 +45,8 @@ public final class DpmSolverPlusPlus implements Solver {
         schedule.checkTimesteps(timesteps);
         int n = SolverBuffers.sampleSize(d, x, batch);
         buf.ensure(n, batch, true);
-        float[] eps = buf.eps;
+        float[] out = buf.eps;
+        boolean epsilon = prediction == PredictionType.EPSILON;
         for (int i = 0; i < timesteps.length; i++) {
             int s = timesteps[i];
             int next = i + 1 < timesteps.length ? timesteps[i + 1] : -1;
@@ -47,7 +56,7 @@ public final class DpmSolverPlusPlus implements Solver {
             float[] x0Prev = buf.x0Prev;
             double alphaS = alpha(s), sigmaS = sigma(s);
             for (int j = 0; j < n; j++) {
-                x0[j] = SolverBuffers.clip((float) ((x[j] - sigmaS * eps[j]) / alphaS), clipSample);
+                x0[j] = SolverBuffers.clip(epsilon ? (float) ((x[j] - sigmaS * out[j]) / alphaS) : out[j], clipSample);
             }
             if (next < 0) {
                 System.arraycopy(x0, 0, x, 0, n); // σ_next = 0: the first-order update is x̂0

@@ -4,11 +4,11 @@ package org.steppolicy.infer;
  * The user-configurable defaults every method spec is resolved against (the config file's inference section).
  *
  * @param warmStartSolver solver of the warm-started methods (step, spatial, temporal) unless the spec names one
- * @param clipSample      clip x̂0 to [−1, 1] in every solver (DP's clip_sample = True, §B.3)
+ * @param clipSample      clip x̂0 to [−1, 1] in every solver; null (the default): as the checkpoint's scheduler says
+ *                        (DP's clip_sample = True, §B.3)
  */
 public record InferenceSettings(WarmStartConfig warmStart, PerturbationConfig perturbation, ColdStartConfig coldStart,
-                                SolverKind warmStartSolver, boolean clipSample) {
-    /** Public-code warm start (strided), paper perturbation, DDPM-100 cold start, DDIM for warm starts, clipping on. */
+                                SolverKind warmStartSolver, Boolean clipSample) {
     /** The settings of a config file's {@code inference} section. */
     public static InferenceSettings from(org.steppolicy.config.InferenceConfig c) {
         WarmStartConfig ws = new WarmStartConfig(WarmStartMode.parse(c.warmStartMode()),
@@ -18,8 +18,9 @@ public record InferenceSettings(WarmStartConfig warmStart, PerturbationConfig pe
         return new InferenceSettings(ws, p, cold, SolverKind.parse(c.warmStartSolver()), c.clipSample());
     }
 
+    /** Public-code warm start (strided), paper perturbation, full-chain DDPM cold start, DDIM for warm starts, the model's clipping. */
     public static InferenceSettings defaults() {
         return new InferenceSettings(WarmStartConfig.defaults(), PerturbationConfig.paper(), ColdStartConfig.defaults(),
-                SolverKind.DDIM, true);
+                SolverKind.DDIM, null);
     }
 }

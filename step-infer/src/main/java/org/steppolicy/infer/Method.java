@@ -25,6 +25,15 @@ public enum Method {
 
     public boolean usesPredictor() { return start == Start.PREDICTOR || start == Start.PREDICTOR_ONLY; }
 
+    /** The predictor kind this method reads ("step": spatiotemporal, "spatial": obs-only), or null for none. */
+    public String predictorKind() {
+        return switch (this) {
+            case STEP, PREDICTOR -> "step";
+            case SPATIAL -> "spatial";
+            default -> null;
+        };
+    }
+
     /** The solver of a diffusion-only method. */
     SolverKind ownSolver() {
         return switch (this) {

@@ -1,9 +1,12 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.models.BetaSchedule;
+
 /**
- * Diffusion Policy's DDPM schedule, squaredcos_cap_v2 with T steps (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1).
- * β is computed in double and cast to float32; α = 1 − β and the sequential cumulative product ᾱ are float32, and the
- * fixed_small posterior variance is float32 too, so every row equals the reference table's torch values.
+ * A DDPM schedule over T steps the solvers step on: Diffusion Policy's squaredcos_cap_v2 by default, or whatever β
+ * schedule a checkpoint's {@link SchedulerConfig} names (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1).
+ * α = 1 − β and the sequential cumulative product ᾱ are float32, and the fixed_small posterior variance is float32
+ * too, so every row of the cosine schedule equals the reference table's torch values.
  */
 public final class NoiseSchedule {
     /** Diffusion Policy trains and samples with 100 steps (§B.3). */
@@ -35,10 +38,14 @@ public final class NoiseSchedule {
         }
     }
 
-    /** squaredcos_cap_v2 with {@code steps} training steps; the β math lives once, in step-models' DiffusionSchedule. */
+    /** squaredcos_cap_v2 with {@code steps} training steps; the β math lives once, in step-models' BetaSchedule. */
     public static NoiseSchedule squaredcosCapV2(int steps) {
-        if (steps < 1) throw new IllegalArgumentException("diffusion steps must be >= 1, got " + steps);
-        return new NoiseSchedule(org.steppolicy.models.DiffusionSchedule.squaredcosCapV2(steps).betas());
+        return of(BetaSchedule.SQUAREDCOS_CAP_V2, steps, BetaSchedule.DEFAULT_BETA_START, BetaSchedule.DEFAULT_BETA_END);
+    }
+
+    /** Any supported β schedule; betaStart and betaEnd are read by the linear ones only. */
+    public static NoiseSchedule of(BetaSchedule kind, int steps, double betaStart, double betaEnd) {
+        return new NoiseSchedule(kind.betas(steps, betaStart, betaEnd));
     }
 
     /** The schedule Diffusion Policy is configured with: squaredcos_cap_v2, 100 steps. */

@@ -1,12 +1,19 @@
 package org.steppolicy.infer;
 
 /**
- * The trained pieces one runner drives: the DP's denoiser with its normaliser and, for the predictor methods, a
- * predictor with the normaliser it was trained with (must equal the DP's). Runtimes reuse buffers, so give every
- * runner (every environment thread) its own denoiser and predictor instances unless they are thread-safe.
+ * The trained pieces one runner drives: the DP's denoiser with its normaliser and the noise scheduler it was trained
+ * with and, for the predictor methods, a predictor with the normaliser it was trained with (must equal the DP's).
+ * Runtimes reuse buffers, so give every runner (every environment thread) its own denoiser and predictor instances
+ * unless they are thread-safe.
  */
 public record PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization,
-                           ChunkPredictor predictor, PolicyNormalization predictorNormalization) {
+                           ChunkPredictor predictor, PolicyNormalization predictorNormalization, SchedulerConfig scheduler) {
+
+    /** Models not read from a checkpoint (tests, fakes): Diffusion Policy's scheduler. */
+    public PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization, ChunkPredictor predictor,
+                        PolicyNormalization predictorNormalization) {
+        this(shape, denoiser, normalization, predictor, predictorNormalization, SchedulerConfig.diffusionPolicy());
+    }
 
     public static PolicyModels withoutPredictor(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization) {
         return new PolicyModels(shape, denoiser, normalization, null, null);
@@ -14,4 +21,10 @@ public record PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormaliza
 
     /** True for inpainting DPs (no global condition; the trajectory carries obs channels). */
     public boolean inpainting() { return denoiser.condDim() == 0; }
+
+    /** Closes the runtime instances (the denoiser, and the predictor when there is one). */
+    public void close() {
+        denoiser.close();
+        if (predictor != null) predictor.close();
+    }
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * One control policy for one environment thread (docs/design.md, "data flow of one control step"): observation window →
  * normaliser → [predictor on the cached chunk] → warm start or noise → solver → unnormalise → executed slice; the
- * chunk goes back into the cache. Shaped like step-sim's ChunkPolicy (reset(seed), act(obsHistory)) so the adapter is
- * a delegation. All buffers are allocated here; a call allocates only its returned action array.
+ * chunk goes back into the cache. The solvers sample on the scheduler the models were trained with
+ * ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). Shaped like step-sim's
+ * ChunkPolicy (reset(seed), act(obsHistory)); {@code org.steppolicy.infer.policy.StepPolicy} is the public face.
+ * All buffers are allocated here; a call allocates only its returned action array. Not thread-safe.
  */
 public final class PolicyRunner {
     private final MethodConfig method;
@@ -45,10 +47,6 @@ public final class PolicyRunner {
     private CallLatency last;
 
     public PolicyRunner(PolicyModels models, MethodConfig method) {
-        this(models, method, NoiseSchedule.diffusionPolicy());
-    }
-
-    public PolicyRunner(PolicyModels models, MethodConfig method, NoiseSchedule schedule) {
         CompatibilityCheck.check(method, models.shape(), models.denoiser(), models.normalization(), models.predictor(),
                 models.predictorNormalization());
         this.method = method;
@@ -64,12 +62,16 @@ public final class PolicyRunner {
         Method.Start start = method.method().start();
         this.needsCache = start == Method.Start.PREVIOUS_CHUNK || (predictor != null && predictor.usesPreviousChunk());
 
+        SchedulerConfig scheduler = models.scheduler();
+        NoiseSchedule schedule = scheduler.noiseSchedule();
+        // The method may override the model's clip_sample; the prediction type is the network's, never overridden.
+        boolean clip = method.clipSample() != null ? method.clipSample() : scheduler.clipSample();
         Map<SolverKind, Solver> solvers = new EnumMap<>(SolverKind.class);
-        this.solver = solvers.computeIfAbsent(method.solver(), k -> k.create(schedule, method.clipSample()));
+        this.solver = solvers.computeIfAbsent(method.solver(), k -> k.create(schedule, clip, scheduler.predictionType()));
         this.timesteps = method.timesteps(schedule);
         ColdStartConfig cold = method.coldStart();
-        this.coldSolver = solvers.computeIfAbsent(cold.solver(), k -> k.create(schedule, method.clipSample()));
-        this.coldTimesteps = coldSolver.timesteps(cold.steps());
+        this.coldSolver = solvers.computeIfAbsent(cold.solver(), k -> k.create(schedule, clip, scheduler.predictionType()));
+        this.coldTimesteps = coldSolver.timesteps(cold.steps(schedule.steps()));
         this.warmStart = new WarmStart(schedule, method.warmStart());
         this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
         this.cache = new ActionCache(shape.chunkSize());
@@ -91,6 +93,11 @@ public final class PolicyRunner {
     /** Starts an episode: empties the cache and the observation history and reseeds the noise. */
     public void reset(long seed) {
         noise.reseed(seed);
+        reset();
+    }
+
+    /** Starts an episode without reseeding: the noise stream goes on where the last episode left it. */
+    public void reset() {
         cache.clear();
         history.reset();
     }

@@ -6,13 +6,22 @@ import java.util.Locale;
 public enum SolverKind {
     DDPM, DDIM, DPMSOLVER;
 
-    /** Builds a solver with its own buffers over the schedule. */
+    /** Builds a solver with its own buffers over the schedule, for an ε-prediction model. */
     public Solver create(NoiseSchedule schedule, boolean clipSample) {
+        return create(schedule, clipSample, PredictionType.EPSILON);
+    }
+
+    public Solver create(NoiseSchedule schedule, boolean clipSample, PredictionType prediction) {
         return switch (this) {
-            case DDPM -> new DdpmSolver(schedule, clipSample);
-            case DDIM -> new DdimSolver(schedule, clipSample);
-            case DPMSOLVER -> new DpmSolverPlusPlus(schedule, clipSample);
+            case DDPM -> new DdpmSolver(schedule, clipSample, prediction);
+            case DDIM -> new DdimSolver(schedule, clipSample, prediction);
+            case DPMSOLVER -> new DpmSolverPlusPlus(schedule, clipSample, prediction);
         };
+    }
+
+    /** This solver's timesteps for {@code steps} steps from pure noise on a {@code trainSteps}-step schedule. */
+    public int[] timesteps(int trainSteps, int steps) {
+        return this == DPMSOLVER ? linspaceTimesteps(trainSteps, steps) : stridedTimesteps(trainSteps, steps);
     }
 
     public String label() {

@@ -103,14 +103,22 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         }
     }
 
-    /** meta.json only (cheap): kind, step, val_loss, arch. */
-    public record Meta(String kind, long step, double valLoss, Map<String, Object> arch) {
+    /**
+     * meta.json only (cheap): kind, step, val_loss, arch, and for a checkpoint imported from another framework its
+     * {@code source} (file, SHA-256, format, upstream keys; null for one trained here).
+     */
+    public record Meta(String kind, long step, double valLoss, Map<String, Object> arch, Map<String, Object> source) {
+        public Meta(String kind, long step, double valLoss, Map<String, Object> arch) {
+            this(kind, step, valLoss, arch, null);
+        }
+
         public String toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", kind);
             m.put("step", step);
             m.put("val_loss", Double.isNaN(valLoss) ? null : valLoss);
             m.put("arch", arch);
+            if (source != null) m.put("source", source);
             try {
                 return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m);
             } catch (IOException e) {
@@ -124,13 +132,15 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         if (!Files.isRegularFile(file)) throw new UserError("not a checkpoint (no " + META + "): " + dir);
         try {
             Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
-            Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch");
+            Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch"), source = m.get("source");
             if (!(kind instanceof String) || !(step instanceof Number) || !(arch instanceof Map))
                 throw new UserError("checkpoint " + file + ": meta.json lacks kind, step or arch");
             @SuppressWarnings("unchecked")
             Map<String, Object> archMap = (Map<String, Object>) arch;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sourceMap = source instanceof Map ? (Map<String, Object>) source : null;
             return new Meta((String) kind, ((Number) step).longValue(),
-                    val instanceof Number n ? n.doubleValue() : Double.NaN, archMap);
+                    val instanceof Number n ? n.doubleValue() : Double.NaN, archMap, sourceMap);
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
         }

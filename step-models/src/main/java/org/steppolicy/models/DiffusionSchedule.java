@@ -1,16 +1,14 @@
 package org.steppolicy.models;
 
 /**
- * The DDPM noise schedule Diffusion Policy trains with: squaredcos_cap_v2 over T discrete steps
- * (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1). β is computed in double and cast to float32; ᾱ is the sequential
- * float32 cumulative product, so the table equals the reference's torch.float32 values bit for bit.
+ * A DDPM noise schedule over T discrete steps, by default Diffusion Policy's squaredcos_cap_v2
+ * (docs/reference/diffusion-policy.md §B.3, diffusers v0.11.1); the β math of every {@link BetaSchedule} lives there.
+ * ᾱ is the sequential float32 cumulative product, so the cosine table equals the reference's torch.float32 values bit for bit.
  * Shared by training (forward noising) and inference (the solvers) so both read one table.
  */
 public final class DiffusionSchedule {
     /** Diffusion Policy's configured step count (§B.3). */
     public static final int DP_TRAIN_STEPS = 100;
-    /** diffusers caps β at this value (§B.3). */
-    private static final double MAX_BETA = 0.999;
 
     private final float[] betas;
     private final float[] alphas;
@@ -30,23 +28,17 @@ public final class DiffusionSchedule {
 
     /** squaredcos_cap_v2 with {@code steps} training steps. */
     public static DiffusionSchedule squaredcosCapV2(int steps) {
-        if (steps < 1) throw new IllegalArgumentException("diffusion steps must be >= 1, got " + steps);
-        float[] betas = new float[steps];
-        for (int i = 0; i < steps; i++) {
-            double b = 1.0 - alphaBar((i + 1) / (double) steps) / alphaBar(i / (double) steps);
-            betas[i] = (float) Math.min(b, MAX_BETA);
-        }
-        return new DiffusionSchedule(betas);
+        return of(BetaSchedule.SQUAREDCOS_CAP_V2, steps, BetaSchedule.DEFAULT_BETA_START, BetaSchedule.DEFAULT_BETA_END);
+    }
+
+    /** Any supported β schedule; betaStart and betaEnd are read by the linear ones only. */
+    public static DiffusionSchedule of(BetaSchedule kind, int steps, double betaStart, double betaEnd) {
+        return new DiffusionSchedule(kind.betas(steps, betaStart, betaEnd));
     }
 
     /** The schedule Diffusion Policy is configured with: squaredcos_cap_v2, 100 steps. */
     public static DiffusionSchedule diffusionPolicy() {
         return squaredcosCapV2(DP_TRAIN_STEPS);
-    }
-
-    private static double alphaBar(double s) {
-        double c = Math.cos((s + 0.008) / 1.008 * Math.PI / 2);
-        return c * c;
     }
 
     public int steps() { return betas.length; }

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.function.Supplier;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 
 /**
  * A fixed set of runtime instances of one network shared by every session. Runtimes reuse their buffers and are not
  * thread-safe, so each forward borrows an instance for its duration; with as many instances as compute slots
- * (the server's semaphore) a borrow never waits. Sessions keep all their own state outside (PolicyRunner), so
+ * (the server's semaphore) a borrow never waits. Sessions keep all their own state outside (StepPolicy), so
  * which instance runs a forward does not change the result.
  */
 final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
@@ -19,11 +18,11 @@ final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
     private final BlockingDeque<T> free;
     private final List<T> all = new ArrayList<>();
 
-    ModelPool(int size, Supplier<T> open) {
-        if (size < 1) throw new IllegalArgumentException("a model pool needs at least one instance, got " + size);
-        free = new LinkedBlockingDeque<>(size);
-        for (int i = 0; i < size; i++) {
-            T m = open.get();
+    /** Takes over the instances (closes them with the pool). */
+    ModelPool(List<T> instances) {
+        if (instances.isEmpty()) throw new IllegalArgumentException("a model pool needs at least one instance");
+        free = new LinkedBlockingDeque<>(instances.size());
+        for (T m : instances) {
             all.add(m);
             free.add(m);
         }

@@ -33,7 +33,7 @@ import org.steppolicy.serve.proto.PolicyServiceGrpc;
  * address, with the session limit, idle expiry, optional token and TLS of a {@link ServeConfig}.
  *
  * <pre>{@code
- * try (ServedPolicy p = RunnerServedPolicy.load(dpDir, List.of(predDir), RunnerServedPolicy.Options.of("step:2"));
+ * try (ServedPolicy p = StepServedPolicy.load(dpDir, List.of(predDir), StepServedPolicy.Options.of("step:2"));
  *      PolicyServer s = PolicyServer.start(p, ServeConfig.loopback(50051))) {
  *     s.awaitSignal(System.out);   // SIGTERM / SIGINT: drain, then return
  * }

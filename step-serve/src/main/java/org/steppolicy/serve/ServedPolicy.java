@@ -3,7 +3,7 @@ package org.steppolicy.serve;
 /**
  * What the server serves: one loaded policy (models loaded once) from which each robot session gets its own
  * {@link SessionPolicy}. The server is written against this interface only, so changing how policies are built (today
- * {@link RunnerServedPolicy} over step-infer's PolicyRunner) is one adapter class.
+ * {@link StepServedPolicy} over step-infer's StepPolicy) is one adapter class.
  */
 public interface ServedPolicy extends AutoCloseable {
     PolicyInfo info();

@@ -17,6 +17,9 @@ public interface SessionPolicy {
     /** Timing and flags of the last {@link #predictChunk} call. */
     ComputeTime lastLatency();
 
+    /** Frees what the session holds (not the shared models). */
+    default void close() {}
+
     /** The Ta actions to execute, and all H actions of the chunk when asked (else null). */
     record Chunk(double[][] actions, double[][] horizon) {}
 }

@@ -121,6 +121,7 @@ final class SessionRegistry {
         s.closed = true;
         sessions.remove(s.id, s);
         connections.unbind(s);
+        s.policy.close();
         synchronized (this) {
             gone.put(s.id, why);
         }

@@ -29,7 +29,7 @@ import org.steppolicy.serve.proto.OpenSessionRequest;
 
 /** The server over a tiny random-weight policy, through the real gRPC stack on 127.0.0.1. */
 class PolicyServerTest {
-    private static RunnerServedPolicy policy;
+    private static StepServedPolicy policy;
 
     @BeforeAll
     static void load() { policy = TinyPolicy.served(2); }

@@ -17,7 +17,7 @@ class ServeBenchTest {
     void benchRunsAllThreeRunsWithoutErrors(@TempDir Path dir) throws Exception {
         List<String> log = new ArrayList<>();
         ServeBench.Result r;
-        try (RunnerServedPolicy p = TinyPolicy.served(2)) {
+        try (StepServedPolicy p = TinyPolicy.served(2)) {
             r = ServeBench.run(p, new ServeBench.Settings("step:2", 3, 30, 2, Duration.ofSeconds(60), 3), log::add);
         }
         assertEquals(3, r.runs().size());

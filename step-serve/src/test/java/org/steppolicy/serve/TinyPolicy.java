@@ -2,7 +2,6 @@ package org.steppolicy.serve;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.steppolicy.config.ConfigLoader;
 import org.steppolicy.config.StepConfig;
@@ -28,10 +27,9 @@ final class TinyPolicy {
     }
 
     /** Serves step:2 (default), ddim:2 and temporal:2 on ONNX Runtime with {@code instances} model instances. */
-    static RunnerServedPolicy served(int instances) {
-        return new RunnerServedPolicy(bundle(), List.of(), new RunnerServedPolicy.Options("step:2",
-                List.of("ddim:2", "temporal:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances),
-                Map.of("weights", "random (seed 7)"));
+    static StepServedPolicy served(int instances) {
+        return StepServedPolicy.of(bundle(), List.of(), "random weights (seed 7)", new StepServedPolicy.Options("step:2",
+                List.of("ddim:2", "temporal:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances));
     }
 
     /** A plausible Push-T observation (20 keypoint coordinates in [0, 512)). */

@@ -1,6 +1,6 @@
 package org.steppolicy.sim;
 
-/** The numbers of the Push-T task, each from ../shared/docs/pusht-env.md (section given per constant). */
+/** The numbers of the Push-T task, each from docs/reference/pusht-env.md (section given per constant). */
 public final class PushTSpec {
     private PushTSpec() {}
 

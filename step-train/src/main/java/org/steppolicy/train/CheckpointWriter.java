@@ -29,7 +29,7 @@ public final class CheckpointWriter {
         this.keepLast = keepLast;
     }
 
-    /** Contents of one checkpoint; ema null when EMA is off. */
+    /** Contents of one checkpoint; ema null when EMA is off, optimizer null for an imported policy (no resume). */
     public record Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
                            String normalizerJson, String configYaml) {}
 
@@ -41,13 +41,7 @@ public final class CheckpointWriter {
             Files.createDirectories(root);
             deleteTree(tmp);
             Files.createDirectories(tmp);
-            c.model().save(tmp.resolve(Checkpoint.MODEL));
-            if (c.ema() != null) c.ema().save(tmp.resolve(Checkpoint.EMA));
-            c.optimizer().save(tmp.resolve(Checkpoint.OPTIMIZER));
-            Files.writeString(tmp.resolve(Checkpoint.NORMALIZER), c.normalizerJson(), StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(Checkpoint.CONFIG), c.configYaml(), StandardCharsets.UTF_8);
-            // meta.json last: a directory without it is never taken for a checkpoint.
-            Files.writeString(tmp.resolve(Checkpoint.META), c.meta().toJson(), StandardCharsets.UTF_8);
+            writeFiles(tmp, c);
             if (Files.exists(target)) {
                 Path old = root.resolve(name + ".old");
                 deleteTree(old);
@@ -62,6 +56,44 @@ public final class CheckpointWriter {
         }
         prune();
         return target;
+    }
+
+    /**
+     * Writes one checkpoint folder at {@code target} itself (not inside a run's {@code checkpoints/}): everything goes
+     * into a hidden sibling first, renamed into place at the end, so a failure leaves nothing at {@code target}.
+     * {@code target} must not exist or be an empty directory.
+     */
+    public static Path writeFolder(Path target, Contents c) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            // a plain directory (not createTempDirectory's owner-only one): the checkpoint gets the usual permissions
+            tmp = Files.createDirectory(parent.resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime())));
+            writeFiles(tmp, c);
+            if (Files.isDirectory(abs)) Files.delete(abs);   // only an empty one: the caller checked
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                if (tmp != null) deleteTree(tmp);
+            } catch (IOException ignored) {
+                // best effort: a leftover hidden temp folder is never taken for a checkpoint
+            }
+        }
+    }
+
+    private static void writeFiles(Path dir, Contents c) throws IOException {
+        c.model().save(dir.resolve(Checkpoint.MODEL));
+        if (c.ema() != null) c.ema().save(dir.resolve(Checkpoint.EMA));
+        if (c.optimizer() != null) c.optimizer().save(dir.resolve(Checkpoint.OPTIMIZER));
+        Files.writeString(dir.resolve(Checkpoint.NORMALIZER), c.normalizerJson(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(Checkpoint.CONFIG), c.configYaml(), StandardCharsets.UTF_8);
+        // meta.json last: a directory without it is never taken for a checkpoint.
+        Files.writeString(dir.resolve(Checkpoint.META), c.meta().toJson(), StandardCharsets.UTF_8);
     }
 
     private void prune() {

@@ -64,6 +64,10 @@ public final class TrainRuns {
     public static DpTrainSettings dpSettings(StepConfig c, int trainWindows, Long maxSteps) {
         TrainingConfig t = c.training();
         var p = c.policy();
+        // Inference samples on the schedule the checkpoint's config names, so training must not quietly use another.
+        if (!"squaredcos_cap_v2".equals(p.betaSchedule()) || !"epsilon".equals(p.predictionType()))
+            throw new UserError("policy.beta_schedule " + p.betaSchedule() + ", prediction_type " + p.predictionType()
+                    + ": training supports squaredcos_cap_v2 with epsilon only (docs/reference/diffusion-policy.md B.3)");
         long steps = totalSteps(t, trainWindows, false, maxSteps);
         return new DpTrainSettings(c.task().horizon(), c.task().nObsSteps(), c.task().nActionSteps(), p.obsAsGlobalCond(),
                 p.downDims(), p.kernelSize(), p.nGroups(), p.diffusionStepEmbedDim(), p.condPredictScale(), p.numTrainTimesteps(),
@@ -101,6 +105,7 @@ public final class TrainRuns {
         DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
                 : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
                 .withConfigYaml(c.toYaml());
+        if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-dp: " + cv.describe()));
         if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.training()));
@@ -138,6 +143,7 @@ public final class TrainRuns {
         PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
                 .withConfigYaml(c.toYaml());
+        if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-predictor: " + cv.describe()));
         if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         if (progress != null && d.valid() != null && d.valid().size() > 0)

@@ -34,11 +34,7 @@ public final class CheckpointModels implements ModelSource {
 
     /** The predictor kind a method needs, or null. */
     public static String predictorKind(Method m) {
-        return switch (m) {
-            case STEP, PREDICTOR -> "step";
-            case SPATIAL -> "spatial";
-            default -> null;
-        };
+        return m.predictorKind();
     }
 
     /** Fails with one line when a method needs a predictor kind that was not given. */

@@ -5,6 +5,7 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.sim.ChunkPolicy;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.FrameState;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Runs every method over the same seeds in the Java Push-T simulator, in parallel, with one runner per thread, and
+ * Runs every method over the same seeds in the Java Push-T simulator, in parallel, with one policy per thread, and
  * records videos of the first episodes. All methods share the trained DP behind the model source.
  */
 public final class ClosedLoopEvaluation {
@@ -43,9 +44,9 @@ public final class ClosedLoopEvaluation {
     private final Evaluator evaluator;
     private final int threads;
 
-    /** In-process: a PolicyRunner per thread over fresh runtime instances of the models. */
+    /** In-process: a StepPolicy per thread over fresh runtime instances of the models. */
     public ClosedLoopEvaluation(ModelSource models, InferenceSettings settings, Evaluator evaluator, int threads) {
-        this((spec, config) -> RunnerPolicy.open(models.open(spec.method()), config), settings, evaluator, threads);
+        this((spec, config) -> new RunnerPolicy(StepPolicy.open(models::open, config)), settings, evaluator, threads);
     }
 
     public ClosedLoopEvaluation(PolicySource policies, InferenceSettings settings, Evaluator evaluator, int threads) {

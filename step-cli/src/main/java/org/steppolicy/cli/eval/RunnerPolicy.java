@@ -1,35 +1,32 @@
 package org.steppolicy.cli.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.CallLatency;
-import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.StepPolicy;
 
-/** step-infer's runner driven by step-sim's evaluator; the two modules stay independent of each other. */
-public record RunnerPolicy(PolicyRunner runner) implements ClosedLoopEvaluation.EvalPolicy {
-    /** A runner over models opened for this thread alone; closing the policy closes them. */
-    static RunnerPolicy open(PolicyModels models, MethodConfig config) {
-        return new RunnerPolicy(new PolicyRunner(models, config));
+/**
+ * step-infer's policy driven by step-sim's evaluator (the two modules stay independent of each other), keeping the
+ * latency of every model call for the report.
+ */
+public record RunnerPolicy(StepPolicy policy, List<CallLatency> calls) implements ClosedLoopEvaluation.EvalPolicy {
+    public RunnerPolicy(StepPolicy policy) {
+        this(policy, new ArrayList<>());
     }
 
     @Override
-    public void reset(long seed) { runner.reset(seed); }
+    public void reset(long seed) { policy.reset(seed); }
 
     @Override
-    public double[][] act(double[][] obsHistory) { return runner.act(obsHistory); }
-
-    @Override
-    public List<CallLatency> latencies() { return runner.latencies(); }
-
-    @Override
-    public void close() {
-        PolicyModels m = runner.models();
-        try {
-            m.denoiser().close();
-            if (m.predictor() != null) m.predictor().close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing a runtime failed", e);
-        }
+    public double[][] act(double[][] obsHistory) {
+        double[][] actions = policy.predictChunk(obsHistory);
+        calls.add(policy.lastLatency());
+        return actions;
     }
+
+    @Override
+    public List<CallLatency> latencies() { return calls; }
+
+    @Override
+    public void close() { policy.close(); }
 }

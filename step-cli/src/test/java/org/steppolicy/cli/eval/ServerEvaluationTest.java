@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.cli.StepCli;
@@ -20,7 +19,7 @@ import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.PolicyServer;
-import org.steppolicy.serve.RunnerServedPolicy;
+import org.steppolicy.serve.StepServedPolicy;
 import org.steppolicy.serve.ServeConfig;
 import org.steppolicy.sim.Evaluator;
 
@@ -37,8 +36,8 @@ class ServerEvaluationTest {
         List<MethodSpec> specs = MethodSpec.parseList("step:2,ddim:2,temporal:2");
         Evaluator ev = new Evaluator(2, 40);
         CheckpointModels local = new CheckpointModels(bundle, List.of(bundle.predictor()), RuntimeKind.ONNX, 1);
-        try (RunnerServedPolicy served = new RunnerServedPolicy(bundle, List.of(), new RunnerServedPolicy.Options("step:2",
-                     List.of("ddim:2", "temporal:2"), settings, RuntimeKind.ONNX, 2), Map.of());
+        try (StepServedPolicy served = StepServedPolicy.of(bundle, List.of(), "random weights", new StepServedPolicy.Options("step:2",
+                     List.of("ddim:2", "temporal:2"), settings, RuntimeKind.ONNX, 2));
              PolicyServer server = PolicyServer.start(served, ServeConfig.loopback(0))) {
             List<Double> inProcessStep = null;
             for (MethodSpec spec : specs) {

@@ -9,15 +9,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.LatencySummary;
 import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.ObservationHistory;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.PolicyOptions;
+import org.steppolicy.infer.policy.StepPolicy;
+import org.steppolicy.infer.policy.TrainedPolicy;
 
 /**
  * Batch-1 latency per action chunk (issue 7, "Benchmark"): one U-Net forward ({@value #UNET_FORWARD}) and each
- * method through {@link PolicyRunner} on random observations; median and p95 over the steady-state calls
+ * method through a {@link StepPolicy} of its own on random observations; median and p95 over the steady-state calls
  * (warm-started methods' cold-start calls are left out by {@link LatencySummary}). Methods with many denoiser
  * calls per chunk (ddpm:100) take {@code slowCalls} calls, since 200 of them would take minutes. The methods run
  * interleaved in rounds, so that drifting machine load affects all of them alike.
@@ -43,15 +47,21 @@ public final class InferenceBench {
 
     public static List<BenchResult> run(PolicyBundle bundle, RuntimeKind runtime, int threads, List<String> methods,
                                         Settings s, Consumer<BenchResult> progress) {
-        PolicyModels models = PolicyLoader.models(bundle, runtime, threads);
+        List<PredictorBundle> predictors = bundle.predictor() == null ? List.of() : List.of(bundle.predictor());
+        TrainedPolicy trained = TrainedPolicy.of(bundle, predictors, "bench");
+        PolicyOptions options = PolicyOptions.defaults().withRuntime(runtime).withThreads(threads).withSeed(s.seed());
+        PolicyModels models = PolicyLoader.models(bundle.withPredictor(null), runtime, threads);
+        List<Chunks> chunks = new ArrayList<>();
         try {
             List<Timed> timed = new ArrayList<>();
             timed.add(new Forward(models.denoiser(), s));
             for (String m : methods) {
                 MethodSpec spec = MethodSpec.parse(m);
-                if (spec.method().usesPredictor() && models.predictor() == null)
+                if (spec.method().usesPredictor() && bundle.predictor() == null)
                     throw new org.steppolicy.config.UserError("method " + m + " needs a predictor (--predictor, or --random-weights)");
-                timed.add(new Chunks(models, spec, s));
+                Chunks c = new Chunks(StepPolicy.open(trained, spec, options), spec, s);
+                chunks.add(c);
+                timed.add(c);
             }
             for (Timed t : timed) t.warmUp();
             // Interleaved rounds: on a shared machine, load drifts over minutes; every method sees the same drift,
@@ -69,8 +79,8 @@ public final class InferenceBench {
             }
             return out;
         } finally {
-            models.denoiser().close();
-            if (models.predictor() != null) models.predictor().close();
+            models.close();
+            for (Chunks c : chunks) c.policy.close();
         }
     }
 
@@ -130,36 +140,40 @@ public final class InferenceBench {
         }
     }
 
-    /** Action chunks of one method through a PolicyRunner on a slowly drifting random observation. */
+    /** Action chunks of one method through its StepPolicy on a slowly drifting random observation. */
     private static final class Chunks implements Timed {
         final MethodSpec spec;
-        final PolicyRunner runner;
+        final StepPolicy policy;
+        final ObservationHistory history;
+        final List<CallLatency> latencies = new ArrayList<>();
         final SplittableRandom r;
         final double[] obs;
         final int calls, warmup, perRound;
         int done;
 
-        Chunks(PolicyModels models, MethodSpec spec, Settings s) {
+        Chunks(StepPolicy policy, MethodSpec spec, Settings s) {
             this.spec = spec;
             boolean slow = spec.steps() >= SLOW_STEPS;
             this.calls = slow ? Math.min(s.calls(), s.slowCalls()) : s.calls();
             this.warmup = slow ? Math.min(s.warmup(), 3) : s.warmup();
             this.perRound = Math.max(1, (int) Math.ceil(ROUND * calls / (double) s.calls()));
-            this.runner = new PolicyRunner(models, spec.config());
+            this.policy = policy;
+            this.history = new ObservationHistory(policy.info().obsSteps(), policy.info().obsDim());
             this.r = new SplittableRandom(s.seed());
-            runner.reset(s.seed());
-            obs = new double[models.shape().obsDim()];
+            obs = new double[policy.info().obsDim()];
             for (int i = 0; i < obs.length; i++) obs[i] = 2 * r.nextDouble() - 1;
         }
 
         private void call() {
             for (int k = 0; k < obs.length; k++) obs[k] = Math.max(-1, Math.min(1, obs[k] + 0.02 * r.nextGaussian()));
-            runner.actOnObservation(obs);
+            history.push(obs);
+            policy.predictChunk(history.window()); // one model call per call, unlike act()'s one per Ta
+            latencies.add(policy.lastLatency());
         }
 
         public void warmUp() {
             for (int i = 0; i < warmup; i++) call();
-            runner.clearLatencies();
+            latencies.clear();
         }
 
         public boolean round() {
@@ -168,7 +182,7 @@ public final class InferenceBench {
         }
 
         public BenchResult result(RuntimeKind runtime, int threads) {
-            LatencySummary sum = LatencySummary.of(runner.latencies());
+            LatencySummary sum = LatencySummary.of(latencies);
             boolean pred = spec.method().usesPredictor();
             return new BenchResult(spec.method().label(), spec.steps(), runtime.id(), threads, sum.calls() - sum.coldCalls(),
                     warmup, sum.medianMs(), sum.p95Ms(), pred ? sum.predictorMedianMs() : Double.NaN,

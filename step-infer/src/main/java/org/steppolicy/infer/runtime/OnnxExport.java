@@ -12,6 +12,7 @@ import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.NoiseSchedule;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.ImageObsSpec;
@@ -84,7 +85,7 @@ public final class OnnxExport {
 
         ObjectNode dp = root.putObject("dp");
         dp.put("file", DP_FILE);
-        dp.put("prediction_type", "epsilon");
+        dp.put("prediction_type", b.scheduler().predictionType().id());
         ArrayNode in = dp.putArray("inputs");
         int dim = b.dp().config().inputDim();
         in.add(io(ConditionalUnet1d.SAMPLE, "float32", "batch", s.horizon(), dim));
@@ -100,11 +101,14 @@ public final class OnnxExport {
         ArrayNode downs = dp.putArray("down_dims");
         b.dp().config().downDims().forEach(downs::add);
 
-        NoiseSchedule sch = NoiseSchedule.squaredcosCapV2(b.trainTimesteps());
+        SchedulerConfig sc = b.scheduler();
+        NoiseSchedule sch = sc.noiseSchedule();
         ObjectNode schedule = root.putObject("schedule");
-        schedule.put("beta_schedule", "squaredcos_cap_v2");
+        schedule.put("beta_schedule", sc.betaSchedule().id());
         schedule.put("num_train_timesteps", sch.steps());
-        schedule.put("clip_sample", true);
+        schedule.put("beta_start", sc.betaStart());
+        schedule.put("beta_end", sc.betaEnd());
+        schedule.put("clip_sample", sc.clipSample());
         ArrayNode ab = schedule.putArray("alphas_cumprod");
         for (int t = 0; t < sch.steps(); t++) ab.add(sch.alphaCumprod(t));
 

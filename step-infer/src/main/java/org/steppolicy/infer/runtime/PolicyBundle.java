@@ -2,17 +2,19 @@ package org.steppolicy.infer.runtime;
 
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.TensorStore;
 
 /**
  * A policy before a runtime is chosen: the shape, the DP's U-Net definition with its (EMA) weights and
- * normaliser, the number of training diffusion steps, and optionally a predictor. {@link PolicyLoader} turns it
+ * normaliser, the noise scheduler it was trained with, and optionally a predictor. Immutable: many runtime instances
+ * may be opened from one bundle. {@link PolicyLoader} turns it
  * into runnable {@link org.steppolicy.infer.PolicyModels}; {@link OnnxExport} writes it out.
  */
 public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
-                           int trainTimesteps, PredictorBundle predictor, ImageObsEncoder encoder) {
+                           SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder) {
 
     public PolicyBundle {
         if (dp.horizon() != shape.horizon())
@@ -23,9 +25,12 @@ public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore 
 
     /** A low-dim policy (no observation encoder). */
     public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
-                        int trainTimesteps, PredictorBundle predictor) {
-        this(shape, dp, dpParams, normalization, trainTimesteps, predictor, null);
+                        SchedulerConfig scheduler, PredictorBundle predictor) {
+        this(shape, dp, dpParams, normalization, scheduler, predictor, null);
     }
+
+    /** The number of training diffusion steps (the scheduler's). */
+    public int trainTimesteps() { return scheduler.trainSteps(); }
 
     public boolean inpainting() { return dp.config().inpainting(); }
 
@@ -33,6 +38,6 @@ public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore 
     public boolean hasImages() { return encoder != null; }
 
     public PolicyBundle withPredictor(PredictorBundle p) {
-        return new PolicyBundle(shape, dp, dpParams, normalization, trainTimesteps, p, encoder);
+        return new PolicyBundle(shape, dp, dpParams, normalization, scheduler, p, encoder);
     }
 }

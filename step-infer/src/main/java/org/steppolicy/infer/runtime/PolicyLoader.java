@@ -23,7 +23,8 @@ import org.steppolicy.models.UnetConfig;
 
 /**
  * Builds runnable {@link PolicyModels} from checkpoints (DP + optional predictor) or, before training ends, from a
- * config with random weights; the runtime is chosen last.
+ * config with random weights; the runtime is chosen last. The noise scheduler comes from the checkpoint (or config),
+ * so the solvers sample on the schedule the DP was trained with.
  *
  * <pre>{@code
  * PolicyBundle b = PolicyLoader.fromCheckpoints(Path.of("runs/dp"), Path.of("runs/pred"));
@@ -46,8 +47,7 @@ public final class PolicyLoader {
         ImageObsSpec image = dp.imageSpec();
         ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, shape.obsSteps());
         if (image != null) norm = withPixels(norm, image);
-        int timesteps = a.containsKey("num_train_timesteps") ? integer(a, "num_train_timesteps", dp) : 100;
-        PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, timesteps, null, encoder);
+        PolicyBundle bundle = new PolicyBundle(shape, net, dp.evalParams(), norm, SchedulerReader.fromCheckpoint(dp), null, encoder);
         return predictorDir == null ? bundle : bundle.withPredictor(PredictorLoader.fromCheckpoint(load(predictorDir, Checkpoint.KIND_PREDICTOR)));
     }
 
@@ -74,7 +74,7 @@ public final class PolicyLoader {
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
         PolicyNormalization norm = new PolicyNormalization(Normalization.identity(shape.obsDim()), Normalization.identity(t.actionDim()));
         TensorStore params = encoder == null ? net.initParams(seed) : new ImageDiffusionPolicy(encoder, net).initParams(seed);
-        PolicyBundle bundle = new PolicyBundle(shape, net, params, norm, p.numTrainTimesteps(), null, encoder);
+        PolicyBundle bundle = new PolicyBundle(shape, net, params, norm, SchedulerReader.fromConfig(p), null, encoder);
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
     }
 
@@ -82,8 +82,8 @@ public final class PolicyLoader {
     public static PolicyModels models(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser dp = denoiser(b, runtime, threads);
         PredictorBundle p = b.predictor();
-        if (p == null) return PolicyModels.withoutPredictor(b.shape(), dp, b.normalization());
-        return new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization());
+        if (p == null) return new PolicyModels(b.shape(), dp, b.normalization(), null, null, b.scheduler());
+        return new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization(), b.scheduler());
     }
 
     public static Denoiser denoiser(PolicyBundle b, RuntimeKind runtime, int threads) {

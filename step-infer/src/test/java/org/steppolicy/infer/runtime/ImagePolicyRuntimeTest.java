@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
@@ -43,7 +44,7 @@ class ImagePolicyRuntimeTest {
         PolicyNormalization norm = PolicyLoader.withPixels(low, SPEC);
         PredictorNetConfig pc = new PredictorNetConfig(SPEC.stepDim(), 2, 2, 16, 16, 2, 32, 0.1, 1, 1,
                 PredictorNetConfig.Kind.STEP).withImage(SPEC);
-        return new PolicyBundle(SHAPE, unet, new ImageDiffusionPolicy(enc, unet).initParams(3), norm, 100,
+        return new PolicyBundle(SHAPE, unet, new ImageDiffusionPolicy(enc, unet).initParams(3), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(pc, new StepPredictorNet(pc).initParams(4), norm), enc);
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.NoiseSchedule;
@@ -36,7 +37,7 @@ class OnnxExportTest {
         }
         PolicyNormalization norm = new PolicyNormalization(new Normalization(scale, offset), Normalization.identity(2));
         PredictorNetConfig pc = TinyNets.predictor(PredictorNetConfig.Kind.STEP);
-        return new PolicyBundle(TinyNets.SHAPE, net, net.initParams(4), norm, 100,
+        return new PolicyBundle(TinyNets.SHAPE, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(pc, new StepPredictorNet(pc).initParams(5), norm));
     }
 

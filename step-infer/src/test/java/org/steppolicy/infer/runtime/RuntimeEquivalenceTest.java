@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
@@ -82,7 +83,7 @@ class RuntimeEquivalenceTest {
     void sameActionsForTheSameSeedThroughPolicyRunner() {
         ConditionalUnet1d net = TinyNets.unet();
         PolicyNormalization norm = new PolicyNormalization(Normalization.identity(SHAPE.obsDim()), Normalization.identity(SHAPE.actionDim()));
-        PolicyBundle b = new PolicyBundle(SHAPE, net, net.initParams(5), norm, 100,
+        PolicyBundle b = new PolicyBundle(SHAPE, net, net.initParams(5), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(TinyNets.predictor(PredictorNetConfig.Kind.STEP),
                         new StepPredictorNet(TinyNets.predictor(PredictorNetConfig.Kind.STEP)).initParams(6), norm));
         assertRuntimesAgree(b, java.util.List.of("ddim:3", "step:2", "dpmsolver:2"));

@@ -1,0 +1,66 @@
+package org.steppolicy.infer.policy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.Method;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.infer.SchedulerConfig;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.models.Checkpoint;
+
+/** Training checkpoints: the DP bundle and the predictor bundles by kind ("step", "spatial"). */
+record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors, String provenance) implements TrainedPolicy {
+
+    CheckpointPolicy {
+        predictors = Map.copyOf(predictors);
+    }
+
+    static CheckpointPolicy read(Path dir, List<Path> predictorDirs) {
+        PolicyBundle dp = PolicyLoader.fromCheckpoints(dir, null);
+        StringBuilder from = new StringBuilder("dp ").append(describe(dir));
+        List<PredictorBundle> preds = new ArrayList<>();
+        for (Path p : predictorDirs) {
+            PredictorBundle b = PolicyLoader.predictorFromCheckpoint(p);
+            preds.add(b);
+            from.append("; ").append(b.kind()).append(" predictor ").append(describe(p));
+        }
+        return of(dp, preds, from.toString());
+    }
+
+    static CheckpointPolicy of(PolicyBundle dp, List<PredictorBundle> predictors, String provenance) {
+        Map<String, PredictorBundle> byKind = new LinkedHashMap<>();
+        for (PredictorBundle p : predictors)
+            if (byKind.put(p.kind(), p) != null)
+                throw new UserError("two '" + p.kind() + "' predictors given; pass one of each kind (step, spatial)");
+        return new CheckpointPolicy(dp.withPredictor(null), byKind, provenance);
+    }
+
+    private static String describe(Path dirOrRun) {
+        Path ckpt = Checkpoint.resolve(dirOrRun);
+        return ckpt + " (step " + Checkpoint.readMeta(ckpt).step() + ")";
+    }
+
+    @Override
+    public PolicyShape shape() { return dp.shape(); }
+
+    @Override
+    public SchedulerConfig scheduler() { return dp.scheduler(); }
+
+    @Override
+    public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
+        String kind = method.predictorKind();
+        PredictorBundle p = kind == null ? null : predictors.get(kind);
+        if (kind != null && p == null)
+            throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor checkpoint (trained with"
+                    + " predictor.kind=" + kind + "); pass it with PolicyOptions.withPredictors");
+        return PolicyLoader.models(dp.withPredictor(p), runtime, threads);
+    }
+}

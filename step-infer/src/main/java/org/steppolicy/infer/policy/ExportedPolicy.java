@@ -1,0 +1,45 @@
+package org.steppolicy.infer.policy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.Method;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyShape;
+import org.steppolicy.infer.SchedulerConfig;
+import org.steppolicy.infer.runtime.OnnxExport;
+import org.steppolicy.infer.runtime.OnnxExportFolder;
+import org.steppolicy.infer.runtime.RuntimeKind;
+
+/** An export-onnx folder: its own predictor.onnx, if any, is the only predictor. */
+record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
+
+    static ExportedPolicy read(Path dir, List<Path> predictorDirs) {
+        if (!predictorDirs.isEmpty())
+            throw new UserError(dir + ": an export-onnx folder carries its own " + OnnxExport.PREDICTOR_FILE
+                    + "; pass no predictor checkpoints with it");
+        return new ExportedPolicy(OnnxExportFolder.read(dir));
+    }
+
+    @Override
+    public PolicyShape shape() { return folder.shape(); }
+
+    @Override
+    public SchedulerConfig scheduler() { return folder.scheduler(); }
+
+    @Override
+    public String provenance() {
+        return "onnx export " + folder.dir() + (folder.predictorKind() == null ? "" : " with a " + folder.predictorKind() + " predictor");
+    }
+
+    @Override
+    public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
+        if (runtime != RuntimeKind.ONNX)
+            throw new UserError(folder.dir() + ": an export-onnx folder runs on ONNX Runtime only, not " + runtime.id());
+        String kind = method.predictorKind();
+        if (kind != null && !kind.equals(folder.predictorKind()))
+            throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor; " + folder.dir() + " has "
+                    + (folder.predictorKind() == null ? "none" : "a '" + folder.predictorKind() + "' one"));
+        return folder.open(kind != null, threads);
+    }
+}

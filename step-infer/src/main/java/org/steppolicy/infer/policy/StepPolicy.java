@@ -1,0 +1,245 @@
+package org.steppolicy.infer.policy;
+
+import java.nio.file.Path;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.CallLatency;
+import org.steppolicy.infer.MethodConfig;
+import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.Normalization;
+import org.steppolicy.infer.ObservationHistory;
+import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.PolicyShape;
+
+/**
+ * A trained STEP / Diffusion Policy for a Java control loop: load a checkpoint or export-onnx folder with a method
+ * ({@code step:2}, {@code ddim:10}, {@code ddpm:100}, ...), then call {@link #act} once per control step.
+ *
+ * <pre>{@code
+ * try (StepPolicy policy = StepPolicy.load(Path.of("runs/policy-onnx"), "step:2")) {
+ *     policy.reset();
+ *     while (running) robot.apply(policy.act(robot.observe()));
+ * }
+ * }</pre>
+ *
+ * Everything the model knows comes from the model: the horizon H, To, Ta, observation and action sizes, the
+ * normalisers, and the noise scheduler it was trained with (β schedule, step count, clip_sample, prediction type),
+ * which the solvers sample on. An unsupported scheduler is refused at load.
+ *
+ * <p><b>Threads.</b> A StepPolicy is not thread-safe: use one instance per control loop. Its runtime instances hold
+ * reused buffers and the episode's state (observation history, action queue, previous chunk, noise). The loaded
+ * models behind it ({@link TrainedPolicy}) are immutable and shared read-only: {@link #newSession()} makes another
+ * policy on the same models for another robot or thread, with fresh runtime instances and state of its own.
+ *
+ * <p><b>Errors.</b> Loading problems (missing or unreadable files, unsupported scheduler, a method that needs a
+ * predictor that was not given) are {@link UserError}s with one-line messages. Calling with an observation of the
+ * wrong size is an {@link IllegalArgumentException}.
+ */
+public final class StepPolicy implements AutoCloseable {
+    private static final double[][] EMPTY = new double[0][];
+
+    private final ModelSource source;
+    private final MethodConfig method;
+    private final long seed;
+    private final PolicyModels models;
+    private final PolicyRunner runner;
+    private final PolicyInfo info;
+    private final ObservationHistory history;
+    private final double[] observation;  // one observation widened to double, reused
+    private final float[] chunk;         // the last normalised chunk [H*Da]
+    private double[][] pending = EMPTY;  // the executed slice of the last model call, consumed by act()
+    private int next;
+    private boolean called, closed;
+
+    private StepPolicy(ModelSource source, MethodConfig method, long seed) {
+        this.source = source;
+        this.method = method;
+        this.seed = seed;
+        this.models = source.open(method.method());
+        try {
+            this.runner = new PolicyRunner(models, method);
+        } catch (IllegalArgumentException e) {
+            models.close();
+            throw new UserError("method " + method.label() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
+        PolicyShape s = models.shape();
+        this.info = new PolicyInfo(s.obsDim(), s.actionDim(), s.obsSteps(), s.actionSteps(), s.horizon(), method.label(),
+                models.scheduler(), source.provenance());
+        this.history = new ObservationHistory(s.obsSteps(), s.obsDim());
+        this.observation = new double[s.obsDim()];
+        this.chunk = new float[s.chunkSize()];
+        runner.reset(seed);
+    }
+
+    /** Loads {@code dir} (a run, checkpoint or export-onnx folder) for {@code method} with the default options. */
+    public static StepPolicy load(Path dir, String method) {
+        return load(dir, method, PolicyOptions.defaults());
+    }
+
+    /**
+     * Loads {@code dir} for {@code method}; the options add predictor checkpoints (when the DP folder holds none),
+     * the runtime, threads, inference settings and the noise seed.
+     */
+    public static StepPolicy load(Path dir, String method, PolicyOptions options) {
+        MethodSpec spec = parse(method);
+        return open(TrainedPolicy.load(dir, options.predictors()), spec, options);
+    }
+
+    /** A policy on models already loaded (options' predictors are not read here). */
+    public static StepPolicy open(TrainedPolicy models, String method, PolicyOptions options) {
+        return open(models, parse(method), options);
+    }
+
+    public static StepPolicy open(TrainedPolicy models, MethodSpec method, PolicyOptions options) {
+        return new StepPolicy(models.source(options.runtime(), options.threads()), method.config(options.settings()),
+                options.seed());
+    }
+
+    /** A policy over a model source and a resolved method (evaluation, tests); the noise is seeded 0 until reset(seed). */
+    public static StepPolicy open(ModelSource models, MethodConfig method) {
+        return new StepPolicy(models, method, 0);
+    }
+
+    private static MethodSpec parse(String method) {
+        try {
+            return MethodSpec.parse(method);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("method '" + method + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Another policy on the same loaded models and method, with its own runtime instances and episode state (one
+     * per robot or thread); its noise starts from this policy's initial seed.
+     */
+    public StepPolicy newSession() {
+        return new StepPolicy(source, method, seed);
+    }
+
+    /** Starts an episode: forgets the observation history, the queued actions and the previous chunk; the noise goes on. */
+    public void reset() {
+        checkOpen();
+        runner.reset();
+        clearEpisode();
+    }
+
+    /** Starts an episode and reseeds the noise: the same seed and observations give the same actions. */
+    public void reset(long seed) {
+        checkOpen();
+        runner.reset(seed);
+        clearEpisode();
+    }
+
+    private void clearEpisode() {
+        history.reset();
+        pending = EMPTY;
+        next = 0;
+        called = false;
+    }
+
+    /**
+     * One control step: records the observation (after a reset it fills the whole To history), runs the model when
+     * the queue of Ta actions is empty, and returns the next action (raw units, actionDim values, a new array).
+     */
+    public float[] act(float[] observation) {
+        checkSize(observation.length);
+        for (int i = 0; i < observation.length; i++) this.observation[i] = observation[i];
+        double[] a = step(this.observation);
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) out[i] = (float) a[i];
+        return out;
+    }
+
+    /** {@link #act(float[])} in double precision end to end (e.g. for a simulator that steps in double). */
+    public double[] act(double[] observation) {
+        checkSize(observation.length);
+        return step(observation).clone();
+    }
+
+    private double[] step(double[] obs) {
+        checkOpen();
+        history.push(obs);
+        if (next == pending.length) {
+            pending = modelCall(history.window());
+            next = 0;
+        }
+        return pending[next++];
+    }
+
+    /**
+     * One model call for callers that keep their own observation history: the last To rows of {@code obsWindow}
+     * (oldest first, raw) give the Ta actions to execute, raw. It shares the previous chunk (warm start) with
+     * {@link #act} but not act's history and queue: use one or the other within an episode.
+     */
+    public float[][] predictChunk(float[][] obsWindow) {
+        double[][] w = new double[obsWindow.length][];
+        for (int s = 0; s < w.length; s++) {
+            w[s] = new double[obsWindow[s].length];
+            for (int i = 0; i < w[s].length; i++) w[s][i] = obsWindow[s][i];
+        }
+        double[][] a = predictChunk(w);
+        float[][] out = new float[a.length][];
+        for (int s = 0; s < a.length; s++) {
+            out[s] = new float[a[s].length];
+            for (int i = 0; i < a[s].length; i++) out[s][i] = (float) a[s][i];
+        }
+        return out;
+    }
+
+    /** {@link #predictChunk(float[][])} in double precision end to end (closed-loop evaluation uses this). */
+    public double[][] predictChunk(double[][] obsWindow) {
+        checkOpen();
+        return modelCall(obsWindow);
+    }
+
+    private double[][] modelCall(double[][] window) {
+        double[][] actions = runner.act(window);
+        runner.clearLatencies(); // the runner's call log serves evaluation; a control loop keeps the last call only
+        called = true;
+        return actions;
+    }
+
+    /** The whole horizon of the last model call, H actions of actionDim values, raw; the executed Ta start at To−1. */
+    public float[][] lastHorizon() {
+        checkOpen();
+        if (!called) throw new IllegalStateException("no model call since the last reset");
+        runner.lastChunk(chunk);
+        Normalization act = models.normalization().action();
+        int h = info.horizon(), da = info.actionDim();
+        float[][] out = new float[h][da];
+        for (int i = 0; i < h; i++)
+            for (int a = 0; a < da; a++) out[i][a] = (float) act.unnormalize(a, chunk[i * da + a]);
+        return out;
+    }
+
+    /**
+     * Timing of the last model call (null before the first): total, predictor and diffusion nanoseconds, whether it
+     * was a cold start (full diffusion because no previous chunk exists yet), and whether the velocity-aware
+     * perturbation fired ({@link CallLatency#stalled()}).
+     */
+    public CallLatency lastLatency() {
+        return runner.lastLatency();
+    }
+
+    public PolicyInfo info() { return info; }
+
+    /** Frees the runtime instances; the loaded models stay usable by other sessions. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        models.close();
+    }
+
+    private void checkSize(int length) {
+        if (length != info.obsDim())
+            throw new IllegalArgumentException("observation has " + length + " values, expected " + info.obsDim());
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the policy is closed");
+    }
+}
