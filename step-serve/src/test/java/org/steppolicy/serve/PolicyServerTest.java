@@ -17,10 +17,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.infer.ObservationHistory;
 import org.steppolicy.serve.proto.ActRequest;
 import org.steppolicy.serve.proto.InfoResponse;
@@ -213,6 +216,31 @@ class PolicyServerTest {
             try (PolicyClient.Session s = right.openSession(null, null, null)) {
                 assertEquals(8, s.act(new double[][] {observations(3, 1).get(0)}, 0, false).actions().length);
             }
+        }
+    }
+
+    @Test
+    void tlsWithGrpcsStandardCredentials(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
+        Process p;
+        try {
+            // A self-signed certificate for 127.0.0.1 (EC: quick to generate).
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("openssl is not installed");
+            return;
+        }
+        p.getInputStream().readAllBytes();
+        Assumptions.assumeTrue(p.waitFor() == 0, "openssl could not make a certificate");
+        try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0).withTls(cert, key));
+             PolicyClient tls = PolicyClient.connect(server.target(), null, cert, Duration.ofSeconds(30));
+             PolicyClient plain = PolicyClient.connect(server.target(), null, null, Duration.ofSeconds(5))) {
+            try (PolicyClient.Session s = tls.openSession(null, null, null)) {
+                assertEquals(8, s.act(new double[][] {observations(4, 1).get(0)}, 0, false).actions().length);
+            }
+            assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class, plain::info).getStatus().getCode());
         }
     }
 
