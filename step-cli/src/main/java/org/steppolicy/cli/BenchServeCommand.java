@@ -32,8 +32,8 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "Untimed calls per session first (default: ${DEFAULT-VALUE}).")
     int warmup = 200;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "The in-process and one-session runs alternate in N rounds (default: ${DEFAULT-VALUE}).")
-    int rounds = 10;
+    @Option(names = "--rounds", paramLabel = "N", description = "The in-process and one-session runs alternate in N blocks (default: 0, call by call).")
+    int rounds = 0;
 
     @Option(names = "--max-time", paramLabel = "TIME", description = "Time limit of each run (default: ${DEFAULT-VALUE}).")
     String maxTime = "5m";
