@@ -16,7 +16,6 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.steppolicy.config.UserError;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.serve.proto.PolicyServiceGrpc;
 
@@ -50,7 +50,7 @@ public final class PolicyServer implements AutoCloseable {
     private final int maxMessageBytes;
     private volatile boolean stopped;
 
-    private PolicyServer(ServedPolicy policy, ServeConfig c) throws IOException {
+    private PolicyServer(ServedPolicy policy, ServeConfig c) {
         this.config = c;
         ConnectionLoad connections = new ConnectionLoad();
         this.sessions = new SessionRegistry(policy, c.maxSessions(), c.idleTimeout(), System::nanoTime, connections);
@@ -60,8 +60,15 @@ public final class PolicyServer implements AutoCloseable {
         // One transport thread per connection (up to the session limit): Act computes on it when it need not wait
         // (PolicyService.act), which blocks only that connection, i.e. that robot, whose calls are serialized anyway.
         this.transport = Transport.create(threads);
-        ServerCredentials creds = c.tlsCert() == null ? InsecureServerCredentials.create()
-                : TlsServerCredentials.create(c.tlsCert().toFile(), c.tlsKey().toFile());
+        ServerCredentials creds;
+        try {
+            creds = c.tlsCert() == null ? InsecureServerCredentials.create()
+                    : TlsServerCredentials.create(c.tlsCert().toFile(), c.tlsKey().toFile());
+        } catch (IOException | IllegalArgumentException e) {
+            executor.shutdownNow();
+            transport.close();
+            throw new UserError("cannot use the TLS certificate " + c.tlsCert() + " and key " + c.tlsKey() + ": " + e.getMessage());
+        }
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()), creds)
                 .directExecutor()
                 .bossEventLoopGroup(transport.boss()).workerEventLoopGroup(transport.workers()).channelType(transport.channel())
@@ -72,7 +79,13 @@ public final class PolicyServer implements AutoCloseable {
         b.intercept(connections);
         // Interceptors run last-added first: the token is checked before anything else.
         if (c.token() != null) b.intercept(new TokenAuth(c.token()));
-        this.server = b.build().start();
+        try {
+            this.server = b.build().start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            transport.close();
+            throw new UserError("cannot listen on " + c.host() + ":" + c.port() + ": " + e.getMessage());
+        }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(PolicyServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("step-serve-sweeper"));
@@ -80,13 +93,12 @@ public final class PolicyServer implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(sessions::sweep, every, every, TimeUnit.NANOSECONDS);
     }
 
-    /** Binds and starts; the policy stays the caller's to close (after the server). */
+    /**
+     * Binds and starts; the policy stays the caller's to close (after the server). A port in use or an unreadable
+     * certificate is a {@link UserError}.
+     */
     public static PolicyServer start(ServedPolicy policy, ServeConfig config) {
-        try {
-            return new PolicyServer(policy, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
-        }
+        return new PolicyServer(policy, config);
     }
 
     /** Room for a few observation windows of raw doubles: more than any valid request needs, far less than grpc's 4 MiB. */

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param tlsCert         PEM certificate chain and key (both or neither): TLS through grpc's TlsServerCredentials
  * @param controlPeriod   the time between two executed actions of a session that names none (Push-T: 10 Hz)
  * @param maxMessageBytes largest request accepted; 0 sizes it from the policy (a few observation windows)
- * @param threads         request threads; 0 sizes them from the session limit
+ * @param threads         transport threads (one per connection) and threads for calls that wait; 0: the session limit + 4
  * @param drainTimeout    how long a shutdown waits for in-flight calls
  */
 public record ServeConfig(String host, int port, int maxSessions, Duration idleTimeout, String token, Path tlsCert,
