@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.runtime.BenchResult;
 import org.steppolicy.infer.runtime.InferenceBench;
@@ -54,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
+        Require.atLeast("--calls", calls, 1);
+        Require.atLeast("--slow-calls", slowCalls, 1);
+        Require.atLeast("--warmup", warmup, 0);
+        if (threads != null) Require.atLeast("--threads", threads, 1);
         StepConfig c = source.resolveConfig();
         PolicyBundle bundle = source.load(c);
         int n = threads != null ? threads : c.inference().threads();

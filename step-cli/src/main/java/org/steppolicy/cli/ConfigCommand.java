@@ -16,6 +16,7 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = options.resolve();
+        EvalCommand.parseMethods(c.eval().methods());           // eval.methods' grammar lives in step-infer
         System.out.print(c.toYaml());
         return 0;
     }

@@ -6,6 +6,7 @@ import org.steppolicy.cli.eval.EvalReport;
 import org.steppolicy.cli.eval.MethodResult;
 import org.steppolicy.cli.eval.OfflineReport;
 import org.steppolicy.cli.eval.ServerEvaluation;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DemoDataset;
@@ -22,6 +23,7 @@ import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.ServeConfig;
+import org.steppolicy.run.RunFolder;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.ImageObservation;
 import org.steppolicy.sim.PushTObservation;
@@ -30,10 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +83,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--server-token-file", paramLabel = "FILE", description = "Token for a server started with --token-file.")
     Path serverToken;
+    @Option(names = "--force", description = "Replace an evaluation that is in --out.")
+    boolean force;
 
     @Override
     public Integer call() {
@@ -99,8 +100,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (server == null && dp == null) throw new UserError("give --dp DIR (or --server HOST:PORT)");
         if (server != null && (dp != null || !predictors.isEmpty())) throw new UserError("--server takes no --dp/--predictor: the server has the models");
         List<MethodResult> results = server != null
-                ? ServerEvaluation.run(server, serverToken == null ? null : ServeConfig.readToken(serverToken), c, specs, n, s0, nThreads, nVideos, dir, o)
-                : run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o);
+                ? ServerEvaluation.run(server, serverToken == null ? null : ServeConfig.readToken(serverToken), c, specs, n, s0, nThreads, nVideos, dir, o, force)
+                : run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o, force);
         if (results != null) {
             o.println();
             o.print(EvalReport.markdown(results));
@@ -119,7 +120,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The whole evaluation; returns the closed-loop results (null for an offline evaluation). */
     static List<MethodResult> run(StepConfig c, Path dpDir, List<Path> predictorDirs, List<MethodSpec> specs, int episodes,
-                                  long seed, int threads, int videos, RuntimeKind runtime, Path dir, PrintWriter log) {
+                                  long seed, int threads, int videos, RuntimeKind runtime, Path dir, PrintWriter log, boolean force) {
+        Require.atLeast("--episodes", episodes, 1);
+        Require.atLeast("--threads", threads, 1);
+        Require.atLeast("--videos", videos, 0);
         PolicyBundle dp = PolicyLoader.fromCheckpoints(dpDir, null);
         List<PredictorBundle> preds = new ArrayList<>();
         for (Path p : predictorDirs) preds.add(PolicyLoader.predictorFromCheckpoint(p));
@@ -130,12 +134,8 @@ public final class EvalCommand implements Callable<Integer> {
             models.requireFor(m.method(), m.label());
             StepPolicy.open(models::open, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
+        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, force, false).writeText("config.yaml", c.toYaml());
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = offline(c, dp, models, settings, specs, seed, log);
             OfflineReport.write(offline, dir);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.runtime.OnnxExport;
+import org.steppolicy.run.RunFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,11 +23,17 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--force", description = "Replace an export that is in --out.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
         StepConfig c = source.resolveConfig();
-        for (Path p : OnnxExport.write(source.load(c), out)) log.println("wrote " + p);
+        var bundle = source.load(c);
+        try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
+            for (Path p : OnnxExport.write(bundle, out)) log.println("wrote " + p);
+        }
         return 0;
     }
 }

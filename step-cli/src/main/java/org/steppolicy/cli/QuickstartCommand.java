@@ -2,6 +2,7 @@ package org.steppolicy.cli;
 
 import org.steppolicy.cli.eval.EvalReport;
 import org.steppolicy.cli.eval.MethodResult;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.train.TrainRuns;
@@ -40,9 +41,14 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/quickstart).")
     Path out = Path.of("runs", "quickstart");
 
+    @Option(names = "--force", description = "Start over where --out holds an earlier quickstart.")
+    boolean force;
+
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
+        Require.positive("--minutes", minutes);
+        Require.atLeast("--episodes", episodes, 1);
         StepConfig base = config.config != null ? config.resolve()
                 : org.steppolicy.config.ConfigLoader.load(Path.of("configs/pusht-small.yaml"), config.overrides);
         Path data = QuickstartData.resolve(config.data, System.getenv("STEP_DATA"), base.datasetPath(),
@@ -52,19 +58,20 @@ public final class QuickstartCommand implements Callable<Integer> {
         log.printf("quickstart: %s, DP %s min, predictors %s min each, %d episodes -> %s%n", data, dpMin, predMin, episodes, out);
         log.flush();
 
+        TrainRuns.RunOptions runs = new TrainRuns.RunOptions(force, false);
         Path dpRun = out.resolve("dp");
-        Trainer.Summary dp = TrainRuns.trainDp(c, dpRun, null, null, System.err);
+        Trainer.Summary dp = TrainRuns.trainDp(c, dpRun, null, null, runs, System.err);
         log.printf("DP: %d steps, checkpoint %s%n", dp.lastStep(), dp.lastCheckpoint());
         Path stepRun = out.resolve("predictor-step"), spatialRun = out.resolve("predictor-spatial");
-        Trainer.Summary st = TrainRuns.trainPredictor(c.with("predictor.kind=step"), stepRun, null, null, dp.lastCheckpoint(), System.err);
+        Trainer.Summary st = TrainRuns.trainPredictor(c.with("predictor.kind=step"), stepRun, null, null, dp.lastCheckpoint(), runs, System.err);
         log.printf("STEP predictor: %d steps%n", st.lastStep());
-        Trainer.Summary sp = TrainRuns.trainPredictor(c.with("predictor.kind=spatial"), spatialRun, null, null, dp.lastCheckpoint(), System.err);
+        Trainer.Summary sp = TrainRuns.trainPredictor(c.with("predictor.kind=spatial"), spatialRun, null, null, dp.lastCheckpoint(), runs, System.err);
         log.printf("spatial predictor: %d steps%n", sp.lastStep());
         log.flush();
 
         List<MethodResult> results = EvalCommand.run(c, dp.lastCheckpoint(), List.of(st.lastCheckpoint(), sp.lastCheckpoint()),
                 EvalCommand.parseMethods(c.eval().methods()), episodes, c.eval().seed(), c.eval().threads(),
-                Math.min(1, episodes), RuntimeKind.parse(c.inference().runtime()), out.resolve("eval"), log);
+                Math.min(1, episodes), RuntimeKind.parse(c.inference().runtime()), out.resolve("eval"), log, force);
         log.println();
         if (results != null) log.print(EvalReport.markdown(results));
         log.println("wrote " + out);

@@ -1,6 +1,11 @@
 package org.steppolicy.cli;
 
+import java.nio.file.FileSystemException;
 import org.steppolicy.config.UserError;
+import org.steppolicy.run.FileErrors;
+import org.steppolicy.run.RunLock;
+import org.steppolicy.train.StopSignal;
+import org.steppolicy.train.TrainingInterrupted;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,26 +53,45 @@ public final class StepCli implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> report(ex, verbose, err));
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            // A command's run folders are released when it ends, however it ends (the lock files go with them).
+            RunLock.releaseHeldBy(Thread.currentThread());
+        }
     }
 
+    /** Exit codes: 0 ok, 2 user error (input: files, folders, permissions, values), 130 interrupted, 1 program defect. */
     static int report(Throwable ex, boolean verbose, PrintWriter err) {
-        UserError user = userError(ex);
-        if (user != null) {
-            err.println("error: " + user.getMessage());
+        TrainingInterrupted stopped = find(ex, TrainingInterrupted.class);
+        if (stopped != null) {
+            err.println(stopped.getMessage());
+            err.flush();
+            return StopSignal.EXIT_CODE;
+        }
+        UserError user = find(ex, UserError.class);
+        FileSystemException fs = find(ex, FileSystemException.class);
+        if (user != null || fs != null) {
+            err.println("error: " + oneLine(user != null ? user.getMessage() : FileErrors.describe(fs)));
             if (verbose) ex.printStackTrace(err);
             err.flush();
             return 2;
         }
-        err.println("error: internal failure: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        err.println("error: internal failure: " + oneLine(String.valueOf(ex)) + "; this is a bug in step, please report it (README, "
+                + "'Reporting a bug')" + (verbose ? "" : " with the output of --verbose"));
         if (verbose) ex.printStackTrace(err);
         err.flush();
         return 1;
     }
 
-    private static UserError userError(Throwable ex) {
+    /** User errors are one line: parser and library messages can span several. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof UserError u) return u;
+            if (type.isInstance(t)) return type.cast(t);
         }
         return null;
     }

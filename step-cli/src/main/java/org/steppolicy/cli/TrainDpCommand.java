@@ -24,8 +24,15 @@ public final class TrainDpCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
     Long maxSteps;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
+            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
     Path resume;
+
+    @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
+    boolean force;
+
+    @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
+    boolean allowDataChange;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,8 +40,9 @@ public final class TrainDpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = config.resolve();
-        Path dir = out != null ? out : Path.of("runs", "dp-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainDp(c, dir, maxSteps, resume, System.err);
+        Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume) : Path.of("runs", "dp-" + c.task().name());
+        Trainer.Summary s = TrainRuns.trainDp(c, dir, maxSteps, resume, new TrainRuns.RunOptions(force, allowDataChange),
+                ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();
         return 0;

@@ -24,8 +24,15 @@ public final class TrainPredictorCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
     Long maxSteps;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
+            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
     Path resume;
+
+    @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
+    boolean force;
+
+    @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
+    boolean allowDataChange;
 
     @Option(names = "--dp", paramLabel = "DPCKPT", description = "DP checkpoint (or run directory) whose normaliser to use.")
     Path dp;
@@ -36,8 +43,10 @@ public final class TrainPredictorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = config.resolve();
-        Path dir = out != null ? out : Path.of("runs", "predictor-" + c.predictor().kind() + "-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, System.err);
+        Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume)
+                : Path.of("runs", "predictor-" + c.predictor().kind() + "-" + c.task().name());
+        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, new TrainRuns.RunOptions(force, allowDataChange),
+                ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();
         return 0;

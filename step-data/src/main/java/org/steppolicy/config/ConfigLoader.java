@@ -28,7 +28,9 @@ import java.util.Map;
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // A key given twice would otherwise keep the last value silently.
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
@@ -47,7 +49,7 @@ public final class ConfigLoader {
     public static StepConfig load(Path given, List<String> overrides) {
         Path file = ConfigLocator.locate(given);
         ObjectNode tree = defaultTree();
-        mergeFile(tree, file, 0);
+        mergeFile(tree, file, new ArrayList<>());
         for (String o : overrides) applyOverride(tree, o);
         return bind(tree, new StepConfig.Provenance(file.toString(), List.copyOf(overrides)));
     }
@@ -92,9 +94,18 @@ public final class ConfigLoader {
         }
     }
 
-    private static void mergeFile(ObjectNode tree, Path file, int depth) {
-        if (depth > 8) throw new UserError(file + ": 'extends' nests too deeply");
+    private static void mergeFile(ObjectNode tree, Path file, List<Path> chain) {
+        Path norm = file.toAbsolutePath().normalize();
+        if (chain.contains(norm)) {
+            List<String> names = new ArrayList<>();
+            for (Path p : chain.subList(chain.indexOf(norm), chain.size())) names.add(p.getFileName().toString());
+            names.add(norm.getFileName().toString());
+            throw new UserError(file + ": 'extends' forms a cycle: " + String.join(" -> ", names));
+        }
+        if (chain.size() > 8) throw new UserError(file + ": 'extends' nests too deeply (more than 8 files)");
+        if (Files.isDirectory(file)) throw new UserError(file + ": is a folder, not a config file");
         if (!Files.isRegularFile(file)) throw new UserError(file + ": no such config file");
+        chain.add(norm);
         String text;
         try {
             text = Files.readString(file);
@@ -107,7 +118,7 @@ public final class ConfigLoader {
         JsonNode parent = obj.remove(EXTENDS);
         if (parent != null) {
             Path p = file.toAbsolutePath().getParent().resolve(parent.asText());
-            mergeFile(tree, p, depth + 1);
+            mergeFile(tree, p, chain);
         }
         merge(tree, obj, "", file.toString());
     }
@@ -117,7 +128,8 @@ public final class ConfigLoader {
             return YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim()
+                    .replaceFirst("^Duplicate field ('[^']*')", "duplicate key $1");
             throw new UserError(origin + ": invalid YAML" + where + ": " + why);
         }
     }
@@ -226,6 +238,7 @@ public final class ConfigLoader {
     }
 
     private static StepConfig bind(ObjectNode tree, StepConfig.Provenance provenance) {
+        ConfigValidator.check(tree);
         return new StepConfig(
                 section(tree, "task", TaskConfig.class),
                 section(tree, "policy", PolicyConfig.class),

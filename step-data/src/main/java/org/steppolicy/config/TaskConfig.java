@@ -22,10 +22,15 @@ public record TaskConfig(
         String env,
         int evalMaxSteps,
         String imageKey,
-        List<Integer> cropShape) {
+        List<Integer> cropShape,
+        String outliers,
+        double outlierK) {
 
     public boolean hasSimulator() { return "pusht".equals(env); }
 
     /** A visuomotor task: observations carry the frames of {@link #imageKey} besides the low-dim keys. */
     public boolean hasImages() { return imageKey != null && !imageKey.isBlank(); }
+
+    /** task.outliers: refuse to train on data with values far outside their dimension's distribution. */
+    public boolean refuseOutliers() { return "refuse".equals(outliers); }
 }

@@ -13,7 +13,8 @@ public class DataFileException extends UserError {
     }
 
     public DataFileException(Path file, String internalPath, String problem, Throwable cause) {
-        super(file + ": " + internalPath + ": " + problem, cause);
+        // No internal path for problems with the file itself ("no such file"), so no bare "/" in the message.
+        super(file + ": " + (internalPath == null ? "" : internalPath + ": ") + problem, cause);
         this.file = file;
         this.internalPath = internalPath;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.steppolicy.config.UserError;
 
 /** The report of {@code step data info FILE}: demos, steps, episode lengths, keys, masks, env_args. */
 public final class DataInfo {
@@ -25,15 +26,33 @@ public final class DataInfo {
     public record KeyInfo(String key, int[] stepShape, String dtype, String storage, int demos) { }
 
     /** Everything the report prints, for tests and other callers. */
+    /** @param checks the {@link DataValidator} report over actions and every low-dim obs key */
     public record Summary(Path file, List<String> demos, long totalSteps, int minLength, double meanLength,
-                          int maxLength, List<KeyInfo> keys, Map<String, List<String>> masks, String envArgs) { }
+                          int maxLength, List<KeyInfo> keys, Map<String, List<String>> masks, String envArgs,
+                          DataValidator.Report checks) { }
 
     public static Summary summarize(Path file) {
+        return summarize(file, DataValidator.DEFAULT_K);
+    }
+
+    /** @param outlierK task.outlier_k of the {@link DataValidator} check */
+    public static Summary summarize(Path file, double outlierK) {
+        try {
+            return read(file, outlierK);
+        } catch (RuntimeException e) {
+            // What jhdf throws on metadata it cannot parse is a property of the file, reported as such.
+            if (e instanceof UserError || !DemoFile.isJhdfFailure(e)) throw e;
+            throw new DataFileException(file, null, "cannot read (truncated or corrupt file?): " + e, e);
+        }
+    }
+
+    private static Summary read(Path file, double outlierK) {
         try (DemoFile f = DemoFile.open(file)) {
             List<String> demos = f.demoNames();
             long total = 0;
             int min = Integer.MAX_VALUE, max = 0;
             Map<String, KeyInfo> keys = new LinkedHashMap<>();
+            DataValidator validator = new DataValidator(outlierK);
             for (String demo : demos) {
                 Dataset actions = f.actionsDataset(demo);
                 int[] dims = actions.getDimensions();
@@ -42,12 +61,35 @@ public final class DataInfo {
                 total += n;
                 min = Math.min(min, n);
                 max = Math.max(max, n);
-                collectKeys(f.demoGroup(demo), "", keys);
+                String where = DemoFile.demoPath(demo);
+                guarded(file, where, () -> collectKeys(f.demoGroup(demo), "", keys));
+                validator.add(demo, "actions", f.readRows(actions, false));
+                for (String key : f.obsKeys(demo)) {
+                    Dataset d = f.obsDataset(demo, key);
+                    if (isLowDim(d)) validator.add(demo, "obs/" + key, f.readRows(d, false));
+                }
             }
             Map<String, List<String>> masks = new LinkedHashMap<>();
             for (String m : f.maskNames()) masks.put(m, f.mask(m).orElse(List.of()));
             return new Summary(file, demos, total, min, (double) total / demos.size(), max,
-                    new ArrayList<>(keys.values()), masks, f.envArgs().orElse(null));
+                    new ArrayList<>(keys.values()), masks, f.envArgs().orElse(null), validator.report());
+        }
+    }
+
+    /** Numeric, not an image, one row per step: what training could read. */
+    private static boolean isLowDim(Dataset d) {
+        var t = d.getDataType();
+        return (t instanceof io.jhdf.object.datatype.FloatingPoint || t instanceof io.jhdf.object.datatype.FixedPoint)
+                && !DemoFile.isImage(d) && d.getDimensions().length >= 1;
+    }
+
+    /** jhdf's failures on corrupt metadata, as one line naming the file and the HDF5 path (a user error, not a defect). */
+    private static void guarded(Path file, String where, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            if (e instanceof UserError || !DemoFile.isJhdfFailure(e)) throw e;
+            throw new DataFileException(file, where, "cannot read (truncated or corrupt file?): " + e.getMessage(), e);
         }
     }
 
@@ -105,6 +147,11 @@ public final class DataInfo {
             }
         }
         b.append("env_args: ").append(envSummary(s.envArgs())).append('\n');
+        if (s.checks() != null) {
+            List<String> lines = s.checks().lines(20);
+            b.append("checks: ").append(lines.get(0)).append('\n');
+            for (String l : lines.subList(1, lines.size())) b.append("  ").append(l).append('\n');
+        }
         return b.toString();
     }
 

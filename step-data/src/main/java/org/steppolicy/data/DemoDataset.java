@@ -25,21 +25,31 @@ public final class DemoDataset {
      * different split). {@code maxTrainEpisodes} (DP's downsample_mask) applies to either split.
      */
     public record LoadOptions(Integer obsDim, Integer actionDim, double valRatio, long splitSeed,
-                              Integer maxTrainEpisodes, boolean useFileMasks) {
+                              Integer maxTrainEpisodes, boolean useFileMasks, double outlierK) {
+        public LoadOptions(Integer obsDim, Integer actionDim, double valRatio, long splitSeed, Integer maxTrainEpisodes,
+                           boolean useFileMasks) {
+            this(obsDim, actionDim, valRatio, splitSeed, maxTrainEpisodes, useFileMasks, DataValidator.DEFAULT_K);
+        }
+
         public static LoadOptions defaults() {
             return new LoadOptions(null, null, EpisodeSplit.DEFAULT_VAL_RATIO, EpisodeSplit.DEFAULT_SEED, null, true);
         }
 
         public LoadOptions withDims(Integer obs, Integer action) {
-            return new LoadOptions(obs, action, valRatio, splitSeed, maxTrainEpisodes, useFileMasks);
+            return new LoadOptions(obs, action, valRatio, splitSeed, maxTrainEpisodes, useFileMasks, outlierK);
         }
 
         public LoadOptions withMaxTrainEpisodes(Integer max) {
-            return new LoadOptions(obsDim, actionDim, valRatio, splitSeed, max, useFileMasks);
+            return new LoadOptions(obsDim, actionDim, valRatio, splitSeed, max, useFileMasks, outlierK);
         }
 
         public LoadOptions withSplit(double ratio, long seed, boolean fileMasks) {
-            return new LoadOptions(obsDim, actionDim, ratio, seed, maxTrainEpisodes, fileMasks);
+            return new LoadOptions(obsDim, actionDim, ratio, seed, maxTrainEpisodes, fileMasks, outlierK);
+        }
+
+        /** task.outlier_k: how far outside a dimension's central range a value counts as an outlier (DataValidator). */
+        public LoadOptions withOutlierK(double k) {
+            return new LoadOptions(obsDim, actionDim, valRatio, splitSeed, maxTrainEpisodes, useFileMasks, k);
         }
     }
 
@@ -49,14 +59,18 @@ public final class DemoDataset {
     private final EpisodeSplit split;
     private final String envArgs;
     private final AbsActionConverter actionConversion;
+    private final DataValidator.Report checks;
 
     public DemoDataset(Path source, List<String> obsKeys, List<Episode> episodes, EpisodeSplit split, String envArgs) {
-        this(source, obsKeys, episodes, split, envArgs, null);
+        this(source, obsKeys, episodes, split, envArgs, null, null);
     }
 
-    /** {@code actionConversion}: how the file's actions were converted on load, null when they are as stored. */
+    /**
+     * @param actionConversion how the file's actions were converted on load, null when they are as stored
+     * @param checks the {@link DataValidator} report of the arrays (null when not checked)
+     */
     public DemoDataset(Path source, List<String> obsKeys, List<Episode> episodes, EpisodeSplit split, String envArgs,
-                       AbsActionConverter actionConversion) {
+                       AbsActionConverter actionConversion, DataValidator.Report checks) {
         if (split.train().length != episodes.size() || split.valid().length != episodes.size()) {
             throw new IllegalArgumentException("split masks must cover " + episodes.size() + " episodes");
         }
@@ -66,6 +80,7 @@ public final class DemoDataset {
         this.split = split;
         this.envArgs = envArgs;
         this.actionConversion = actionConversion;
+        this.checks = checks;
     }
 
     /** The dataset a task config names, with its keys, dims and split settings; a missing file says where to get it. */
@@ -74,7 +89,7 @@ public final class DemoDataset {
         if (!java.nio.file.Files.isRegularFile(file)) throw DatasetOrigin.missing(task, file);
         LoadOptions o = LoadOptions.defaults().withDims(task.obsDim(), task.actionDim())
                 .withSplit(task.valRatio(), task.splitSeed(), task.useFileMasks())
-                .withMaxTrainEpisodes(task.maxTrainEpisodes());
+                .withMaxTrainEpisodes(task.maxTrainEpisodes()).withOutlierK(task.outlierK());
         return load(file, task.obsKeys(), o);
     }
 
@@ -84,8 +99,19 @@ public final class DemoDataset {
 
     public static DemoDataset load(Path hdf5, List<String> obsKeys, LoadOptions options) {
         if (obsKeys.isEmpty()) throw new IllegalArgumentException("no obs keys given");
+        try {
+            return read(hdf5, obsKeys, options);
+        } catch (RuntimeException e) {
+            // Metadata jhdf cannot parse (outside DemoFile's guarded reads) is still the file's problem: one line, exit 2.
+            if (e instanceof org.steppolicy.config.UserError || !DemoFile.isJhdfFailure(e)) throw e;
+            throw new DataFileException(hdf5, null, "cannot read (truncated or corrupt file?): " + e, e);
+        }
+    }
+
+    private static DemoDataset read(Path hdf5, List<String> obsKeys, LoadOptions options) {
         try (DemoFile f = DemoFile.open(hdf5)) {
             List<Episode> episodes = new ArrayList<>();
+            DataValidator validator = new DataValidator(options.outlierK());
             int[] keyWidths = null;
             int actionDim = -1;
             AbsActionConverter conversion = null;
@@ -131,19 +157,30 @@ public final class DemoDataset {
                                 + f.demoNames().get(0) + " has " + actionDim);
                     }
                 }
-                float[][] actions = f.readRows(actionsDs);
+                float[][] actions = f.readRows(actionsDs, false);
+                validator.add(demo, "actions", actions);   // as stored: a corrupt value is reported in the file's units
                 if (conversion != null) actions = conversion.toRot6d(actions);
                 float[][] obs = new float[n][sum(widths)];
                 int col = 0;
                 for (int k = 0; k < obsDs.size(); k++) {
-                    float[][] rows = f.readRows(obsDs.get(k));
+                    float[][] rows = f.readRows(obsDs.get(k), false);
+                    validator.add(demo, "obs/" + obsKeys.get(k), rows);
                     for (int t = 0; t < n; t++) System.arraycopy(rows[t], 0, obs[t], col, widths[k]);
                     col += widths[k];
                 }
                 episodes.add(new Episode(demo, f.demoLongAttribute(demo, "seed"), obs, actions));
             }
+            DataValidator.Report checks = validator.report();
+            if (checks.nonFiniteCount() > 0) {
+                // Every caller (training, statistics, replay) refuses non-finite values; data info lists them all.
+                DataValidator.Finding first = checks.nonFinite().get(0);
+                String value = Float.isNaN(first.value()) ? "NaN" : "Inf";
+                throw new DataFileException(hdf5, "/data/" + first.demo() + "/" + first.key(), value + " at step " + first.row()
+                        + ", dim " + first.dim() + " (" + checks.nonFiniteCount() + " non-finite value"
+                        + (checks.nonFiniteCount() == 1 ? "" : "s") + " in all; `step data info " + hdf5 + "` lists them)");
+            }
             EpisodeSplit split = splitFor(f, options);
-            return new DemoDataset(hdf5, obsKeys, episodes, split, f.envArgs().orElse(null), conversion);
+            return new DemoDataset(hdf5, obsKeys, episodes, split, f.envArgs().orElse(null), conversion, checks);
         }
     }
 
@@ -223,6 +260,9 @@ public final class DemoDataset {
     public int size() { return episodes.size(); }
 
     public EpisodeSplit split() { return split; }
+
+    /** What {@link DataValidator} found in the loaded arrays (all finite here; outliers possible); null if unchecked. */
+    public DataValidator.Report checks() { return checks; }
 
     /** {@code data@env_args} (JSON), or null when the file has none. */
     public String envArgs() { return envArgs; }

@@ -81,7 +81,8 @@ public final class DemoFile implements AutoCloseable {
     }
 
     private static HdfFile openHdf(Path path) {
-        if (!Files.isRegularFile(path)) throw new DataFileException(path, "/", "no such file");
+        if (Files.isDirectory(path)) throw new DataFileException(path, null, "is a folder; give an HDF5 file");
+        if (!Files.isRegularFile(path)) throw new DataFileException(path, null, "no such file");
         long superblockOffset = findSignature(path);
         if (superblockOffset < 0) throw new DataFileException(path, "/", "not an HDF5 file (no HDF5 signature)");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -143,6 +144,16 @@ public final class DemoFile implements AutoCloseable {
 
     private <T> T read(String h5path, Supplier<T> call) {
         return read(path, h5path, call);
+    }
+
+    /**
+     * True for a failure inside jhdf (its own exceptions, or any thrown from its code): it met bytes it cannot
+     * parse, a property of the file. Failures in our own code stay program defects.
+     */
+    static boolean isJhdfFailure(RuntimeException e) {
+        if (e instanceof io.jhdf.exceptions.HdfException) return true;
+        StackTraceElement[] st = e.getStackTrace();
+        return st.length > 0 && st[0].getClassName().startsWith("io.jhdf.");
     }
 
     static String listOrNone(List<String> names) {
@@ -260,6 +271,11 @@ public final class DemoFile implements AutoCloseable {
      * Checks that every value is finite.
      */
     public float[][] readRows(Dataset d) {
+        return readRows(d, true);
+    }
+
+    /** As {@link #readRows(Dataset)}; without the finiteness check when a {@link DataValidator} reports all values. */
+    public float[][] readRows(Dataset d, boolean requireFinite) {
         String p = d.getPath();
         int[] dims = read(p, d::getDimensions);
         if (dims.length == 0) throw new DataFileException(path, p, "expected a per-step array, found a scalar");
@@ -274,7 +290,7 @@ public final class DemoFile implements AutoCloseable {
         float[][] rows = new float[n][width];
         for (int t = 0; t < n; t++) {
             System.arraycopy(flat, t * width, rows[t], 0, width);
-            for (int j = 0; j < width; j++) {
+            for (int j = 0; requireFinite && j < width; j++) {
                 float v = rows[t][j];
                 if (!Float.isFinite(v)) {
                     throw new DataFileException(path, p, (Float.isNaN(v) ? "NaN" : "Inf") + " at step " + t

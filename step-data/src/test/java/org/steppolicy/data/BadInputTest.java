@@ -155,7 +155,11 @@ class BadInputTest {
     }
 
     @Test
-    void missingFile() {
-        fails(dir.resolve("absent.hdf5"), "/", "no such file");
+    void missingFileOrAFolder() {
+        Path absent = dir.resolve("absent.hdf5");
+        DataFileException e = assertThrows(DataFileException.class, () -> DemoDataset.load(absent, KEYS));
+        assertEquals(absent + ": no such file", e.getMessage());
+        e = assertThrows(DataFileException.class, () -> DemoDataset.load(dir, KEYS));
+        assertEquals(dir + ": is a folder; give an HDF5 file", e.getMessage());
     }
 }

@@ -12,14 +12,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.NoSuchFileException;
 import org.steppolicy.config.UserError;
+import org.steppolicy.run.Checksums;
 
 /**
  * One training checkpoint, read side (docs/checkpoint-format.md): a directory holding {@code model.tensors} (raw parameters),
  * {@code ema.tensors} (EMA parameters, absent when EMA is off), {@code optimizer.bin} (AdamW state; read by the
  * trainer only), {@code normalizer.json}, {@code config.yaml} (resolved config) and {@code meta.json}
  * ({"kind":"dp"|"predictor","step":N,"val_loss":x,"arch":{...}}). Checkpoints of a run live in
- * {@code <run>/checkpoints/step-NNNNNNN}; step-train writes them.
+ * {@code <run>/checkpoints/step-NNNNNNN}; step-train writes them, with {@code data.json} (the data trained on) and
+ * {@code checksums.sha256} (SHA-256 of every file, verified on load).
  *
  * @param ema null when the run kept no EMA
  * @param valLoss NaN when no validation loss was measured
@@ -33,6 +36,8 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static final String NORMALIZER = "normalizer.json";
     public static final String CONFIG = "config.yaml";
     public static final String META = "meta.json";
+    /** The data the run trained on (step-data's DataFingerprint); absent in older checkpoints. */
+    public static final String DATA = "data.json";
     /** Sub-directory of a run directory that holds its checkpoints. */
     public static final String RUN_SUBDIR = "checkpoints";
     public static final String KIND_DP = "dp";
@@ -88,19 +93,46 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         if (!k.equals(kind)) throw new UserError("checkpoint " + dir + " is a " + kind + " checkpoint, expected " + k);
     }
 
-    /** Loads a checkpoint directory, or the latest checkpoint of a run directory. */
+    /**
+     * Loads a checkpoint directory, or the latest checkpoint of a run directory. The files it reads are checked
+     * against the checkpoint's {@value Checksums#FILE} (when it has one: older checkpoints load unchecked).
+     */
     public static Checkpoint load(Path dirOrRun) {
         Path dir = resolve(dirOrRun);
+        String what = "checkpoint " + dir;
+        Checksums sums = Checksums.read(dir, what);
+        for (String f : List.of(META, MODEL, EMA, CONFIG, NORMALIZER, DATA)) sums.verify(dir, f, what);
         Meta meta = readMeta(dir);
         try {
             TensorStore model = TensorStore.load(dir.resolve(MODEL));
             TensorStore ema = Files.exists(dir.resolve(EMA)) ? TensorStore.load(dir.resolve(EMA)) : null;
             String config = Files.exists(dir.resolve(CONFIG)) ? Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8) : "";
             String normalizer = Files.readString(dir.resolve(NORMALIZER), StandardCharsets.UTF_8);
+            requireNormalizer(normalizer, dir);
             return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+        } catch (NoSuchFileException e) {
+            throw new UserError(what + ": " + dir.relativize(Path.of(e.getFile())) + " is missing", e);
         } catch (IOException e) {
-            throw new UserError("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
+            throw new UserError("cannot read " + what + ": " + oneLine(e.getMessage()), e);
         }
+    }
+
+    /** A normaliser file that does not parse is refused here; its fields are checked where they are read. */
+    private static void requireNormalizer(String json, Path dir) {
+        try {
+            var n = JSON.readTree(json);
+            if (n == null || !n.isObject()) throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not a JSON object");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
+        }
+    }
+
+    private static String at(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String oneLine(String s) {
+        return String.valueOf(s).replaceAll("\\s+", " ").trim();
     }
 
     /**
@@ -141,8 +173,10 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
             Map<String, Object> sourceMap = source instanceof Map ? (Map<String, Object>) source : null;
             return new Meta((String) kind, ((Number) step).longValue(),
                     val instanceof Number n ? n.doubleValue() : Double.NaN, archMap, sourceMap);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError(file + " is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read " + file + ": " + oneLine(e.getMessage()), e);
         }
     }
 

@@ -17,7 +17,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -141,24 +142,44 @@ public final class PolicyServer implements AutoCloseable {
 
     /**
      * Serves until SIGTERM or SIGINT, then drains and returns, so the process can exit 0 (the JVM's own handling of
-     * SIGTERM would exit 143 without waiting for in-flight calls).
+     * SIGTERM would exit 143 without waiting for in-flight calls). A second signal during the drain stops at once
+     * with exit code 130, as a second Ctrl-C does in training. The previous handlers come back afterwards.
      */
     @SuppressWarnings("restriction")
     public void awaitSignal(PrintWriter log) {
         CountDownLatch stop = new CountDownLatch(1);
-        sun.misc.SignalHandler onSignal = sig -> stop.countDown();
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), onSignal);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), onSignal);
+        sun.misc.SignalHandler onSignal = sig -> {
+            if (stop.getCount() == 0) {
+                log.println("stopping now (second " + sig.getName() + "): in-flight calls are dropped");
+                log.flush();
+                Runtime.getRuntime().halt(130);
+            }
+            stop.countDown();
+        };
+        List<sun.misc.Signal> signals = new ArrayList<>();
+        List<sun.misc.SignalHandler> previous = new ArrayList<>();
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal sig = new sun.misc.Signal(name);
+                previous.add(sun.misc.Signal.handle(sig, onSignal));
+                signals.add(sig);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // reserved by the JVM here (-Xrs): that signal keeps its default behaviour
+            }
+        }
         try {
             stop.await();
+            log.println("draining in-flight calls (up to " + config.drainTimeout().toSeconds() + " s; again to stop at once) ...");
+            log.flush();
+            shutdown();
+            log.println("stopped");
+            log.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            shutdown();
+        } finally {
+            for (int i = 0; i < signals.size(); i++) sun.misc.Signal.handle(signals.get(i), previous.get(i));
         }
-        log.println("draining in-flight calls (up to " + config.drainTimeout().toSeconds() + " s) ...");
-        log.flush();
-        shutdown();
-        log.println("stopped");
-        log.flush();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.steppolicy.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.TensorStore;
+import org.steppolicy.run.Checksums;
 
 /**
  * Writes checkpoints atomically (everything into {@code step-N.tmp}, then one directory rename) and prunes old ones,
@@ -29,9 +30,17 @@ public final class CheckpointWriter {
         this.keepLast = keepLast;
     }
 
-    /** Contents of one checkpoint; ema null when EMA is off, optimizer null for an imported policy (no resume). */
+    /**
+     * Contents of one checkpoint; ema null when EMA is off, optimizer null for an imported policy (no resume);
+     * {@code extraFiles} (name -> text) e.g. data.json.
+     */
     public record Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
-                           String normalizerJson, String configYaml) {}
+                           String normalizerJson, String configYaml, Map<String, String> extraFiles) {
+        public Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
+                        String normalizerJson, String configYaml) {
+            this(meta, model, ema, optimizer, normalizerJson, configYaml, Map.of());
+        }
+    }
 
     public Path write(Contents c) {
         String name = Checkpoint.dirName(c.meta().step());
@@ -54,7 +63,7 @@ public final class CheckpointWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
-        prune();
+        prune(target);
         return target;
     }
 
@@ -87,18 +96,24 @@ public final class CheckpointWriter {
     }
 
     private static void writeFiles(Path dir, Contents c) throws IOException {
-        c.model().save(dir.resolve(Checkpoint.MODEL));
-        if (c.ema() != null) c.ema().save(dir.resolve(Checkpoint.EMA));
-        if (c.optimizer() != null) c.optimizer().save(dir.resolve(Checkpoint.OPTIMIZER));
-        Files.writeString(dir.resolve(Checkpoint.NORMALIZER), c.normalizerJson(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(Checkpoint.CONFIG), c.configYaml(), StandardCharsets.UTF_8);
+        // Every file is hashed as it is written; loading checks the hashes (a flipped byte is refused, not evaluated).
+        Checksums sums = new Checksums();
+        sums.write(dir, Checkpoint.MODEL, c.model()::write);
+        if (c.ema() != null) sums.write(dir, Checkpoint.EMA, c.ema()::write);
+        if (c.optimizer() != null) sums.write(dir, Checkpoint.OPTIMIZER, c.optimizer()::write);
+        sums.writeText(dir, Checkpoint.NORMALIZER, c.normalizerJson());
+        sums.writeText(dir, Checkpoint.CONFIG, c.configYaml());
+        for (Map.Entry<String, String> e : c.extraFiles().entrySet()) sums.writeText(dir, e.getKey(), e.getValue());
         // meta.json last: a directory without it is never taken for a checkpoint.
-        Files.writeString(dir.resolve(Checkpoint.META), c.meta().toJson(), StandardCharsets.UTF_8);
+        sums.writeText(dir, Checkpoint.META, c.meta().toJson());
+        sums.save(dir);
     }
 
-    private void prune() {
+    /** Keeps the last keep_last, the best, and always {@code justWritten} (the checkpoint a run reports). */
+    private void prune(Path justWritten) {
         List<Path> all = Checkpoint.list(root);
         Set<Path> keep = new HashSet<>(all.subList(Math.max(0, all.size() - keepLast), all.size()));
+        keep.add(justWritten);
         Path best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
         for (Path p : all) {

@@ -9,7 +9,11 @@ import java.util.Map;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.TrainingConfig;
 import org.steppolicy.config.UserError;
+import java.nio.file.Files;
+import org.steppolicy.data.DataFingerprint;
+import org.steppolicy.data.DataValidator;
 import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.run.RunFolder;
 import org.steppolicy.data.DemoDataset;
 import org.steppolicy.data.ImageFrames;
 import org.steppolicy.models.ImageObsSpec;
@@ -31,11 +35,46 @@ public final class TrainRuns {
     public record Data(DemoDataset demos, DatasetNormalizer normalizer, WindowSource train, WindowSource valid,
                        ImageWindows trainImages, ImageWindows validImages) {}
 
+    /**
+     * How a training command treats its run folder and data.
+     * @param force           replace a run that is in --out (its files are deleted)
+     * @param allowDataChange resume on data (or a normaliser) other than the run's; the run's normaliser is kept
+     */
+    public record RunOptions(boolean force, boolean allowDataChange) {
+        public static final RunOptions DEFAULT = new RunOptions(false, false);
+    }
+
     /** Low-dim windows, and for visuomotor tasks (task.image_key) the image windows of the given layout. */
     public static Data loadData(StepConfig c, DatasetNormalizer normalizer, ImageObsSpec images) {
         DemoDataset demos = DemoDataset.load(c.task());
         DatasetNormalizer norm = normalizer != null ? normalizer
                 : DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
+        return windows(c, demos, norm, images);
+    }
+
+    /**
+     * The demos, checked: non-finite values were refused while loading; outliers are printed as warnings, or
+     * refused when task.outliers is refuse.
+     */
+    static DemoDataset loadChecked(StepConfig c, PrintStream progress) {
+        DemoDataset demos = DemoDataset.load(c.task());
+        DataValidator.Report r = demos.checks();
+        if (r != null && r.outlierCount() > 0) {
+            DataValidator.Finding first = r.outliers().get(0);
+            String where = c.task().dataset() + ": " + r.outlierCount() + " value" + (r.outlierCount() == 1 ? "" : "s")
+                    + " far outside their dimension's range, first " + first.describe();
+            if (c.task().refuseOutliers())
+                throw new UserError(where + " (task.outliers=refuse; `step data info " + c.task().dataset() + "` lists them)");
+            if (progress != null) {
+                progress.println("warning: " + where);
+                progress.println("warning: the normaliser's range includes them; `step data info " + c.task().dataset()
+                        + "` lists them, task.outliers=refuse stops here");
+            }
+        }
+        return demos;
+    }
+
+    static Data windows(StepConfig c, DemoDataset demos, DatasetNormalizer norm, ImageObsSpec images) {
         int T = c.task().horizon(), To = c.task().nObsSteps(), Ta = c.task().nActionSteps();
         SequenceSampler trainSampler = new SequenceSampler(demos.trainEpisodes(), T, To, Ta, norm);
         SequenceSampler validSampler = demos.validEpisodes().isEmpty() ? null
@@ -89,7 +128,7 @@ public final class TrainRuns {
 
     private static long totalSteps(TrainingConfig t, int trainWindows, boolean dropLast, Long maxSteps) {
         if (maxSteps != null) {
-            if (maxSteps < 1) throw new UserError("--max-steps must be >= 1, got " + maxSteps);
+            requireMaxSteps(maxSteps);
             return maxSteps;
         }
         if (t.maxSteps() != null) return t.maxSteps();
@@ -97,18 +136,85 @@ public final class TrainRuns {
         return Math.max(1, perEpoch) * t.numEpochs();
     }
 
+    private static void requireMaxSteps(Long maxSteps) {
+        if (maxSteps != null && maxSteps < 1) throw new UserError("--max-steps must be >= 1, got " + maxSteps);
+    }
+
     /** {@code step train-dp}. */
     public static Trainer.Summary trainDp(StepConfig c, Path outDir, Long maxSteps, Path resume, PrintStream progress) {
-        ImageObsSpec images = ImageSpecs.dp(c);
-        Data d = loadData(c, null, images);
-        DpTrainSettings s = dpSettings(c, d.train().size(), maxSteps);
-        DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
-                : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
-                .withConfigYaml(c.toYaml());
-        if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-dp: " + cv.describe()));
-        if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
-                d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
-        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.training()));
+        return trainDp(c, outDir, maxSteps, resume, RunOptions.DEFAULT, progress);
+    }
+
+    /**
+     * {@code step train-dp}: claims the run folder (nothing is written before the config, the folder and the data
+     * pass their checks), checks the data, and on --resume that data and normaliser are the run's.
+     */
+    public static Trainer.Summary trainDp(StepConfig c, Path outDir, Long maxSteps, Path resume, RunOptions o, PrintStream progress) {
+        requireMaxSteps(maxSteps);
+        Path from = resumeCheckpoint(resume, Checkpoint.KIND_DP);
+        try (RunFolder folder = claim(outDir, from, o)) {
+            ImageObsSpec images = ImageSpecs.dp(c);
+            DemoDataset demos = loadChecked(c, progress);
+            DataFingerprint data = DataFingerprint.of(demos);
+            DatasetNormalizer norm = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
+            if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+            Data d = windows(c, demos, norm, images);
+            DpTrainSettings s = dpSettings(c, d.train().size(), maxSteps);
+            DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
+                    : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
+                    .withConfigYaml(c.toYaml());
+            if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-dp: " + cv.describe()));
+            if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
+                    d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
+            Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
+            return run(t, from, s.steps(), budget(c.training()), progress);
+        }
+    }
+
+    /** Runs with Ctrl-C turned into "finish the step, checkpoint, stop" for the duration of the loop. */
+    private static Trainer.Summary run(Trainer t, Path from, long steps, java.time.Duration budget, PrintStream progress) {
+        try (StopSignal stop = StopSignal.install(progress)) {
+            return t.stopWhen(stop).run(from, steps, budget);
+        }
+    }
+
+    /** The checkpoint --resume names (a checkpoint or a run folder's latest), checked to be of {@code kind}. */
+    static Path resumeCheckpoint(Path resume, String kind) {
+        if (resume == null) return null;
+        if (!Files.exists(resume)) throw new UserError("--resume " + resume + ": no such checkpoint or run folder");
+        Path ck = Checkpoint.resolve(resume);
+        String k = Checkpoint.readMeta(ck).kind();
+        if (!k.equals(kind)) throw new UserError("cannot resume from " + ck + ": it is a " + k + " checkpoint, this is " + kind + " training");
+        return ck;
+    }
+
+    /**
+     * The run folder a checkpoint belongs to ({@code RUN/checkpoints/step-N} -> RUN; a run folder -> itself);
+     * null for a checkpoint outside a run's layout.
+     */
+    public static Path runDirOf(Path resume) {
+        if (resume == null) return null;
+        if (Files.isDirectory(resume.resolve(Checkpoint.RUN_SUBDIR))) return resume;
+        Path ck = resume.toAbsolutePath().normalize();
+        Path parent = ck.getParent();
+        if (Files.isRegularFile(ck.resolve(Checkpoint.META)) && parent != null && parent.getFileName() != null
+                && parent.getFileName().toString().equals(Checkpoint.RUN_SUBDIR)) return resume.resolve("../..").normalize();
+        return null;
+    }
+
+    private static RunFolder claim(Path outDir, Path from, RunOptions o) {
+        Path run = from == null ? null : runDirOf(from);
+        boolean continues = run != null && samePath(run, outDir);
+        return RunFolder.claim(outDir, RunFolder.Kind.TRAINING, o.force(), continues);
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            // fall through to comparing the names
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     /** training.max_minutes as a wall-clock budget (null: none). */
@@ -122,6 +228,20 @@ public final class TrainRuns {
      */
     public static Trainer.Summary trainPredictor(StepConfig c, Path outDir, Long maxSteps, Path resume, Path dpCheckpoint,
                                                  PrintStream progress) {
+        return trainPredictor(c, outDir, maxSteps, resume, dpCheckpoint, RunOptions.DEFAULT, progress);
+    }
+
+    public static Trainer.Summary trainPredictor(StepConfig c, Path outDir, Long maxSteps, Path resume, Path dpCheckpoint,
+                                                 RunOptions o, PrintStream progress) {
+        requireMaxSteps(maxSteps);
+        Path from = resumeCheckpoint(resume, Checkpoint.KIND_PREDICTOR);
+        try (RunFolder folder = claim(outDir, from, o)) {
+            return trainPredictorIn(c, outDir, maxSteps, from, dpCheckpoint, o, progress);
+        }
+    }
+
+    private static Trainer.Summary trainPredictorIn(StepConfig c, Path outDir, Long maxSteps, Path from, Path dpCheckpoint,
+                                                    RunOptions o, PrintStream progress) {
         DatasetNormalizer fromDp = null;
         if (dpCheckpoint != null) {
             Checkpoint dp = Checkpoint.load(dpCheckpoint);
@@ -133,13 +253,17 @@ public final class TrainRuns {
             fromDp = DatasetNormalizer.fromJson(dp.normalizerJson());
         }
         ImageObsSpec images = ImageSpecs.predictor(c);
-        Data d = loadData(c, fromDp, images);
+        DemoDataset demos = loadChecked(c, progress);
+        DataFingerprint data = DataFingerprint.of(demos);
+        DatasetNormalizer fit = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
         if (fromDp != null) {
-            DatasetNormalizer fit = DatasetNormalizer.fit(d.demos(), c.task().obsNormalizer(), c.task().actionNormalizer());
             String diff = jsonDifference("", readTree(fromDp.toJson()), readTree(fit.toJson()));
             if (diff != null) throw new UserError("normaliser of " + dpCheckpoint + " differs from the one fit on "
                     + c.task().dataset() + " (" + diff + "): train the predictor on the DP's data and normaliser modes");
         }
+        DatasetNormalizer norm = fromDp != null ? fromDp : fit;
+        if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+        Data d = windows(c, demos, norm, images);
         PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
                 .withConfigYaml(c.toYaml());
@@ -150,7 +274,8 @@ public final class TrainRuns {
             // The temporal-only start (previous chunk shifted by Ta) is the bar a predictor has to beat (issue 5).
             progress.printf("validation MSE of the previous chunk shifted by Ta (temporal-only start): %.6f%n",
                     PredictorTask.shiftedPreviousChunkMse(d.valid(), c.task().nActionSteps()));
-        return new Trainer(task, s.trainerSettings(), outDir, progress).run(resume, s.steps(), budget(c.predictorTraining()));
+        Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
+        return run(t, from, s.steps(), budget(c.predictorTraining()), progress);
     }
 
     /** {@code step bench train}: the DP train step of the config's U-Net at its batch size. */
@@ -165,7 +290,7 @@ public final class TrainRuns {
             throw new UserError(ckpt + ": DP " + key + " is " + v + ", the config says " + expected);
     }
 
-    private static JsonNode readTree(String json) {
+    static JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

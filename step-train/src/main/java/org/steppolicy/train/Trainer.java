@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +13,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.steppolicy.config.UserError;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.TensorStore;
+import org.steppolicy.run.Checksums;
+import org.steppolicy.run.FileErrors;
 
 /**
  * The training loop shared by the DP and predictor trainers: AdamW with the cosine warm-up schedule, optional EMA,
@@ -58,6 +60,8 @@ public final class Trainer {
     private final Path runDir;
     private final PrintStream progressOut;
     private final CosineWarmupSchedule schedule;
+    private final Map<String, String> checkpointFiles = new LinkedHashMap<>();
+    private BooleanSupplier stopRequested = () -> false;
 
     /** @param progressOut where the progress bar goes (System.err from the CLI); null for none */
     public Trainer(TrainTask task, Settings settings, Path runDir, PrintStream progressOut) {
@@ -66,6 +70,21 @@ public final class Trainer {
         this.runDir = runDir;
         this.progressOut = progressOut;
         this.schedule = new CosineWarmupSchedule(settings.lr(), settings.warmupSteps(), settings.totalSteps());
+    }
+
+    /** Adds a text file to every checkpoint (e.g. data.json, the data the run trains on). */
+    public Trainer withCheckpointFile(String name, String text) {
+        checkpointFiles.put(name, text);
+        return this;
+    }
+
+    /**
+     * Polled after every step: once true, the trainer writes a checkpoint and throws {@link TrainingInterrupted}
+     * ({@link StopSignal} sets it on Ctrl-C).
+     */
+    public Trainer stopWhen(BooleanSupplier stop) {
+        this.stopRequested = stop;
+        return this;
     }
 
     /** Trains to {@code settings.totalSteps()}. */
@@ -100,12 +119,13 @@ public final class Trainer {
             Files.createDirectories(runDir);
             Files.writeString(runDir.resolve(CONFIG), task.configYaml(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + runDir + ": " + e.getMessage(), e);
+            throw FileErrors.cannotWrite(runDir.toString(), e);
         }
         CheckpointWriter writer = new CheckpointWriter(runDir, settings.keepLast());
         List<MetricsLog.Row> thisRun = new ArrayList<>();
         List<Double> stepTimes = new ArrayList<>();
-        Path lastCheckpoint = null;
+        // Resumed at its last step already: nothing to train, and the run's checkpoint is still the resumed one.
+        Path lastCheckpoint = resumeFrom != null ? Checkpoint.resolve(resumeFrom) : null;
         long t0 = System.nanoTime();
         ProgressBar bar = progressOut == null ? null : new ProgressBar(progressOut, firstStep, stopAt);
         try (MetricsLog log = new MetricsLog(runDir.resolve(METRICS), step)) {
@@ -118,7 +138,9 @@ public final class Trainer {
                 Nd4j.getRandom().setSeed(StepRandom.of(settings.seed(), step, StepRandom.DROPOUT).nextLong());
                 TrainGraph.Result r = graph.lossAndGradients(feed);
                 if (!Double.isFinite(r.loss()))
-                    throw new IllegalStateException("training loss is " + r.loss() + " at step " + step);
+                    // Bad data or settings (outliers, a too-high lr) cause this, not the program: a user error.
+                    throw new UserError("training loss is " + r.loss() + " at step " + step + "; check the data (step data info "
+                            + "FILE lists outliers) and training.lr");
                 opt.step(params, r.gradients(), lr);
                 r.close();
                 TrainGraph.release(feed);
@@ -127,9 +149,11 @@ public final class Trainer {
                 step++;
                 stepTimes.add((System.nanoTime() - s0) / 1e9);
                 boolean outOfTime = System.nanoTime() >= deadline;
-                boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt || outOfTime;
+                boolean stop = stopRequested.getAsBoolean();
+                boolean checkpoint = step % settings.checkpointEvery() == 0 || step == stopAt || outOfTime || stop;
                 double val = Double.NaN;
-                if (step % settings.valEvery() == 0 || checkpoint) val = task.validationLoss(params);
+                // A stop request checkpoints without the validation pass (it can take minutes): Ctrl-C answers quickly.
+                if (step % settings.valEvery() == 0 || (checkpoint && !stop)) val = task.validationLoss(params);
                 MetricsLog.Row row = new MetricsLog.Row(step, r.loss(), lr, val, wallOffset + (System.nanoTime() - t0) / 1e9);
                 log.add(row);
                 thisRun.add(row);
@@ -138,6 +162,10 @@ public final class Trainer {
                 }
                 if (checkpoint || !Double.isNaN(val)) LossPlot.write(log.rows(), task.kind() + " training loss", runDir.resolve(PLOT));
                 if (bar != null) bar.update(step, r.loss(), lr);
+                if (stop && step < stopAt) {
+                    if (bar != null) bar.finish();
+                    throw new TrainingInterrupted(step, lastCheckpoint, runDir);
+                }
                 if (outOfTime) break;
             }
             if (bar != null) bar.finish();
@@ -160,7 +188,7 @@ public final class Trainer {
         TensorStore model = new TensorStore();
         putAll(model, "", graph.params());
         Checkpoint.Meta meta = new Checkpoint.Meta(task.kind(), step, val, task.arch());
-        return new CheckpointWriter.Contents(meta, model, emaStore, optimizer, task.normalizerJson(), task.configYaml());
+        return new CheckpointWriter.Contents(meta, model, emaStore, optimizer, task.normalizerJson(), task.configYaml(), checkpointFiles);
     }
 
     private long restore(Path dir, TrainGraph graph, AdamW opt, EmaModel ema) {
@@ -176,6 +204,7 @@ public final class Trainer {
             ema.restore(ck.step(), arrays(ck.ema(), "", params));
         }
         TensorStore o;
+        Checksums.read(dir, "checkpoint " + dir).verify(dir, Checkpoint.OPTIMIZER, "checkpoint " + dir);
         try {
             o = TensorStore.load(dir.resolve(Checkpoint.OPTIMIZER));
         } catch (IOException e) {

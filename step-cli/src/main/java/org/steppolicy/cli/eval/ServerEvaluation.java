@@ -1,16 +1,15 @@
 package org.steppolicy.cli.eval;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.run.RunFolder;
 import org.steppolicy.serve.PolicyClient;
 import org.steppolicy.serve.proto.InfoResponse;
 import org.steppolicy.sim.Evaluator;
@@ -26,7 +25,10 @@ public final class ServerEvaluation {
     private ServerEvaluation() {}
 
     public static List<MethodResult> run(String target, String token, StepConfig c, List<MethodSpec> specs, int episodes,
-                                         long seed, int threads, int videos, Path dir, PrintWriter log) {
+                                         long seed, int threads, int videos, Path dir, PrintWriter log, boolean force) {
+        Require.atLeast("--episodes", episodes, 1);
+        Require.atLeast("--threads", threads, 1);
+        Require.atLeast("--videos", videos, 0);
         if (!c.task().hasSimulator()) throw new UserError("--server evaluates in the Push-T simulator; task " + c.task().name() + " has none");
         InfoResponse info;
         try (PolicyClient probe = PolicyClient.connect(target, token, null, PolicyClient.DEFAULT_DEADLINE)) {
@@ -41,12 +43,8 @@ public final class ServerEvaluation {
         if (info.getMaxSessions() < threads)
             throw new UserError("server " + target + " allows " + info.getMaxSessions() + " sessions, the evaluation uses " + threads + " threads");
         log.println("server " + target + ": " + info.getProvenanceMap());
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"), c.toYaml());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // As in-process: refuses a folder holding another run; the lock is released when the command ends.
+        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, force, false).writeText("config.yaml", c.toYaml());
         Evaluator evaluator = new Evaluator((int) info.getObsSteps(), c.task().evalMaxSteps(), observation(info, target));
         ClosedLoopEvaluation eval = new ClosedLoopEvaluation((spec, config) -> ServerPolicy.open(target, token, spec.label()),
                 InferenceSettings.from(c.inference()), evaluator, threads);

@@ -18,12 +18,14 @@ import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.OnnxBuilder;
 import org.steppolicy.models.StepPredictorNet;
+import org.steppolicy.run.Checksums;
 
 /**
  * Writes a policy for use outside Java: {@value #DP_FILE} (the U-Net), {@value #PREDICTOR_FILE} (when a predictor
  * is given) — both rendered by {@link OnnxBuilder} from the same definitions SameDiff trains, opset 17, dynamic batch —
  * and the sidecar {@value #SIDECAR} with everything a caller needs to run a denoising loop: sizes, input/output
- * names and shapes, normalisers (normalised = raw·scale + offset), the ᾱ schedule and the conditioning mode.
+ * names and shapes, normalisers (normalised = raw·scale + offset), the ᾱ schedule and the conditioning mode; and
+ * {@code checksums.sha256}, the SHA-256 of each file.
  * docs/onnx.md shows one denoising step in Python with onnxruntime.
  */
 public final class OnnxExport {
@@ -48,7 +50,17 @@ public final class OnnxExport {
             out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
         }
         out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b))));
+        // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
+        Checksums sums = new Checksums();
+        for (Path f : out) sums.add(dir, f.getFileName().toString());
+        sums.save(dir);
+        out.add(dir.resolve(Checksums.FILE));
         return out;
+    }
+
+    /** Checks an export folder's files against its {@value Checksums#FILE} (no check for exports written before it). */
+    public static void verify(Path dir) {
+        Checksums.read(dir, "export " + dir).verifyAll(dir, "export " + dir);
     }
 
     /** The sidecar's content. */
