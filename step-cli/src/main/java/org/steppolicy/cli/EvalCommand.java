@@ -5,6 +5,7 @@ import org.steppolicy.cli.eval.ClosedLoopEvaluation;
 import org.steppolicy.cli.eval.EvalReport;
 import org.steppolicy.cli.eval.MethodResult;
 import org.steppolicy.cli.eval.OfflineReport;
+import org.steppolicy.cli.eval.ServerEvaluation;
 import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
@@ -21,6 +22,7 @@ import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.serve.ServeConfig;
 import org.steppolicy.run.RunFolder;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.ImageObservation;
@@ -49,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--dp", paramLabel = "DIR", required = true, description = "DP checkpoint (or run directory: its best/latest).")
+    @Option(names = "--dp", paramLabel = "DIR", description = "DP checkpoint (or run directory: its best/latest); not with --server.")
     Path dp;
 
     @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s): one of kind step, one of kind spatial (repeat the option).")
@@ -76,6 +78,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Run every policy call on a `step serve` server (same config) instead of in-process.")
+    String server;
+
+    @Option(names = "--server-token-file", paramLabel = "FILE", description = "Token for a server started with --token-file.")
+    Path serverToken;
     @Option(names = "--force", description = "Replace an evaluation that is in --out.")
     boolean force;
 
@@ -90,7 +97,11 @@ public final class EvalCommand implements Callable<Integer> {
         int nVideos = videos != null ? videos : c.eval().videos();
         RuntimeKind rt = RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime());
         Path dir = out != null ? out : Path.of("runs", "eval-" + c.task().name());
-        List<MethodResult> results = run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o, force);
+        if (server == null && dp == null) throw new UserError("give --dp DIR (or --server HOST:PORT)");
+        if (server != null && (dp != null || !predictors.isEmpty())) throw new UserError("--server takes no --dp/--predictor: the server has the models");
+        List<MethodResult> results = server != null
+                ? ServerEvaluation.run(server, serverToken == null ? null : ServeConfig.readToken(serverToken), c, specs, n, s0, nThreads, nVideos, dir, o, force)
+                : run(c, dp, predictors, specs, n, s0, nThreads, nVideos, rt, dir, o, force);
         if (results != null) {
             o.println();
             o.print(EvalReport.markdown(results));
