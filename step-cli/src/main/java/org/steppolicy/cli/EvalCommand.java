@@ -10,6 +10,7 @@ import org.steppolicy.eval.MethodList;
 import org.steppolicy.eval.TrainedRuns;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.serve.ServeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +64,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Run every policy call on a `step serve` server (same config) instead of in-process; not with --dp/--predictor.")
+    String server;
+
+    @Option(names = "--server-token-file", paramLabel = "FILE", description = "Token for a server started with --token-file.")
+    Path serverToken;
+
     @Option(names = "--force", description = "Replace an evaluation that is in --out.")
     boolean force;
 
@@ -72,8 +79,16 @@ public final class EvalCommand implements Callable<Integer> {
         StepConfig c = config.resolve();
         if (steps != null && methods != null) throw new UserError("--steps and --methods: give one of them");
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
-        EvalSources src = EvalSources.pick(dp, predictors, specs, steps != null, TrainedRuns.DEFAULT_ROOT, o);
-        EvalRequest r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods()).withForce(force);
+        EvalRequest r;
+        if (server != null) {
+            if (dp != null || !predictors.isEmpty()) throw new UserError("--server takes no --dp/--predictor: the server has the models");
+            String token = serverToken == null ? null : ServeConfig.readToken(serverToken);
+            r = EvalRequest.of(c, null, List.of()).withMethods(specs).withServer(new EvalRequest.ServerTarget(server, token));
+        } else {
+            EvalSources src = EvalSources.pick(dp, predictors, specs, steps != null, TrainedRuns.DEFAULT_ROOT, o);
+            r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods());
+        }
+        r = r.withForce(force);
         if (episodes != null) r = r.withEpisodes(episodes);
         if (seed != null) r = r.withSeed(seed);
         if (threads != null) r = r.withThreads(threads);

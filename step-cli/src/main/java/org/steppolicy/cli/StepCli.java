@@ -25,6 +25,7 @@ import java.util.Arrays;
                 QuickstartCommand.class,
                 ExportOnnxCommand.class,
                 BenchCommand.class,
+                ServeCommand.class,
                 ImportCommand.class,
         })
 public final class StepCli implements Runnable {

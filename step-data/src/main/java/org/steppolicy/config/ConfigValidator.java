@@ -94,7 +94,7 @@ public final class ConfigValidator {
         number("inference.sigma_t", 0, true, Double.POSITIVE_INFINITY, false);
         oneOf("inference.warm_start_solver", "ddpm", "ddim", "dpmsolver");
         oneOf("inference.cold_start_solver", "ddpm", "ddim", "dpmsolver");
-        integer("inference.cold_start_steps", 0); // 0 = the whole chain (the checkpoint's num_train_timesteps)
+        integer("inference.cold_start_steps", 0); // 0 = the whole chain (defaults.yaml), the default since StepPolicy
         number("inference.eps_a", 0, true, Double.POSITIVE_INFINITY, false);
         number("inference.sigma_scale", 0, true, Double.POSITIVE_INFINITY, false);
         number("inference.sigma_stall", 0, true, Double.POSITIVE_INFINITY, false);

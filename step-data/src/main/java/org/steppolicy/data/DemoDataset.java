@@ -86,7 +86,7 @@ public final class DemoDataset {
     /** The dataset a task config names, with its keys, dims and split settings; a missing file says where to get it. */
     public static DemoDataset load(org.steppolicy.config.TaskConfig task) {
         Path file = Path.of(task.dataset());
-        if (!java.nio.file.Files.exists(file)) throw DatasetOrigin.missing(task, file); // a folder gets DemoFile's own line
+        if (!java.nio.file.Files.exists(file)) throw DatasetOrigin.missing(task, file);   // a folder gets the loader's own message
         LoadOptions o = LoadOptions.defaults().withDims(task.obsDim(), task.actionDim())
                 .withSplit(task.valRatio(), task.splitSeed(), task.useFileMasks())
                 .withMaxTrainEpisodes(task.maxTrainEpisodes()).withOutlierK(task.outlierK());

@@ -7,6 +7,7 @@ import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.infer.policy.StepPolicy;
+import org.steppolicy.sim.ChunkPolicy;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.FrameState;
 import org.steppolicy.sim.GifWriter;
@@ -26,13 +27,31 @@ import java.util.function.Consumer;
  * records videos of the first episodes. All methods share the trained DP behind the model source.
  */
 public final class ClosedLoopEvaluation {
-    private final ModelSource models;
+    /** One evaluation thread's policy: acts, reports its calls' latencies, frees what it opened. */
+    public interface EvalPolicy extends ChunkPolicy, AutoCloseable {
+        List<CallLatency> latencies();
+
+        @Override
+        void close();
+    }
+
+    /** Opens one {@link EvalPolicy} per evaluation thread for a method: in-process runners, or sessions on a server. */
+    public interface PolicySource {
+        EvalPolicy open(MethodSpec spec, MethodConfig config);
+    }
+
+    private final PolicySource policies;
     private final InferenceSettings settings;
     private final Evaluator evaluator;
     private final int threads;
 
+    /** In-process: a StepPolicy per thread over fresh runtime instances of the models. */
     public ClosedLoopEvaluation(ModelSource models, InferenceSettings settings, Evaluator evaluator, int threads) {
-        this.models = models;
+        this((spec, config) -> new RunnerPolicy(StepPolicy.open(models, config)), settings, evaluator, threads);
+    }
+
+    public ClosedLoopEvaluation(PolicySource policies, InferenceSettings settings, Evaluator evaluator, int threads) {
+        this.policies = policies;
         this.settings = settings;
         this.evaluator = evaluator;
         this.threads = threads;
@@ -41,13 +60,14 @@ public final class ClosedLoopEvaluation {
     /** Evaluates one method on seeds seed .. seed+episodes-1; GIFs of the first {@code videos} go into videoDir. */
     public MethodResult run(MethodSpec spec, long seed, int episodes, int videos, Path videoDir, Consumer<String> log) {
         MethodConfig config = spec.config(settings);
-        List<RunnerPolicy> policies = Collections.synchronizedList(new ArrayList<>());
+        List<EvalPolicy> opened = Collections.synchronizedList(new ArrayList<>());
         Map<Long, List<BufferedImage>> frames = new ConcurrentHashMap<>();
         Evaluator.Result result;
+        List<CallLatency> calls = new ArrayList<>();
         try {
             result = evaluator.run(seed, episodes, threads, () -> {
-                RunnerPolicy p = new RunnerPolicy(StepPolicy.open(models, config));
-                policies.add(p);
+                EvalPolicy p = policies.open(spec, config);
+                opened.add(p);
                 return p;
             }, s -> {
                 if (videoDir == null || s >= seed + videos) return null;
@@ -55,11 +75,10 @@ public final class ClosedLoopEvaluation {
                 frames.put(s, list);
                 return env -> list.add(PushTRenderer.render(FrameState.of(env), 256));
             });
+            for (EvalPolicy p : opened) calls.addAll(p.latencies());
         } finally {
-            for (RunnerPolicy p : policies) p.policy().close();
+            for (EvalPolicy p : opened) p.close();
         }
-        List<CallLatency> calls = new ArrayList<>();
-        for (RunnerPolicy p : policies) calls.addAll(p.calls());
         List<String> videoFiles = new ArrayList<>();
         for (long s = seed; s < seed + Math.min(videos, episodes) && videoDir != null; s++) {
             Path gif = videoDir.resolve(spec.label().replace(':', '-') + "_seed" + s + ".gif");

@@ -23,7 +23,7 @@ import org.steppolicy.sim.PushTObservation;
 
 /**
  * The evaluation entry point: every method of a request over the same trained DP, in closed loop in the Java Push-T
- * simulator (tasks with one) or offline on the valid demos (the others), writing the config, the table,
+ * simulator (tasks with one; in process or through a policy server) or offline on the valid demos (the others), writing the config, the table,
  * results.json, the score-vs-latency plot and GIFs into the request's folder.
  */
 public final class Evaluation {
@@ -35,6 +35,7 @@ public final class Evaluation {
         Require.atLeast("--episodes", r.episodes(), 1);
         Require.atLeast("--threads", r.threads(), 1);
         Require.atLeast("--videos", r.videos(), 0);
+        if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of());
         PolicyBundle dp = PolicyLoader.fromCheckpoints(r.dp(), null);
         List<PredictorBundle> preds = new ArrayList<>();
         for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.policy.StepPolicy;
-import org.steppolicy.sim.ChunkPolicy;
 
 /**
  * step-infer's policy driven by step-sim's evaluator (the two modules stay independent of each other), keeping the
  * latency of every model call for the report.
  */
-public record RunnerPolicy(StepPolicy policy, List<CallLatency> calls) implements ChunkPolicy {
+public record RunnerPolicy(StepPolicy policy, List<CallLatency> calls) implements ClosedLoopEvaluation.EvalPolicy {
     public RunnerPolicy(StepPolicy policy) {
         this(policy, new ArrayList<>());
     }
@@ -24,4 +23,10 @@ public record RunnerPolicy(StepPolicy policy, List<CallLatency> calls) implement
         calls.add(policy.lastLatency());
         return actions;
     }
+
+    @Override
+    public List<CallLatency> latencies() { return calls; }
+
+    @Override
+    public void close() { policy.close(); }
 }

@@ -1,0 +1,63 @@
+package org.steppolicy.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.steppolicy.config.UserError;
+import org.steppolicy.serve.PolicyServer;
+import org.steppolicy.serve.ServeConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code step serve --policy DIR [--predictor DIR ...]}: the policy behind a gRPC server (step-serve), one STEP state
+ * per robot session, until SIGTERM (drains, exits 0).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a policy over gRPC (step-serve/src/main/proto/step_serve.proto), one STEP state per robot session.")
+public final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ServePolicyOptions policy;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String host = ServeConfig.LOOPBACK;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port = ServeConfig.DEFAULT_PORT;
+
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Open sessions at most; more get RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    int maxSessions = 16;
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", description = "Close a session after this long without a call (default: ${DEFAULT-VALUE}).")
+    String idleTimeout = "5m";
+
+    @Option(names = "--control-period", paramLabel = "TIME", description = "Time between executed actions of sessions that give none (default: ${DEFAULT-VALUE}).")
+    String controlPeriod = "100ms";
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Every call must send 'authorization: Bearer <the file's first line>'.")
+    Path tokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key, PKCS#8 PEM (with --tls-cert).")
+    Path tlsKey;
+
+    @Override
+    public Integer call() {
+        ServeConfig c;
+        try {
+            c = ServeConfig.loopback(port).withHost(host).withMaxSessions(maxSessions)
+                    .withIdleTimeout(ServeConfig.parseDuration(idleTimeout)).withControlPeriod(ServeConfig.parseDuration(controlPeriod))
+                    .withTls(tlsCert, tlsKey).withToken(tokenFile == null ? null : ServeConfig.readToken(tokenFile));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UserError(e.getMessage());
+        }
+        PolicyServer.serveUntilSignalled(policy.load(), c, spec.commandLine().getOut());
+        return 0;
+    }
+}
