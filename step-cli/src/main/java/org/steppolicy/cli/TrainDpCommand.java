@@ -21,18 +21,8 @@ public final class TrainDpCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/dp-<task>.")
     Path out;
 
-    @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
-    Long maxSteps;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
-            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
-    Path resume;
-
-    @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
-    boolean force;
-
-    @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
-    boolean allowDataChange;
+    @Mixin
+    TrainRunOptions run;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,8 +30,8 @@ public final class TrainDpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = config.resolve();
-        Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume) : Path.of("runs", "dp-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainDp(c, dir, maxSteps, resume, new TrainRuns.RunOptions(force, allowDataChange),
+        Path dir = run.dir(out, "dp-" + c.task().name());
+        Trainer.Summary s = TrainRuns.trainDp(c, dir, run.maxSteps, run.resume, run.runOptions(),
                 ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();

@@ -21,18 +21,8 @@ public final class TrainPredictorCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/predictor-<kind>-<task>.")
     Path out;
 
-    @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
-    Long maxSteps;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
-            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
-    Path resume;
-
-    @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
-    boolean force;
-
-    @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
-    boolean allowDataChange;
+    @Mixin
+    TrainRunOptions run;
 
     @Option(names = "--dp", paramLabel = "DPCKPT", description = "DP checkpoint (or run directory) whose normaliser to use.")
     Path dp;
@@ -43,9 +33,8 @@ public final class TrainPredictorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StepConfig c = config.resolve();
-        Path dir = out != null ? out : TrainRuns.runDirOf(resume) != null ? TrainRuns.runDirOf(resume)
-                : Path.of("runs", "predictor-" + c.predictor().kind() + "-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, maxSteps, resume, dp, new TrainRuns.RunOptions(force, allowDataChange),
+        Path dir = run.dir(out, "predictor-" + c.predictor().kind() + "-" + c.task().name());
+        Trainer.Summary s = TrainRuns.trainPredictor(c, dir, run.maxSteps, run.resume, dp, run.runOptions(),
                 ErrStream.of(spec.commandLine().getErr()));
         spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
         spec.commandLine().getOut().flush();

@@ -1,0 +1,36 @@
+package org.steppolicy.cli;
+
+import java.nio.file.Path;
+import org.steppolicy.eval.TrainedRuns;
+import org.steppolicy.train.TrainRuns;
+import picocli.CommandLine.Option;
+
+/** The options train-dp and train-predictor share: length, resume, and what may happen to an existing --out. */
+public final class TrainRunOptions {
+    @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
+    Long maxSteps;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
+            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
+    Path resume;
+
+    @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
+    boolean force;
+
+    @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
+    boolean allowDataChange;
+
+    /**
+     * The run folder: --out, else the resumed run's, else runs/NAME, where `step eval` looks for the newest runs
+     * ({@link TrainedRuns#DEFAULT_ROOT}).
+     */
+    Path dir(Path out, String name) {
+        if (out != null) return out;
+        Path resumed = TrainRuns.runDirOf(resume);
+        return resumed != null ? resumed : TrainedRuns.DEFAULT_ROOT.resolve(name);
+    }
+
+    TrainRuns.RunOptions runOptions() {
+        return new TrainRuns.RunOptions(force, allowDataChange);
+    }
+}
