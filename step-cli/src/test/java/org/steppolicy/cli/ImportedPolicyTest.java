@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.infer.policy.PolicyOptions;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.PredictorArch;
 import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
 import org.steppolicy.train.importer.DiffusionPolicyCheckpointWriter;
@@ -65,18 +65,7 @@ class ImportedPolicyTest {
     /** A predictor checkpoint (random weights) sharing the DP's normaliser, as train-predictor --dp writes it. */
     private static Path predictor(Path dir, PredictorNetConfig.Kind kind, String normalizerJson) throws Exception {
         PredictorNetConfig c = new PredictorNetConfig(20, 2, 2, 16, 32, 4, 64, 0.1, 1, 1, kind);
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("kind", c.kind().id());
-        a.put("obs_dim", c.obsDim());
-        a.put("action_dim", c.actionDim());
-        a.put("n_obs_steps", c.nObsSteps());
-        a.put("horizon", c.horizon());
-        a.put("d_model", c.dModel());
-        a.put("n_heads", c.nHeads());
-        a.put("ff_dim", c.ffDim());
-        a.put("dropout", c.dropout());
-        a.put("encoder_layers", c.encoderLayers());
-        a.put("blocks", c.blocks());
+        Map<String, Object> a = new PredictorArch(c, 8).toArch();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(Checkpoint.NORMALIZER), normalizerJson);
         Files.writeString(dir.resolve(Checkpoint.CONFIG), "");
