@@ -17,6 +17,11 @@ public final class TrainRunOptions {
     @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
     boolean force;
 
+    @Option(names = "--init-from", paramLabel = "PATH", description = "Start a new run from these weights (fine-tuning): a checkpoint's "
+            + "EMA weights, a run folder's latest, an ONNX export folder such as models/pusht-lowdim, or a .onnx file. "
+            + "The optimiser, EMA and LR schedule start fresh; the normaliser must match the data's.")
+    Path initFrom;
+
     @Option(names = "--allow-data-change", description = "With --resume: continue on data that differs from the run's, keeping the run's normaliser.")
     boolean allowDataChange;
 
@@ -31,6 +36,6 @@ public final class TrainRunOptions {
     }
 
     TrainRuns.RunOptions runOptions() {
-        return new TrainRuns.RunOptions(force, allowDataChange);
+        return new TrainRuns.RunOptions(force, allowDataChange, initFrom);
     }
 }

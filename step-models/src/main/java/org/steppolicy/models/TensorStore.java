@@ -155,7 +155,7 @@ public final class TensorStore {
         return Long.reverseBytes(in.readLong());
     }
 
-    static long numel(long[] shape) {
+    public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));

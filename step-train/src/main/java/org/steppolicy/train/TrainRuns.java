@@ -39,9 +39,28 @@ public final class TrainRuns {
      * How a training command treats its run folder and data.
      * @param force           replace a run that is in --out (its files are deleted)
      * @param allowDataChange resume on data (or a normaliser) other than the run's; the run's normaliser is kept
+     * @param initFrom        a new run starts from these weights ({@link InitialWeights}); null: the network's initial ones
      */
-    public record RunOptions(boolean force, boolean allowDataChange) {
-        public static final RunOptions DEFAULT = new RunOptions(false, false);
+    public record RunOptions(boolean force, boolean allowDataChange, Path initFrom) {
+        public static final RunOptions DEFAULT = new RunOptions(false, false, null);
+
+        public RunOptions(boolean force, boolean allowDataChange) {
+            this(force, allowDataChange, null);
+        }
+    }
+
+    /** The --init-from weights of a new run, checked against the normaliser fit on its data; null when none or resuming. */
+    private static InitialWeights initialWeights(RunOptions o, Path resume, String kind, DatasetNormalizer norm, PrintStream progress) {
+        if (o.initFrom() == null) return null;
+        if (resume != null) throw new UserError("--init-from starts a new run; --resume continues one: give one of them");
+        InitialWeights w = InitialWeights.load(o.initFrom(), kind);
+        w.requireNormalizer(norm);
+        if (progress != null) progress.println("initial weights: " + w.source() + " (" + w.weights().size() + " tensors; optimiser, EMA and LR schedule start fresh)");
+        return w;
+    }
+
+    private static Trainer initialised(Trainer t, InitialWeights w) {
+        return w == null ? t : t.withInitialWeights(w).withCheckpointFile(InitialWeights.FILE, w.toJson());
     }
 
     /** Low-dim windows, and for visuomotor tasks (task.image_key) the image windows of the given layout. */
@@ -151,6 +170,7 @@ public final class TrainRuns {
             DataFingerprint data = DataFingerprint.of(demos);
             DatasetNormalizer norm = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
             if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+            InitialWeights init = initialWeights(o, from, Checkpoint.KIND_DP, norm, progress);
             Data d = windows(c, demos, norm, images);
             DpTrainSettings s = dpSettings(c, d.train().size(), maxSteps);
             DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
@@ -160,7 +180,7 @@ public final class TrainRuns {
             if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                     d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
             Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
-            return run(t, from, s.steps(), budget(c.training()), progress);
+            return run(initialised(t, init), from, s.steps(), budget(c.training()), progress);
         }
     }
 
@@ -257,6 +277,7 @@ public final class TrainRuns {
         }
         DatasetNormalizer norm = fromDp != null ? fromDp : fit;
         if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+        InitialWeights init = initialWeights(o, from, Checkpoint.KIND_PREDICTOR, norm, progress);
         Data d = windows(c, demos, norm, images);
         PredictorTrainSettings s = predictorSettings(c, d.train().size(), maxSteps);
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
@@ -269,7 +290,7 @@ public final class TrainRuns {
             progress.printf("validation MSE of the previous chunk shifted by Ta (temporal-only start): %.6f%n",
                     PredictorTask.shiftedPreviousChunkMse(d.valid(), c.task().nActionSteps()));
         Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
-        return run(t, from, s.steps(), budget(c.predictorTraining()), progress);
+        return run(initialised(t, init), from, s.steps(), budget(c.predictorTraining()), progress);
     }
 
     /** {@code step bench train}: the DP train step of the config's U-Net at its batch size. */

@@ -69,6 +69,7 @@ public final class Trainer {
     private final CosineWarmupSchedule schedule;
     private final Map<String, String> checkpointFiles = new LinkedHashMap<>();
     private BooleanSupplier stopRequested = () -> false;
+    private InitialWeights initialWeights;
 
     /** @param progressOut where the progress bar goes (System.err from the CLI); null for none */
     public Trainer(TrainTask task, Settings settings, Path runDir, PrintStream progressOut) {
@@ -82,6 +83,15 @@ public final class Trainer {
     /** Adds a text file to every checkpoint (e.g. data.json, the data the run trains on). */
     public Trainer withCheckpointFile(String name, String text) {
         checkpointFiles.put(name, text);
+        return this;
+    }
+
+    /**
+     * Starts a new run (not a resumed one) from these weights instead of the network's initial ones; the EMA starts as
+     * a copy of them, the optimiser and LR schedule fresh at step 0.
+     */
+    public Trainer withInitialWeights(InitialWeights w) {
+        this.initialWeights = w;
         return this;
     }
 
@@ -116,6 +126,7 @@ public final class Trainer {
         if (stopAt > settings.totalSteps()) throw new IllegalArgumentException("stop step beyond the training length");
         TrainGraph graph = task.graph();
         Map<String, INDArray> params = graph.params();
+        if (initialWeights != null && resumeFrom == null) initialWeights.assignTo(params);
         AdamW opt = new AdamW(settings.adam());
         EmaModel ema = settings.ema() == null ? null : new EmaModel(settings.ema(), params);
         long step = 0;
