@@ -87,7 +87,7 @@ public final class ClosedLoopEvaluation {
         }
         List<Double> scores = result.episodes().stream().map(Evaluator.Episode::maxReward).toList();
         MethodResult mr = new MethodResult(spec.label(), config.steps(), episodes, result.meanScore(),
-                result.successRate(), LatencySummary.of(calls), scores, videoFiles);
+                result.successRate(), LatencySummary.of(calls), scores, videoFiles, org.steppolicy.infer.StallTest.of(calls));
         if (log != null) log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f  success %.2f  latency p50 %.2f ms",
                 spec.label(), mr.meanScore(), mr.successRate(), mr.latency().medianMs()));
         return mr;

@@ -52,6 +52,17 @@ public final class EvalReport {
             o.put("calls", l.calls());
             o.put("cold_start_calls", l.coldCalls());
             o.put("stalled_calls", l.stalledCalls());
+            var st = r.stallTest();
+            if (st != null) {
+                // ‖ΔA‖ of the calls the velocity-aware stall test ran on (fires below perturbation.eps_a)
+                ObjectNode s = o.putObject("stall_test");
+                s.put("tested_calls", st.tested());
+                s.put("fired", st.fired());
+                s.put("norm_min", st.normMin());
+                s.put("norm_p05", st.normP05());
+                s.put("norm_p50", st.normP50());
+                s.put("norm_p95", st.normP95());
+            }
             ArrayNode scores = o.putArray("episode_scores");
             r.episodeScores().forEach(scores::add);
             ArrayNode videos = o.putArray("videos");

@@ -127,6 +127,7 @@ public final class PolicyRunner {
 
         long predNanos = 0, diffNanos = 0;
         boolean cold = false, stalled = false;
+        double velocityNorm = Double.NaN;
         Method.Start start = method.method().start();
         if (start == Method.Start.NOISE || (needsCache && cache.size() == 0)) {
             cold = start != Method.Start.NOISE;
@@ -151,6 +152,7 @@ public final class PolicyRunner {
             } else {
                 perturbation.update(cache);
                 stalled = perturbation.stalled();
+                velocityNorm = perturbation.lastNorm();
                 fillEstimate(pred, estimate);
                 warmStart.form(estimate, n, timesteps[0], perturbation.sigma(), perturbation.sigmaT(), noise, x);
                 long d0 = System.nanoTime();
@@ -161,7 +163,7 @@ public final class PolicyRunner {
         }
         cache.push(chunk);
         double[][] out = executedSlice();
-        last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled);
+        last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled, velocityNorm);
         latencies.add(last);
         return out;
     }

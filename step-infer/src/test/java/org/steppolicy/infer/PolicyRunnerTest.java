@@ -181,6 +181,7 @@ class PolicyRunnerTest {
         r.act(window(3));
         assertTrue(r.lastLatency().stalled());
         assertEquals(0.0, r.lastVelocityNorm(), 1e-4);
+        assertEquals(r.lastVelocityNorm(), r.lastLatency().velocityNorm(), "the call records the norm its stall test saw");
         float[] start = dp.inputs.get(0);
         float[] obsNorm = pred.obsSeen.get(pred.obsSeen.size() - 1);
         float[] prev = pred.prevSeen.get(pred.prevSeen.size() - 1);
@@ -306,5 +307,20 @@ class PolicyRunnerTest {
         assertEquals(1.25, s.diffusionMedianMs(), 1e-12);
         assertEquals((1000 + 1 + 2 + 3 + 4) / 5.0, s.meanAllMs(), 1e-9);
         assertNotEquals(0, LatencySummary.of(calls.subList(0, 1)).medianMs(), "all cold: the cold calls are the figure");
+    }
+
+    @Test
+    void stallTestCountsTestedCallsAndSpreadsTheirNorms() {
+        List<CallLatency> calls = new ArrayList<>();
+        calls.add(new CallLatency(0, 1, 1, true, false));                 // cold start: no stall test
+        calls.add(new CallLatency(0, 1, 1, false, false, Double.NaN));    // one cached chunk: no test
+        for (int i = 1; i <= 5; i++) calls.add(new CallLatency(0, 1, 1, false, i == 1, i * 0.1));
+        StallTest t = StallTest.of(calls);
+        assertEquals(5, t.tested());
+        assertEquals(1, t.fired());
+        assertEquals(0.1, t.normMin(), 1e-12);
+        assertEquals(0.3, t.normP50(), 1e-12);
+        assertEquals(0.12, t.normP05(), 1e-12); // numpy.percentile([.1,.2,.3,.4,.5], 5)
+        assertTrue(Double.isNaN(StallTest.of(calls.subList(0, 2)).normP50()), "never tested: no norms");
     }
 }
