@@ -7,7 +7,7 @@
 #   e.g. scripts/model-card-eval.sh runs/card --dp models/pusht-lowdim
 #        scripts/model-card-eval.sh runs/card --dp DPCKPT --predictor STEPCKPT --predictor SPATIALCKPT
 # Then: python3 scripts/eval_table.py OUT/seed-100000 OUT/seed-200000 OUT/seed-300000
-# Env: CONFIG (default configs/pusht-small.yaml), EPISODES (default 50), THREADS (default 2), EPS_A (raised thresholds, default "0.1 0.3"), STEP (default ./step).
+# Env: CONFIG (default configs/pusht-small.yaml), EPISODES (default 50), THREADS (default 2), EPS_A (raised thresholds, default "0.25 0.5"), STEP (default ./step).
 set -euo pipefail
 OUT="$1"; shift
 EPISODES="${EPISODES:-50}"; THREADS="${THREADS:-2}"; STEP="${STEP:-./step}"
@@ -18,7 +18,7 @@ for seed in 100000 200000 300000; do
 done
 run "$@" --methods step:1,step:2,step:4,step:2:fine,step:4:fine --seed 100000 --out "$OUT/kprime"
 run "$@" --methods step:2:noperturb,step:2 --seed 100000 --out "$OUT/perturb-default"
-for eps in ${EPS_A:-0.1 0.3}; do
+for eps in ${EPS_A:-0.25 0.5}; do
   run "$@" --methods step:2 --seed 100000 --out "$OUT/perturb-eps-$eps" inference.eps_a=$eps
 done
 echo "== $(date -u +%H:%M:%S) done" >&2
