@@ -48,7 +48,10 @@ public final class PeopleTable {
 
     public static String percent(double fraction) { return String.format(Locale.ROOT, "%.0f %%", 100 * fraction); }
 
-    public static String millis(double ms) { return String.format(Locale.ROOT, ms < 10 ? "%.1f ms" : "%.0f ms", ms); }
+    public static String millis(double ms) { return String.format(Locale.ROOT, ms < 100 ? "%.1f ms" : "%.0f ms", ms); }
+
+    /** "1 step", "1,250 steps". */
+    public static String steps(long n) { return String.format(Locale.ROOT, "%,d step%s", n, n == 1 ? "" : "s"); }
 
     /** "9.6 min", or seconds under a minute ("40 s"). */
     public static String minutes(double min) {

@@ -47,7 +47,7 @@ public final class Quickstart {
         String shippedTitle = null;
         double reserve = budget * UNTIMED_EVAL_SHARE;
         if (OnnxExportFolder.isExport(r.shipped())) {
-            shippedTitle = "Shipped policy " + r.shipped() + describe(r.shipped()) + ": " + r.episodes() + " episodes per method";
+            shippedTitle = "Shipped policy " + shown(r.shipped()) + describe(r.shipped()) + "; " + r.episodes() + " episodes per method";
             log.println("quickstart, 1/2: evaluating the shipped policy " + r.shipped());
             log.flush();
             EvalSources src = EvalSources.ofExport(r.shipped(), List.of(), r.methods(), true, log);
@@ -89,9 +89,9 @@ public final class Quickstart {
 
         EvalSummary shortRun = Evaluation.run(evalRequest(r, c, dp.lastCheckpoint(), List.of(st.lastCheckpoint(), sp.lastCheckpoint()),
                 r.methods(), r.out().resolve("eval")), log);
-        String shortTitle = String.format(Locale.ROOT, "Short run on this machine: DP %,d steps, STEP predictor %,d steps, spatial"
-                + " predictor %,d steps, %s of training: %d episodes per method", dp.lastStep(), st.lastStep(), sp.lastStep(),
-                PeopleTable.minutes(trained), r.episodes());
+        String shortTitle = "Short run on this machine: DP " + PeopleTable.steps(dp.lastStep()) + ", STEP predictor "
+                + PeopleTable.steps(st.lastStep()) + ", spatial predictor " + PeopleTable.steps(sp.lastStep()) + ", "
+                + PeopleTable.minutes(trained) + " of training; " + r.episodes() + " episodes per method";
 
         log.println();
         if (shipped != null) {
@@ -117,7 +117,13 @@ public final class Quickstart {
                 .withVideos(Math.min(1, r.episodes())).withRuntime(RuntimeKind.ONNX).withOut(out).withForce(r.force());
     }
 
-    /** " (the first heading of its README.md)", or "" when it has none: where the policy came from, in its own words. */
+    /** The folder relative to the working directory when it lies below it (models/pusht-lowdim), else as given. */
+    static Path shown(Path dir) {
+        Path cwd = Path.of("").toAbsolutePath(), abs = dir.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs) : dir;
+    }
+
+    /** ": the first heading of its README.md", or "" when it has none: where the policy came from, in its own words. */
     static String describe(Path export) {
         try {
             Path readme = export.resolve("README.md");
@@ -126,7 +132,7 @@ public final class Quickstart {
                 if (!line.startsWith("# ")) continue;
                 String h = line.substring(2).trim();
                 int colon = h.indexOf(": ");
-                return " (" + (colon >= 0 ? h.substring(colon + 2) : h) + ")";
+                return ": " + (colon >= 0 ? h.substring(colon + 2) : h);
             }
         } catch (IOException e) {
             // The title is a courtesy: the folder's name says enough without it.
