@@ -77,13 +77,13 @@ public final class Quickstart {
         long trainStart = System.nanoTime();
         TrainRuns.RunOptions runs = new TrainRuns.RunOptions(r.force(), false);
         Trainer.Summary dp = TrainRuns.trainDp(c, r.out().resolve("dp"), null, null, runs, progress);
-        log.printf("DP: %d steps, checkpoint %s%n", dp.lastStep(), dp.lastCheckpoint());
+        log.println("DP: " + PeopleTable.steps(dp.lastStep()) + ", checkpoint " + dp.lastCheckpoint());
         Trainer.Summary st = TrainRuns.trainPredictor(c.with("predictor.kind=step"), r.out().resolve("predictor-step"), null, null,
                 dp.lastCheckpoint(), runs, progress);
-        log.printf("STEP predictor: %d steps%n", st.lastStep());
+        log.println("STEP predictor: " + PeopleTable.steps(st.lastStep()));
         Trainer.Summary sp = TrainRuns.trainPredictor(c.with("predictor.kind=spatial"), r.out().resolve("predictor-spatial"), null, null,
                 dp.lastCheckpoint(), runs, progress);
-        log.printf("spatial predictor: %d steps%n", sp.lastStep());
+        log.println("spatial predictor: " + PeopleTable.steps(sp.lastStep()));
         double trained = minutesSince(trainStart);
         log.flush();
 
