@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code step eval}: wiring for step-eval's {@link Evaluation}: options to an {@link EvalRequest}, the table to stdout. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, predictor) on one trained DP.")
+        description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, predictor) on one trained DP "
+                + "(checkpoints or an export-onnx folder).")
 public final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,7 +33,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--dp", paramLabel = "DIR", description = "DP checkpoint (or run directory: its latest). Default: the newest DP run under runs/.")
+    @Option(names = "--dp", paramLabel = "DIR", description = "DP checkpoint (or run directory: its latest), or an export-onnx folder "
+            + "(e.g. models/pusht-lowdim: its own predictors, ONNX Runtime). Default: the newest DP run under runs/.")
     Path dp;
 
     @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s): one of kind step, one of kind spatial (repeat the option). "

@@ -10,9 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code step export-onnx --dp DPCKPT [--predictor PCKPT] --out DIR}: dp.onnx, predictor.onnx and policy.json. */
+/**
+ * {@code step export-onnx --dp DPCKPT [--predictor PCKPT]... --out DIR}: dp.onnx, predictor.onnx (the step predictor),
+ * predictor-KIND.onnx for each other kind, and policy.json.
+ */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
-        description = "Write the policy as ONNX (dp.onnx, predictor.onnx) with a JSON sidecar (policy.json).")
+        description = "Write the policy as ONNX (dp.onnx, predictor.onnx for the step predictor, predictor-KIND.onnx for others) "
+                + "with a JSON sidecar (policy.json).")
 public final class ExportOnnxCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,9 +34,9 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
         StepConfig c = source.resolveConfig();
-        var bundle = source.load(c);
+        var loaded = source.loadAll(c);
         try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
-            for (Path p : OnnxExport.write(bundle, out)) log.println("wrote " + p);
+            for (Path p : OnnxExport.write(loaded.dp(), loaded.predictors(), out)) log.println("wrote " + p);
         }
         return 0;
     }

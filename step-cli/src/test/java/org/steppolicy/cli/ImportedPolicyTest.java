@@ -63,7 +63,7 @@ class ImportedPolicyTest {
     }
 
     /** A predictor checkpoint (random weights) sharing the DP's normaliser, as train-predictor --dp writes it. */
-    private static Path predictor(Path dir, PredictorNetConfig.Kind kind, String normalizerJson) throws Exception {
+    static Path predictor(Path dir, PredictorNetConfig.Kind kind, String normalizerJson) throws Exception {
         PredictorNetConfig c = new PredictorNetConfig(20, 2, 2, 16, 32, 4, 64, 0.1, 1, 1, kind);
         Map<String, Object> a = new PredictorArch(c, 8).toArch();
         Files.createDirectories(dir);

@@ -4,30 +4,74 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.steppolicy.config.ConfigLoader;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.eval.Quickstart;
+import org.steppolicy.infer.runtime.OnnxExport;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The quickstart end to end at toy scale: tiny networks, seconds of training, one short episode per method. */
+/**
+ * The quickstart end to end at toy scale: a tiny random-weight export stands in for the shipped policy and is
+ * evaluated first; then tiny networks train for seconds and every method runs one short episode.
+ */
 class QuickstartCommandTest {
     static final Path DATA = Path.of("../shared/data/pusht/pusht_cchi_v7_replay_lowdim.hdf5");
+    static final List<String> TINY = List.of("policy.down_dims=[8,16,32]", "policy.diffusion_step_embed_dim=16", "predictor.d_model=16",
+            "predictor.dim_feedforward=32", "training.batch_size=16", "predictor_training.batch_size=16", "task.eval_max_steps=16");
 
     @Test
-    void trainsBothPredictorsAndEvaluatesEveryMethod(@TempDir Path dir) throws Exception {
+    void evaluatesTheShippedPolicyFirstThenTrainsAndEvaluatesTheShortRun(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(DATA), "official Push-T data not found at " + DATA + ": skipping the quickstart test");
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = StepCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "quickstart", "--minutes", "0.05", "--episodes", "1", "--out", dir.toString(),
-                "policy.down_dims=[8,16,32]", "policy.diffusion_step_embed_dim=16", "predictor.d_model=16",
-                "predictor.dim_feedforward=32", "training.batch_size=16", "predictor_training.batch_size=16",
-                "task.eval_max_steps=16", "eval.methods=ddpm:4,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor");
-        assertEquals(0, code, err.toString());
-        JsonNode results = new ObjectMapper().readTree(dir.resolve("eval/results.json").toFile());
+        // The stand-in has a step predictor only, as the shipped folder does: spatial:2 is dropped with one line.
+        StepConfig c = ConfigLoader.load(Path.of("configs/pusht-small.yaml"), TINY);
+        PolicyBundle b = PolicyLoader.randomWeights(c, 5, true);
+        Path shipped = dir.resolve("shipped");
+        OnnxExport.write(b, shipped);
+        Files.writeString(shipped.resolve("README.md"), "# tiny: a stand-in for the shipped policy\n");
+
+        Path out = dir.resolve("qs");
+        List<String> args = new ArrayList<>(List.of("quickstart", "--minutes", "0.1", "--episodes", "1", "--out", out.toString(),
+                "--shipped", shipped.toString(), "--data", DATA.toString()));
+        args.addAll(TINY);
+        StringWriter o = new StringWriter(), err = new StringWriter();
+        int code = StepCli.run(new PrintWriter(o, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        String text = o.toString();
+        assertEquals(0, code, err + "\n" + text);
+
+        String shippedTitle = "Shipped policy " + shipped + ": a stand-in for the shipped policy; 1 episodes per method";
+        int firstTable = text.indexOf(shippedTitle), training = text.indexOf("DP: "), shortTitle = text.indexOf("Short run on this machine: DP ");
+        assertTrue(firstTable >= 0 && training > firstTable, "the shipped policy's table comes before training:\n" + text);
+        assertTrue(text.contains(shipped + " has no spatial predictor: skipping spatial:2"), text);
+        assertTrue(shortTitle > training, text);
+        assertTrue(text.lastIndexOf(shippedTitle) > training && text.lastIndexOf(shippedTitle) < shortTitle,
+                "both tables are printed again at the end:\n" + text);
+        String finalTables = text.substring(text.lastIndexOf(shippedTitle));
+        for (String row : List.of("DDPM-100  (ddpm:100)", "DDIM-2  (ddim:2)", "DPM-Solver++-2  (dpmsolver:2)", "temporal start-2  (temporal:2)",
+                "STEP-2  (step:2)", "predictor alone  (predictor)"))
+            assertEquals(2, count(finalTables, row), row + " in both tables:\n" + finalTables);
+        assertEquals(1, count(finalTables, "spatial start-2  (spatial:2)"), "only the short run has a spatial predictor:\n" + finalTables);
+        assertEquals(1, count(text, Quickstart.FULL_RUN_NOTE));
+
+        // Figures for people: scores to 3 decimals, latencies as "6.0 ms", minutes as "9.6 min" or seconds; no 4-decimal noise.
+        assertFalse(Pattern.compile("\\d\\.\\d{4}").matcher(finalTables).find(), finalTables);
+        assertTrue(Pattern.compile("STEP-2  \\(step:2\\) +\\d\\.\\d{3} +\\d+ % +\\d+(\\.\\d)? ms").matcher(finalTables).find(), finalTables);
+        assertTrue(Pattern.compile("steps?, (\\d+ s|\\d+\\.\\d min) of training").matcher(finalTables).find(), finalTables);
+
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(6, json.readTree(out.resolve("shipped-eval/results.json").toFile()).size());
+        JsonNode results = json.readTree(out.resolve("eval/results.json").toFile());
         assertEquals(7, results.size());
         for (JsonNode r : results) {
             assertEquals(1, r.get("episodes").asInt());
@@ -35,11 +79,31 @@ class QuickstartCommandTest {
             assertTrue(score >= 0 && score <= 1, r.toString());
             assertTrue(r.get("latency_ms_median").asDouble() > 0, r.toString());
         }
-        assertTrue(out.toString().contains("| step:2 |"), out.toString());
-        assertTrue(Files.exists(dir.resolve("dp/loss.png")));
-        assertTrue(Files.exists(dir.resolve("predictor-step/metrics.csv")));
-        assertTrue(Files.exists(dir.resolve("predictor-spatial/config.yaml")));
-        assertTrue(Files.exists(dir.resolve("eval/score_vs_latency.png")));
-        assertTrue(Files.exists(dir.resolve("eval/videos/step-2_seed100000.gif")));
+        assertTrue(Files.exists(out.resolve("dp/loss.png")));
+        assertTrue(Files.exists(out.resolve("predictor-step/metrics.csv")));
+        assertTrue(Files.exists(out.resolve("predictor-spatial/config.yaml")));
+        assertTrue(Files.exists(out.resolve("shipped-eval/score_vs_latency.png")));
+        assertTrue(Files.exists(out.resolve("eval/score_vs_latency.png")));
+        assertTrue(Files.exists(out.resolve("eval/videos/step-2_seed100000.gif")));
+    }
+
+    @Test
+    void aMissingShippedFolderIsOneLineAndTheRunGoesOn(@TempDir Path dir) {
+        assumeTrue(Files.isRegularFile(DATA), "official Push-T data not found at " + DATA + ": skipping the quickstart test");
+        List<String> args = new ArrayList<>(List.of("quickstart", "--minutes", "0.05", "--episodes", "1", "--out", dir.toString(),
+                "--shipped", dir.resolve("nothing").toString(), "--data", DATA.toString()));
+        args.addAll(TINY);
+        StringWriter o = new StringWriter(), err = new StringWriter();
+        int code = StepCli.run(new PrintWriter(o, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        assertEquals(0, code, err + "\n" + o);
+        assertTrue(o.toString().contains("no shipped policy at " + dir.resolve("nothing") + ": going on to training"), o.toString());
+        assertFalse(o.toString().contains("Shipped policy "), o.toString());
+        assertTrue(o.toString().contains("Short run on this machine"), o.toString());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+        return n;
     }
 }

@@ -9,18 +9,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.MethodSpec;
+import org.steppolicy.infer.runtime.OnnxExportFolder;
 
 /**
  * The checkpoints and methods an evaluation reads. What the user names is taken as given; a missing DP is the newest
  * DP run under the runs folder, missing predictors the newest run of each kind the methods need. With
  * {@code dropUnavailable} (the --steps comparison) a method whose predictor kind exists nowhere is left out with one
- * printed line instead of failing the whole evaluation.
+ * printed line instead of failing the whole evaluation. An export-onnx folder as the DP brings its own predictors.
  */
 public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> methods) {
     static final String TRAIN_DP = "./step train-dp --config configs/pusht-small.yaml";
 
     public static EvalSources pick(Path dp, List<Path> predictors, List<MethodSpec> methods, boolean dropUnavailable,
                                    Path root, PrintWriter log) {
+        if (dp != null && OnnxExportFolder.isExport(dp)) return ofExport(dp, predictors, methods, dropUnavailable, log);
         TrainedRuns runs = null;
         if (dp == null) {
             runs = TrainedRuns.scan(root);
@@ -41,8 +43,39 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
         return new EvalSources(dp, preds, methods);
     }
 
+    /**
+     * An export-onnx folder: its own predictors only (no --predictor with it); with {@code dropUnavailable} the
+     * methods whose predictor kind it lacks are left out with one line, else {@link Evaluation} refuses them.
+     */
+    static EvalSources ofExport(Path dir, List<Path> predictors, List<MethodSpec> methods, boolean dropUnavailable, PrintWriter log) {
+        if (!predictors.isEmpty())
+            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+        if (dropUnavailable) {
+            Split s = split(methods, OnnxExportFolder.read(dir).predictorKinds());
+            if (!s.dropped().isEmpty())
+                log.println(dir + " has no " + String.join(" or ", s.missing()) + " predictor: skipping " + String.join(", ", s.dropped()));
+            methods = s.kept();
+        }
+        log.flush();
+        return new EvalSources(dir, List.of(), methods);
+    }
+
     /** The methods whose predictor kind is available; one line names the others and what to train for them. */
     static List<MethodSpec> dropUnavailable(List<MethodSpec> methods, Set<String> kinds, Path dp, Path root, PrintWriter log) {
+        Split s = split(methods, kinds);
+        if (!s.dropped().isEmpty()) {
+            List<String> how = s.missing().stream().map(k -> "./step train-predictor --config configs/pusht-small.yaml --dp " + dp
+                    + " predictor.kind=" + k).toList();
+            log.println("no " + String.join(" or ", s.missing()) + " predictor run under " + root + "/: skipping "
+                    + String.join(", ", s.dropped()) + " (train with " + String.join("; ", how) + ")");
+        }
+        return s.kept();
+    }
+
+    /** Methods split by whether their predictor kind is among {@code kinds}: kept, dropped labels, missing kinds. */
+    private record Split(List<MethodSpec> kept, List<String> dropped, Set<String> missing) {}
+
+    private static Split split(List<MethodSpec> methods, Set<String> kinds) {
         List<MethodSpec> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         Set<String> missing = new TreeSet<>();
@@ -54,12 +87,6 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
                 missing.add(kind);
             }
         }
-        if (!dropped.isEmpty()) {
-            List<String> how = missing.stream().map(k -> "./step train-predictor --config configs/pusht-small.yaml --dp " + dp
-                    + " predictor.kind=" + k).toList();
-            log.println("no " + String.join(" or ", missing) + " predictor run under " + root + "/: skipping "
-                    + String.join(", ", dropped) + " (train with " + String.join("; ", how) + ")");
-        }
-        return kept;
+        return new Split(kept, dropped, missing);
     }
 }

@@ -13,6 +13,7 @@ import org.steppolicy.infer.OfflineResult;
 import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.policy.TrainedPolicy;
+import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
@@ -22,7 +23,8 @@ import org.steppolicy.sim.ImageObservation;
 import org.steppolicy.sim.PushTObservation;
 
 /**
- * The evaluation entry point: every method of a request over the same trained DP, in closed loop in the Java Push-T
+ * The evaluation entry point: every method of a request over the same trained DP (checkpoints, or an export-onnx
+ * folder on ONNX Runtime), in closed loop in the Java Push-T
  * simulator (tasks with one; in process or through a policy server) or offline on the valid demos (the others), writing the config, the table,
  * results.json, the score-vs-latency plot and GIFs into the request's folder.
  */
@@ -36,18 +38,37 @@ public final class Evaluation {
         Require.atLeast("--threads", r.threads(), 1);
         Require.atLeast("--videos", r.videos(), 0);
         if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of());
-        PolicyBundle dp = PolicyLoader.fromCheckpoints(r.dp(), null);
-        List<PredictorBundle> preds = new ArrayList<>();
-        for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
-        TrainedPolicy trained = TrainedPolicy.of(dp, preds, "dp " + r.dp());
+        boolean export = OnnxExportFolder.isExport(r.dp());
+        PolicyBundle dp = null;
+        TrainedPolicy trained;
+        PushTObservation observation = null;
+        if (export) {
+            if (!r.predictors().isEmpty())
+                throw new UserError(r.dp() + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+            if (!c.task().hasSimulator())
+                throw new UserError(r.dp() + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
+            OnnxExportFolder folder = OnnxExportFolder.read(r.dp());
+            trained = TrainedPolicy.of(folder);
+            observation = observation(folder.shape().obsDim(), folder.image(), r.dp());
+        } else {
+            dp = PolicyLoader.fromCheckpoints(r.dp(), null);
+            List<PredictorBundle> preds = new ArrayList<>();
+            for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
+            trained = TrainedPolicy.of(dp, preds, "dp " + r.dp());
+            if (c.task().hasSimulator()) observation = observation(dp, r.dp());
+        }
         ModelSource models = trained.source(r.runtime(), 1);
         InferenceSettings settings = InferenceSettings.from(c.inference());
         // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
         for (MethodSpec m : r.methods()) {
             String kind = m.method().predictorKind();
             if (kind != null && !trained.predictorKinds().contains(kind))
-                throw new UserError("method " + m.label() + " needs a '" + kind + "' predictor checkpoint: pass --predictor DIR"
-                        + " (trained with predictor.kind=" + kind + ")");
+                throw new UserError(export
+                        ? "method " + m.label() + " needs a '" + kind + "' predictor; " + r.dp() + " has "
+                          + (trained.predictorKinds().isEmpty() ? "none" : "only " + String.join(", ", trained.predictorKinds()))
+                          + " (export one with export-onnx --predictor CKPT)"
+                        : "method " + m.label() + " needs a '" + kind + "' predictor checkpoint: pass --predictor DIR"
+                          + " (trained with predictor.kind=" + kind + ")");
             StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
         Path dir = r.out();
@@ -58,7 +79,7 @@ public final class Evaluation {
             OfflineReport.write(offline, dir);
             return new EvalSummary(dir, List.of(), offline);
         }
-        Evaluator evaluator = new Evaluator(c.task().nObsSteps(), c.task().evalMaxSteps(), observation(dp, r.dp()));
+        Evaluator evaluator = new Evaluator(trained.shape().obsSteps(), c.task().evalMaxSteps(), observation);
         ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, r.threads());
         List<MethodResult> results = new ArrayList<>();
         for (MethodSpec m : r.methods()) {
@@ -73,14 +94,19 @@ public final class Evaluation {
 
     /** What the checkpoint's policy observes in the simulator: keypoints, or rendered frames cropped as in training. */
     static PushTObservation observation(PolicyBundle dp, Path dpDir) {
-        if (!dp.hasImages()) {
-            if (dp.shape().obsDim() != 20)
-                throw new UserError(dpDir + ": the Push-T simulator observes 20 keypoint values, the DP expects " + dp.shape().obsDim());
+        var spec = dp.hasImages() ? dp.encoder().spec() : null;
+        return observation(dp.shape().obsDim(), spec == null ? null : new OnnxExportFolder.ImageInput(spec.lowDim(), spec.height(), spec.width()), dpDir);
+    }
+
+    /** Keypoints for a low-dim policy ({@code image} null), else frames of the policy's crop size. */
+    static PushTObservation observation(int obsDim, OnnxExportFolder.ImageInput image, Path dpDir) {
+        if (image == null) {
+            if (obsDim != 20)
+                throw new UserError(dpDir + ": the Push-T simulator observes 20 keypoint values, the DP expects " + obsDim);
             return PushTObservation.KEYPOINTS;
         }
-        var spec = dp.encoder().spec();
-        if (spec.lowDim() != 2)
-            throw new UserError(dpDir + ": a Push-T image policy observes agent_pos (2 values) besides the frame, this one " + spec.lowDim());
-        return new ImageObservation(spec.height(), spec.width());
+        if (image.lowDim() != 2)
+            throw new UserError(dpDir + ": a Push-T image policy observes agent_pos (2 values) besides the frame, this one " + image.lowDim());
+        return new ImageObservation(image.height(), image.width());
     }
 }

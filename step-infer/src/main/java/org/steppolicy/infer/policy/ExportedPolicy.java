@@ -11,7 +11,7 @@ import org.steppolicy.infer.runtime.OnnxExport;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.RuntimeKind;
 
-/** An export-onnx folder: its own predictor.onnx, if any, is the only predictor. */
+/** An export-onnx folder: its own predictors (predictor.onnx and any predictor-KIND.onnx) are the only ones. */
 record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
 
     static ExportedPolicy read(Path dir, List<Path> predictorDirs) {
@@ -29,12 +29,15 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
 
     @Override
     public String provenance() {
-        return "onnx export " + folder.dir() + (folder.predictorKind() == null ? "" : " with a " + folder.predictorKind() + " predictor");
+        var kinds = folder.predictorKinds();
+        return "onnx export " + folder.dir() + (kinds.isEmpty() ? ""
+                : kinds.size() == 1 ? " with a " + kinds.iterator().next() + " predictor"
+                : " with " + String.join(" and ", kinds) + " predictors");
     }
 
     @Override
     public java.util.Set<String> predictorKinds() {
-        return folder.predictorKind() == null ? java.util.Set.of() : java.util.Set.of(folder.predictorKind());
+        return folder.predictorKinds();
     }
 
     @Override
@@ -42,9 +45,9 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
         if (runtime != RuntimeKind.ONNX)
             throw new UserError(folder.dir() + ": an export-onnx folder runs on ONNX Runtime only, not " + runtime.id());
         String kind = method.predictorKind();
-        if (kind != null && !kind.equals(folder.predictorKind()))
+        if (kind != null && !folder.predictorKinds().contains(kind))
             throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor; " + folder.dir() + " has "
-                    + (folder.predictorKind() == null ? "none" : "a '" + folder.predictorKind() + "' one"));
-        return folder.open(kind != null, threads);
+                    + (folder.predictorKinds().isEmpty() ? "none" : String.join(", ", folder.predictorKinds())));
+        return folder.open(kind, threads);
     }
 }

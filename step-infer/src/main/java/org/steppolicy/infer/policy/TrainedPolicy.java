@@ -55,6 +55,11 @@ public sealed interface TrainedPolicy permits CheckpointPolicy, ExportedPolicy {
         return CheckpointPolicy.read(dir, predictorDirs);
     }
 
+    /** An export-onnx folder already read (its predictors are the only ones). */
+    static TrainedPolicy of(OnnxExportFolder export) {
+        return new ExportedPolicy(export);
+    }
+
     /** Bundles already in memory (e.g. from {@link org.steppolicy.infer.runtime.PolicyLoader}). */
     static TrainedPolicy of(PolicyBundle dp, List<PredictorBundle> predictors, String provenance) {
         return CheckpointPolicy.of(dp, predictors, provenance);

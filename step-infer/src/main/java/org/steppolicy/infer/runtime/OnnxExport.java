@@ -22,7 +22,8 @@ import org.steppolicy.run.Checksums;
 
 /**
  * Writes a policy for use outside Java: {@value #DP_FILE} (the U-Net), {@value #PREDICTOR_FILE} (when a predictor
- * is given) — both rendered by {@link OnnxBuilder} from the same definitions SameDiff trains, opset 17, dynamic batch —
+ * is given; the step one when several are), {@code predictor-<kind>.onnx} for each other predictor kind (listed under
+ * the sidecar's {@code "baseline_predictors"}, so readers that know only {@code "predictor"} still work) — all rendered by {@link OnnxBuilder} from the same definitions SameDiff trains, opset 17, dynamic batch —
  * and the sidecar {@value #SIDECAR} with everything a caller needs to run a denoising loop: sizes, input/output
  * names and shapes, normalisers (normalised = raw·scale + offset), the ᾱ schedule and the conditioning mode; and
  * {@code checksums.sha256}, the SHA-256 of each file.
@@ -39,6 +40,17 @@ public final class OnnxExport {
 
     /** Writes the files into {@code dir} (created if needed) and returns their paths. */
     public static List<Path> write(PolicyBundle b, Path dir) throws IOException {
+        return write(b.withPredictor(null), b.predictor() == null ? List.of() : List.of(b.predictor()), dir);
+    }
+
+    /**
+     * Writes the DP of {@code dp} (its own predictor is ignored) with several predictors, at most one per kind: the
+     * step one (else the first) as {@value #PREDICTOR_FILE}, each other as {@link #predictorFile(String)}.
+     */
+    public static List<Path> write(PolicyBundle dp, List<PredictorBundle> predictors, Path dir) throws IOException {
+        PredictorBundle main = primary(predictors);
+        List<PredictorBundle> baselines = predictors.stream().filter(p -> p != main).toList();
+        PolicyBundle b = dp.withPredictor(main);
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         out.add(writeAtomically(dir.resolve(DP_FILE), b.dp().toOnnx(b.dpParams()).toByteArray()));
@@ -49,7 +61,11 @@ public final class OnnxExport {
             byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
             out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
         }
-        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b))));
+        for (PredictorBundle q : baselines) {
+            byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
+            out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
+        }
+        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b, baselines))));
         // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
         Checksums sums = new Checksums();
         for (Path f : out) sums.add(dir, f.getFileName().toString());
@@ -63,8 +79,28 @@ public final class OnnxExport {
         Checksums.read(dir, "export " + dir).verifyAll(dir, "export " + dir);
     }
 
-    /** The sidecar's content. */
+    /** The file of a predictor other than the one in {@value #PREDICTOR_FILE}: {@code predictor-<kind>.onnx}. */
+    public static String predictorFile(String kind) {
+        return "predictor-" + kind + ".onnx";
+    }
+
+    /** The step predictor when there is one (what step:N reads), else the first; a kind given twice is refused. */
+    private static PredictorBundle primary(List<PredictorBundle> predictors) {
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        for (PredictorBundle p : predictors)
+            if (!kinds.add(p.kind()))
+                throw new org.steppolicy.config.UserError("two '" + p.kind() + "' predictors given; pass one of each kind (step, spatial)");
+        return predictors.stream().filter(p -> "step".equals(p.kind())).findFirst()
+                .orElse(predictors.isEmpty() ? null : predictors.get(0));
+    }
+
+    /** The sidecar's content (one predictor at most: the bundle's). */
     public static ObjectNode sidecar(PolicyBundle b) {
+        return sidecar(b, List.of());
+    }
+
+    /** The sidecar's content: the bundle's predictor under "predictor", the others under "baseline_predictors". */
+    public static ObjectNode sidecar(PolicyBundle b, List<PredictorBundle> baselines) {
         PolicyShape s = b.shape();
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
@@ -125,21 +161,29 @@ public final class OnnxExport {
         for (int t = 0; t < sch.steps(); t++) ab.add(sch.alphaCumprod(t));
 
         PredictorBundle p = b.predictor();
-        if (p == null) {
-            root.putNull("predictor");
-        } else {
-            ObjectNode pr = root.putObject("predictor");
-            pr.put("file", PREDICTOR_FILE);
-            pr.put("kind", p.kind());
-            ArrayNode pin = pr.putArray("inputs");
-            pin.add(io(StepPredictorNet.OBS, "float32", "batch", s.obsSteps(), s.obsDim()).put("note", "normalised"));
-            if (p.usesPreviousChunk())
-                pin.add(io(StepPredictorNet.PREV_ACTION, "float32", "batch", s.horizon(), s.actionDim())
-                        .put("note", "the previous normalised action chunk"));
-            pr.set("output", io(StepPredictorNet.ACTION_PRED, "float32", "batch", s.horizon(), s.actionDim()));
-            pr.set("normalizer", normalizer(lowDim(p.normalization(), b)));
+        if (p == null) root.putNull("predictor");
+        else root.set("predictor", predictorEntry(p, PREDICTOR_FILE, b));
+        // Additive: written only when there are other kinds, so a single-predictor sidecar stays as it always was.
+        if (!baselines.isEmpty()) {
+            ArrayNode more = root.putArray("baseline_predictors");
+            for (PredictorBundle q : baselines) more.add(predictorEntry(q, predictorFile(q.kind()), b));
         }
         return root;
+    }
+
+    private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyBundle b) {
+        PolicyShape s = b.shape();
+        ObjectNode pr = JSON.createObjectNode();
+        pr.put("file", file);
+        pr.put("kind", p.kind());
+        ArrayNode pin = pr.putArray("inputs");
+        pin.add(io(StepPredictorNet.OBS, "float32", "batch", s.obsSteps(), s.obsDim()).put("note", "normalised"));
+        if (p.usesPreviousChunk())
+            pin.add(io(StepPredictorNet.PREV_ACTION, "float32", "batch", s.horizon(), s.actionDim())
+                    .put("note", "the previous normalised action chunk"));
+        pr.set("output", io(StepPredictorNet.ACTION_PRED, "float32", "batch", s.horizon(), s.actionDim()));
+        pr.set("normalizer", normalizer(lowDim(p.normalization(), b)));
+        return pr;
     }
 
     /** Image policies: only the low-dim part of the obs normaliser (the pixels' identity is the layout's rule). */

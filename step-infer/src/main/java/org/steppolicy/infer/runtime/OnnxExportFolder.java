@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
@@ -29,11 +32,19 @@ public final class OnnxExportFolder {
     private final Path dir;
     private final PolicyShape shape;
     private final SchedulerConfig scheduler;
-    private final PolicyNormalization normalization, predictorNormalization;
-    private final byte[] dp, encoder, predictor;
+    private final PolicyNormalization normalization;
+    private final byte[] dp, encoder;
     private final int inputDim, unetCondDim;
     private final String predictorKind;
-    private final boolean predictorUsesPrevious;
+    /** Every predictor by kind, the one in predictor.onnx first. */
+    private final Map<String, PredictorFile> predictors;
+    private final ImageInput image;
+
+    /** One predictor's network and the normaliser it was trained with. */
+    private record PredictorFile(byte[] onnx, boolean usesPrevious, PolicyNormalization normalization) {}
+
+    /** An image export's observation layout: low-dim values, then an RGB frame of height x width. */
+    public record ImageInput(int lowDim, int height, int width) {}
 
     /** True when {@code dir} holds an export's sidecar. */
     public static boolean isExport(Path dir) {
@@ -75,18 +86,24 @@ public final class OnnxExportFolder {
         dp = bytes(dpNode, what);
         encoder = image ? bytes(root.path("image").path("obs_encoder"), what) : null;
 
+        JsonNode im = root.path("image");
+        this.image = image ? new ImageInput(im.path("low_dim").asInt(), im.path("height").asInt(), im.path("width").asInt()) : null;
+
+        Map<String, PredictorFile> preds = new LinkedHashMap<>();
         JsonNode p = root.path("predictor");
-        if (p.isObject()) {
-            predictorKind = p.path("kind").asText("step");
-            predictorUsesPrevious = hasInput(p, StepPredictorNet.PREV_ACTION);
-            predictorNormalization = normalizer(p.path("normalizer"), image, what);
-            predictor = bytes(p, what);
-        } else {
-            predictorKind = null;
-            predictorUsesPrevious = false;
-            predictorNormalization = null;
-            predictor = null;
+        predictorKind = p.isObject() ? p.path("kind").asText("step") : null;
+        if (p.isObject()) preds.put(predictorKind, predictor(p, image, what));
+        for (JsonNode q : root.path("baseline_predictors")) {
+            String kind = q.path("kind").asText("");
+            if (kind.isEmpty()) throw new UserError(what + ": a \"baseline_predictors\" entry lacks \"kind\"");
+            if (preds.put(kind, predictor(q, image, what)) != null)
+                throw new UserError(what + ": two '" + kind + "' predictors");
         }
+        predictors = java.util.Collections.unmodifiableMap(preds);
+    }
+
+    private PredictorFile predictor(JsonNode p, boolean image, String what) {
+        return new PredictorFile(bytes(p, what), hasInput(p, StepPredictorNet.PREV_ACTION), normalizer(p.path("normalizer"), image, what));
     }
 
     public Path dir() { return dir; }
@@ -97,18 +114,31 @@ public final class OnnxExportFolder {
 
     public PolicyNormalization normalization() { return normalization; }
 
-    /** "step" or "spatial", or null when the export has no predictor. */
+    /** The kind of predictor.onnx ("step" or "spatial"), or null when the export has no predictor. */
     public String predictorKind() { return predictorKind; }
 
-    /** Fresh ONNX Runtime sessions of the DP and, when asked, the predictor; the caller closes them. */
+    /** Every predictor kind the export holds, predictor.onnx's first. */
+    public Set<String> predictorKinds() { return predictors.keySet(); }
+
+    /** The observation layout of an image export; null for a low-dim one. */
+    public ImageInput image() { return image; }
+
+    /** Fresh ONNX Runtime sessions of the DP and, when asked, predictor.onnx; the caller closes them. */
     public PolicyModels open(boolean withPredictor, int threads) {
-        if (withPredictor && predictor == null) throw new UserError(dir + ": the export has no " + OnnxExport.PREDICTOR_FILE);
+        if (withPredictor && predictorKind == null) throw new UserError(dir + ": the export has no " + OnnxExport.PREDICTOR_FILE);
+        return open(withPredictor ? predictorKind : null, threads);
+    }
+
+    /** Fresh ONNX Runtime sessions of the DP and of the predictor of {@code kind} (none when null); the caller closes them. */
+    public PolicyModels open(String kind, int threads) {
+        PredictorFile pf = kind == null ? null : predictors.get(kind);
+        if (kind != null && pf == null) throw new UserError(dir + ": the export has no '" + kind + "' predictor");
         Denoiser unet = new OnnxDenoiser(dp, shape.horizon(), inputDim, unetCondDim, threads);
         Denoiser d = encoder == null ? unet
                 : new EncodedDenoiser(new OrtModel(encoder, List.of(ImageObsEncoder.INPUT), ImageObsEncoder.OUTPUT, threads), unet);
-        ChunkPredictor p = withPredictor
-                ? new OnnxChunkPredictor(predictor, shape.horizon(), shape.actionDim(), predictorUsesPrevious, threads) : null;
-        return new PolicyModels(shape, d, normalization, p, withPredictor ? predictorNormalization : null, scheduler);
+        ChunkPredictor p = pf == null ? null
+                : new OnnxChunkPredictor(pf.onnx(), shape.horizon(), shape.actionDim(), pf.usesPrevious(), threads);
+        return new PolicyModels(shape, d, normalization, p, pf == null ? null : pf.normalization(), scheduler);
     }
 
     private static int integer(JsonNode n, String key, String what) {
