@@ -57,6 +57,14 @@ public final class DpTrainAb {
                 long t0 = System.nanoTime(), c0 = tmx.getCurrentThreadCpuTime(), p0 = PredictorTrainBench.cpuNanos();
                 Map<String, INDArray> feed = v.task().trainFeed(r);
                 TrainGraph.Result res = v.graph().lossAndGradients(feed);
+                if (r == 0) {
+                    long fused = v.graph().params().entrySet().stream().filter(e -> {
+                        INDArray g = res.gradients().get(e.getKey());
+                        return g != null && FusedUpdate.applies(e.getValue(), g);
+                    }).count();
+                    System.out.printf(Locale.ROOT, "%s: AdamW's fused path applies to %d of %d parameter tensors%n",
+                            v.name(), fused, v.graph().params().size());
+                }
                 v.opt().step(v.graph().params(), res.gradients(), 1e-4);
                 res.close();
                 TrainGraph.release(feed);
