@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code step bench train}: median DP training-step time of the config's U-Net at its batch size. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Median wall time of one DP training step (forward, backward, AdamW, EMA) at training.batch_size, "
+        description = "Median wall time of one DP training step (forward, backward, AdamW, EMA) at training.batch_size "
+                + "(or, with --model predictor, of the STEP predictor's step), "
                 + "on random windows of the task's shape; prints peak resident memory too.")
 public final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
@@ -24,13 +25,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed steps. Default: 10.")
     int steps = 10;
 
+    @Option(names = "--model", description = "dp (the config's U-Net, default) or predictor (the STEP predictor at "
+            + "predictor_training.batch_size, no EMA).")
+    String model = "dp";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
-        TrainBench.Result r = TrainRuns.benchDp(config.resolve(), warmup, steps, null);
+        TrainBench.Result r = switch (model) {
+            case "dp" -> TrainRuns.benchDp(config.resolve(), warmup, steps, null);
+            case "predictor" -> TrainRuns.benchPredictor(config.resolve(), warmup, steps, null);
+            default -> throw new UserError("--model must be dp or predictor, got " + model);
+        };
         spec.commandLine().getOut().println(r.report());
         spec.commandLine().getOut().flush();
         return 0;

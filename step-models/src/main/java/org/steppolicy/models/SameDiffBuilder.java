@@ -55,6 +55,12 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
      * time-major form has twice the ops (measured: U-Net [64,128,256] batch-1 forward 73 ms vs 21 ms).
      */
     private final boolean timeMajorSequences;
+    /**
+     * For same-process A/B benches only ({@code DpTrainBench ab=render}): {@code -Dstep.samediff.baseline=true} when
+     * the builder is created renders the forms this pass replaced (deconv2d for ConvTranspose1d, square for c⊙c), so
+     * both renderings can be timed alternately in one JVM. Never set in normal use.
+     */
+    private final boolean baseline = Boolean.getBoolean("step.samediff.baseline");
 
     /**
      * @param values the initial value of each parameter by name (shape must match the declaration)
@@ -70,7 +76,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         this.dtype = dtype;
         this.training = training;
         this.batchSize = batchSize;
-        this.seq = new TimeMajorOps(sd, dtype);
+        this.seq = new TimeMajorOps(sd, dtype, baseline);
         this.timeMajorSequences = training;
     }
 
@@ -226,7 +232,12 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable convTranspose1d(SDVariable x, SDVariable weight, SDVariable bias, int stride, int padding) {
-        long[] w = s(weight);
+        long[] w = s(weight), xs = s(x);
+        long lout = Shapes.convTranspose1d(xs, w, stride, padding)[2];
+        if (timeMajorSequences && lout % stride == 0 && !baseline) {
+            SDVariable y = seq.convTranspose1d(tm(x), xs[2], w[3], weight, w[1], w[2], bias, stride, padding);
+            return retTimeMajor(y, Shapes.convTranspose1d(xs, w, stride, padding));
+        }
         DeConv2DConfig c = DeConv2DConfig.builder().kH(1).kW(w[1]).sH(1).sW(stride).pH(0).pW(padding).dH(1).dW(1)
                 .isSameMode(false).dataFormat("NCHW").build();
         SDVariable x4 = sd.expandDims(cf(x), 2);
@@ -270,7 +281,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         // [B, G, C/G, 1] tensor, which saves one full-size broadcast multiply (and its costly backward).
         SDVariable g = sd.reshape(x, -1, groups, cg, xs[2]);
         SDVariable centred = g.sub(g.mean(true, 2, 3));
-        SDVariable invStd = sd.math.rsqrt(sd.math.square(centred).mean(true, 2, 3).add(eps));
+        SDVariable invStd = sd.math.rsqrt(centred.mul(centred).mean(true, 2, 3).add(eps));
         SDVariable scale = invStd.mul(sd.reshape(gamma, groups, cg, 1));
         SDVariable y = centred.mul(scale).add(sd.reshape(beta, groups, cg, 1));
         return ret(sd.reshape(y, -1, c, xs[2]), xs);
@@ -295,7 +306,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         }
         int d = (int) xs[1];
         SDVariable centred = sd.mmul(x, centringMatrix(d));
-        SDVariable var = sd.mmul(sd.math.square(centred), meanColumn(d));
+        SDVariable var = sd.mmul(baseline ? sd.math.square(centred) : centred.mul(centred), meanColumn(d));   // c⊙c: square's backward goes through powf
         SDVariable scale = sd.mmul(sd.math.rsqrt(var.add(eps)), sd.reshape(gamma, 1, d));
         return ret(centred.mul(scale).add(beta), xs);
     }

@@ -30,9 +30,13 @@ final class TimeMajorOps {
     private final DataType dtype;
     private final Map<String, SDVariable> constants = new HashMap<>();
 
-    TimeMajorOps(SameDiff sd, DataType dtype) {
+    private final boolean baseline;
+
+    /** {@code baseline}: the previous pass's forms, for same-process A/B benches only (see SameDiffBuilder). */
+    TimeMajorOps(SameDiff sd, DataType dtype, boolean baseline) {
         this.sd = sd;
         this.dtype = dtype;
+        this.baseline = baseline;
     }
 
     /** Logical {@code [B, C, L]} (channels-first) to time-major {@code [L, B, C]}. */
@@ -72,6 +76,57 @@ final class TimeMajorOps {
     }
 
     /**
+     * ConvTranspose1d (PyTorch semantics) of time-major x {@code [L, B, Cin]} with weight {@code [1, k, Cout, Cin]}, as
+     * one GEMM: output position o = s·t + r (phase r) collects x[t + d]·W_k for k = r + p − s·d. The windows x[t + d]
+     * of the zero-padded input for every offset d side by side form {@code [Lq, B, |D|·Cin]}; the weight becomes a block
+     * matrix {@code [|D|·Cin, s·Cout]} (block (d, r) = W_k transposed, or zero where no tap k exists), so the product
+     * holds all s phases of each output step {@code [Lq·B, s·Cout]}, which one permute interleaves to
+     * {@code [s·Lq, B, Cout]}. Replaces deconv2d and the four permutes around it (docs/performance.md, third pass).
+     * Needs the output length to be a multiple of the stride (U-Net upsampling: k 4, s 2, p 1 doubles the length).
+     */
+    SDVariable convTranspose1d(SDVariable x, long length, long cin, SDVariable weight, long k, long cout, SDVariable bias,
+                               int stride, int padding) {
+        long lout = (length - 1) * stride - 2L * padding + k;
+        if (lout % stride != 0) throw new IllegalArgumentException("time-major convTranspose1d needs length out "
+                + lout + " divisible by the stride " + stride);
+        long lq = lout / stride;
+        // offsets d = (r + p - kk) / s over all phases r and taps kk with r + p - kk divisible by s
+        long dMin = Long.MAX_VALUE, dMax = Long.MIN_VALUE;
+        for (long r = 0; r < stride; r++) {
+            for (long kk = 0; kk < k; kk++) {
+                if (Math.floorMod(r + padding - kk, stride) != 0) continue;
+                long d = Math.floorDiv(r + padding - kk, stride);
+                dMin = Math.min(dMin, d);
+                dMax = Math.max(dMax, d);
+            }
+        }
+        long padLeft = Math.max(0, -dMin), padRight = Math.max(0, lq - 1 + dMax - (length - 1));
+        SDVariable xp = padLeft == 0 && padRight == 0 ? x
+                : sd.nn.pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{(int) padLeft, (int) padRight}, {0, 0}, {0, 0}})), 0.0);
+        SDVariable wk = sd.permute(sd.reshape(weight, k, cout, cin), 0, 2, 1);                     // [k, Cin, Cout]
+        SDVariable zero = sd.constant(Nd4j.zeros(dtype, cin, cout));
+        List<SDVariable> windows = new ArrayList<>(), rows = new ArrayList<>();
+        for (long d = dMin; d <= dMax; d++) {
+            long from = d + padLeft;
+            windows.add(xp.get(SDIndex.interval(from, from + lq), SDIndex.all(), SDIndex.all()));
+            List<SDVariable> blocks = new ArrayList<>();
+            for (long r = 0; r < stride; r++) {
+                long kk = r + padding - (long) stride * d;
+                blocks.add(kk >= 0 && kk < k ? wk.get(SDIndex.point(kk), SDIndex.all(), SDIndex.all()) : zero);
+            }
+            rows.add(sd.concat(1, blocks.toArray(new SDVariable[0])));                                 // [Cin, s·Cout]
+        }
+        long taps = dMax - dMin + 1;
+        SDVariable cols = taps == 1 ? windows.get(0) : sd.concat(2, windows.toArray(new SDVariable[0]));
+        SDVariable w = taps == 1 ? rows.get(0) : sd.concat(0, rows.toArray(new SDVariable[0]));       // [|D|·Cin, s·Cout]
+        SDVariable[] biases = new SDVariable[stride];
+        java.util.Arrays.fill(biases, bias);
+        SDVariable y = sd.nn.linear(sd.reshape(cols, -1, taps * cin), w, stride == 1 ? bias : sd.concat(0, biases));
+        SDVariable phases = sd.permute(sd.reshape(y, lq, -1, stride, cout), 0, 2, 1, 3);             // [Lq, s, B, Cout]
+        return sd.reshape(phases, lout, -1, cout);
+    }
+
+    /**
      * GroupNorm of time-major x {@code [L, B, C]}: statistics per (sample, group) over time and the group's channels,
      * biased variance, eps inside the root; gamma, beta {@code [C]}.
      */
@@ -82,7 +137,8 @@ final class TimeMajorOps {
         SDVariable fromGroups = groupIndicator(channels, groups);                           // [G, C]
         SDVariable mean = sumOverTime(sd.mmul(x2, toGroups), length);                      // [1, B·G]
         SDVariable centred = x2.sub(sd.mmul(overTime(mean, length, groups), fromGroups));   // [L·B, C]
-        SDVariable var = sumOverTime(sd.mmul(sd.math.square(centred), toGroups), length);  // [1, B·G]
+        // c⊙c rather than square(c): square's backward is libnd4j's pow derivative (powf per element)
+        SDVariable var = sumOverTime(sd.mmul(baseline ? sd.math.square(centred) : centred.mul(centred), toGroups), length);    // [1, B·G]
         SDVariable gammaByGroup = fromGroups.mul(sd.reshape(gamma, 1, channels));          // [G, C]
         SDVariable scale = sd.mmul(overTime(sd.math.rsqrt(var.add(eps)), length, groups), gammaByGroup);
         SDVariable y = centred.mul(scale).add(beta);

@@ -59,6 +59,12 @@ public final class AdamW {
             if (g == null) throw new IllegalStateException("no gradient for parameter " + name);
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
+            if (FusedUpdate.applies(p, g, mi, vi)) {
+                FusedUpdate.adamW((int) p.length(), FusedUpdate.floats(p), FusedUpdate.floats(g), FusedUpdate.floats(mi), FusedUpdate.floats(vi),
+                        (float) decay, (float) b1, (float) (1 - b1), (float) b2, (float) (1 - b2), (float) bc2Sqrt,
+                        (float) settings.eps(), (float) -stepSize);
+                continue;
+            }
             INDArray tmp = scratch.computeIfAbsent(name, k -> Nd4j.create(p.dataType(), p.shape()));
             g = g.reshape(p.shape());
             if (decay != 1.0) p.muli(decay);

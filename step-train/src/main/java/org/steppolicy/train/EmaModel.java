@@ -40,6 +40,10 @@ public final class EmaModel {
             INDArray p = params.get(e.getKey());
             if (p == null) throw new IllegalStateException("EMA: no parameter " + e.getKey());
             INDArray ema = e.getValue();
+            if (FusedUpdate.applies(ema, p)) {
+                FusedUpdate.ema((int) ema.length(), FusedUpdate.floats(ema), FusedUpdate.floats(p), (float) d, (float) (1 - d));
+                continue;
+            }
             ema.muli(d);
             Nd4j.getBlasWrapper().level1().axpy(ema.length(), 1 - d, p.reshape(ema.shape()), ema);
         }

@@ -72,6 +72,37 @@ public final class TrainBench {
         return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median, cpu, peakRss());
     }
 
+    /**
+     * {@code step bench train --model predictor}: the STEP predictor's training step (forward, backward with dropout,
+     * AdamW; no EMA: the predictor trains without one) at predictor_training.batch_size, as {@link Trainer} runs it.
+     */
+    public static Result runPredictor(PredictorTrainSettings s, int obsDim, int actionDim, int warmup, int steps,
+                                      java.io.PrintStream progress) {
+        int batch = s.batchSize();
+        WindowSource data = randomWindows(Math.max(batch, 1), s.horizon(), obsDim, actionDim, s.seed());
+        PredictorTask task = new PredictorTask(s, data, null, "{}");
+        TrainGraph g = task.graph();
+        AdamW opt = new AdamW(s.trainerSettings().adam());
+        double[] times = new double[steps], cpu = new double[steps];
+        for (int i = 0; i < warmup + steps; i++) {
+            long t0 = System.nanoTime(), c0 = processCpuNanos();
+            Map<String, INDArray> feed = task.trainFeed(i);
+            org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(StepRandom.of(s.seed(), i, StepRandom.DROPOUT).nextLong());
+            TrainGraph.Result r = g.lossAndGradients(feed);
+            opt.step(g.params(), r.gradients(), s.trainerSettings().lr());
+            r.close();
+            TrainGraph.release(feed);
+            g.collectNative();
+            if (i >= warmup) {
+                times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                cpu[i - warmup] = (processCpuNanos() - c0) / 1e9;
+            }
+            if (progress != null) progress.printf(java.util.Locale.ROOT, "step %d: %.0f ms%n", i, (System.nanoTime() - t0) / 1e6);
+        }
+        String model = "predictor " + s.kind().id() + " d" + s.predictor().dModel();
+        return new Result(model, g.parameterCount(), batch, warmup, times, median(times), cpu, peakRss());
+    }
+
     /** Peak resident set size from /proc (Linux); -1 where unavailable. Covers native (ND4J) memory, unlike the heap. */
     static long peakRss() {
         Path status = Path.of("/proc/self/status");

@@ -35,6 +35,33 @@ public final class TrainGraph {
         this.paramNames = List.copyOf(names);
         for (String n : paramNames) params.put(n, sd.getArrForVarName(n));
         sd.setLossVariables(lossName);
+        applyBlasThreads();
+    }
+
+    /** Environment variable: OpenBLAS threads for the GEMMs of training (see {@link #applyBlasThreads()}). */
+    public static final String BLAS_THREADS_ENV = "STEP_BLAS_THREADS";
+    private static volatile boolean blasThreadsApplied;
+
+    /**
+     * {@value #BLAS_THREADS_ENV}=n gives OpenBLAS n threads while libnd4j's own (element-wise) ops keep
+     * OMP_NUM_THREADS (1 by default in ./step): ND4J 1.0.0-M2.1 sets OpenBLAS's thread count to OMP_NUM_THREADS at
+     * start-up, and {@code Nd4j.factory().blas().setMaxThreads(n)} afterwards changes the GEMMs only (checked per
+     * thread: a second thread works during sgemm, not during an add; {@code Nd4j.getEnvironment().setMaxThreads} has no
+     * effect in M2.1). Unset: ND4J's default. docs/performance.md, "Training step, third pass".
+     */
+    static void applyBlasThreads() {
+        if (blasThreadsApplied) return;
+        blasThreadsApplied = true;
+        String v = System.getenv(BLAS_THREADS_ENV);
+        if (v == null || v.isBlank()) return;
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(BLAS_THREADS_ENV + " must be a positive integer, got '" + v + "'");
+        }
+        if (n < 1) throw new IllegalArgumentException(BLAS_THREADS_ENV + " must be a positive integer, got '" + v + "'");
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(n);
     }
 
     /**

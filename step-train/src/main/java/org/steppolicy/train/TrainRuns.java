@@ -299,6 +299,12 @@ public final class TrainRuns {
         return TrainBench.run(s, c.task().obsDim(), c.task().actionDim(), warmup, steps, progress);
     }
 
+    /** {@code step bench train --model predictor}: the predictor's train step at predictor_training.batch_size. */
+    public static TrainBench.Result benchPredictor(StepConfig c, int warmup, int steps, PrintStream progress) {
+        return TrainBench.runPredictor(new PredictorTrainSettings(c, 1000L), c.task().obsDim(), c.task().actionDim(),
+                warmup, steps, progress);
+    }
+
     private static void requireArch(String what, int value, int expected, Path ckpt) {
         if (value != expected) throw new UserError(ckpt + ": DP " + what + " is " + value + ", the config says " + expected);
     }
