@@ -55,12 +55,6 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
      * time-major form has twice the ops (measured: U-Net [64,128,256] batch-1 forward 73 ms vs 21 ms).
      */
     private final boolean timeMajorSequences;
-    /**
-     * For same-process A/B benches only ({@code DpTrainBench ab=render}): {@code -Dstep.samediff.baseline=true} when
-     * the builder is created renders the forms this pass replaced (deconv2d for ConvTranspose1d, square for c⊙c), so
-     * both renderings can be timed alternately in one JVM. Never set in normal use.
-     */
-    private final boolean baseline = Boolean.getBoolean("step.samediff.baseline");
 
     /**
      * @param values the initial value of each parameter by name (shape must match the declaration)
@@ -76,7 +70,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         this.dtype = dtype;
         this.training = training;
         this.batchSize = batchSize;
-        this.seq = new TimeMajorOps(sd, dtype, baseline);
+        this.seq = new TimeMajorOps(sd, dtype);
         this.timeMajorSequences = training;
     }
 
@@ -234,7 +228,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     public SDVariable convTranspose1d(SDVariable x, SDVariable weight, SDVariable bias, int stride, int padding) {
         long[] w = s(weight), xs = s(x);
         long lout = Shapes.convTranspose1d(xs, w, stride, padding)[2];
-        if (timeMajorSequences && lout % stride == 0 && !baseline) {
+        if (timeMajorSequences && lout % stride == 0) {
             SDVariable y = seq.convTranspose1d(tm(x), xs[2], w[3], weight, w[1], w[2], bias, stride, padding);
             return retTimeMajor(y, Shapes.convTranspose1d(xs, w, stride, padding));
         }
@@ -306,7 +300,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         }
         int d = (int) xs[1];
         SDVariable centred = sd.mmul(x, centringMatrix(d));
-        SDVariable var = sd.mmul(baseline ? sd.math.square(centred) : centred.mul(centred), meanColumn(d));   // c⊙c: square's backward goes through powf
+        SDVariable var = sd.mmul(centred.mul(centred), meanColumn(d));   // c⊙c: square's backward goes through powf
         SDVariable scale = sd.mmul(sd.math.rsqrt(var.add(eps)), sd.reshape(gamma, 1, d));
         return ret(centred.mul(scale).add(beta), xs);
     }

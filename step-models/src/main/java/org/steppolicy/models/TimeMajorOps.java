@@ -30,13 +30,9 @@ final class TimeMajorOps {
     private final DataType dtype;
     private final Map<String, SDVariable> constants = new HashMap<>();
 
-    private final boolean baseline;
-
-    /** {@code baseline}: the previous pass's forms, for same-process A/B benches only (see SameDiffBuilder). */
-    TimeMajorOps(SameDiff sd, DataType dtype, boolean baseline) {
+    TimeMajorOps(SameDiff sd, DataType dtype) {
         this.sd = sd;
         this.dtype = dtype;
-        this.baseline = baseline;
     }
 
     /** Logical {@code [B, C, L]} (channels-first) to time-major {@code [L, B, C]}. */
@@ -138,7 +134,7 @@ final class TimeMajorOps {
         SDVariable mean = sumOverTime(sd.mmul(x2, toGroups), length);                      // [1, B·G]
         SDVariable centred = x2.sub(sd.mmul(overTime(mean, length, groups), fromGroups));   // [L·B, C]
         // c⊙c rather than square(c): square's backward is libnd4j's pow derivative (powf per element)
-        SDVariable var = sumOverTime(sd.mmul(baseline ? sd.math.square(centred) : centred.mul(centred), toGroups), length);    // [1, B·G]
+        SDVariable var = sumOverTime(sd.mmul(centred.mul(centred), toGroups), length);    // [1, B·G]
         SDVariable gammaByGroup = fromGroups.mul(sd.reshape(gamma, 1, channels));          // [G, C]
         SDVariable scale = sd.mmul(overTime(sd.math.rsqrt(var.add(eps)), length, groups), gammaByGroup);
         SDVariable y = centred.mul(scale).add(beta);
