@@ -6,6 +6,9 @@
 #   STEP predictor (d 128)    batch 256: the same, 1 round
 #   image DP: no PyTorch twin yet (reported as n/a)
 # Ratio = SameDiff's best (lowest) median / PyTorch's best median, both from this run. Run on a quiet machine.
+# The peer: Debian's PyTorch with OpenBLAS, `apt-get install -y python3-torch libopenblas0-pthread` (without the
+# second package Debian's torch runs its matmuls on the reference libblas, ~7x slower, which flatters SameDiff on the
+# predictor; its convolutions use oneDNN either way). The script refuses to run on the reference BLAS.
 # Usage: scripts/bench-train-vs-torch.sh [quick]   ("quick": fewer steps, for checking that it works)
 # The ratio uses wall-time medians on both sides; PyTorch's torch_unet.py also times inference after its train steps
 # (not part of the ratio, but of the script's run time: ~10 min in all on 2 quiet cores, estimated).
@@ -19,6 +22,9 @@ if [ "${1:-}" = quick ]; then
   S_STEPS=3; S_WARM=4; F_STEPS=1; F_WARM=1; P_STEPS=3; P_WARM=6; T_STEPS=3; T_WARM=1; ROUNDS=1
 else
   S_STEPS=6; S_WARM=8; F_STEPS=2; F_WARM=2; P_STEPS=6; P_WARM=12; T_STEPS=6; T_WARM=3; ROUNDS=2
+fi
+if ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | grep -q openblas; then
+  echo "bench-train-vs-torch: PyTorch would use the reference BLAS; apt-get install -y libopenblas0-pthread first" >&2; exit 2
 fi
 ./step --version >/dev/null 2>&1 || ./step --help >/dev/null 2>&1   # builds the jar first if needed (not timed)
 
