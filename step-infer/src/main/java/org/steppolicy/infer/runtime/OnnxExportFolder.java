@@ -59,6 +59,9 @@ public final class OnnxExportFolder {
         this.dir = dir;
         Path file = dir.resolve(OnnxExport.SIDECAR);
         String what = file.toString();
+        // Every file the export lists in checksums.sha256 must match before anything is read (folders without the
+        // file, written before checksums existed, load unchecked).
+        org.steppolicy.run.Checksums.read(dir, "export " + dir).verifyAll(dir, "export " + dir);
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());

@@ -95,6 +95,8 @@ class StepPolicyTest {
         ObjectNode side = (ObjectNode) json.readTree(export.resolve(OnnxExport.SIDECAR).toFile());
         ((ObjectNode) side.get("dp")).put("prediction_type", "v_prediction");
         json.writeValue(export.resolve(OnnxExport.SIDECAR).toFile(), side);
+        // a hand-edited sidecar: without the checksums (which would refuse it first) the schedule checks are reached
+        Files.delete(export.resolve(org.steppolicy.run.Checksums.FILE));
         assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(export, "ddim:2")), "unsupported prediction_type 'v_prediction'");
 
         ((ObjectNode) side.get("dp")).put("prediction_type", "epsilon");

@@ -72,6 +72,19 @@ class OnnxExportTest {
         }
     }
 
+    @Test
+    void aChangedFileIsRefusedOnLoad() throws Exception {
+        OnnxExport.write(bundle(), dir);
+        OnnxExportFolder.read(dir);   // intact: loads
+        byte[] p = Files.readAllBytes(dir.resolve(OnnxExport.PREDICTOR_FILE));
+        p[p.length / 2] ^= 1;
+        Files.write(dir.resolve(OnnxExport.PREDICTOR_FILE), p);
+        org.steppolicy.config.UserError e = org.junit.jupiter.api.Assertions.assertThrows(org.steppolicy.config.UserError.class,
+                () -> OnnxExportFolder.read(dir));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(OnnxExport.PREDICTOR_FILE) && e.getMessage().contains("SHA-256"),
+                e.getMessage());
+    }
+
     /** "Loads outside the project": the onnx Python package's full checker and strict shape inference. */
     @Test
     void exportedModelsPassTheOnnxChecker() throws Exception {
