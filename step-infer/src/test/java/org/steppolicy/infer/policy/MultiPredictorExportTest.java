@@ -96,11 +96,11 @@ class MultiPredictorExportTest {
         StepPolicyTest.assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(single, "spatial:2")),
                 "needs a 'spatial' predictor");
 
-        // The shipped folder was written before "baseline_predictors" existed.
+        // The shipped folder (v2) carries the STEP predictor and the spatial one as its baseline.
         Path shipped = Path.of("../models/pusht-lowdim");
         if (Files.isRegularFile(shipped.resolve(OnnxExport.SIDECAR))) {
             OnnxExportFolder f = OnnxExportFolder.read(shipped);
-            assertEquals(Set.of("step"), f.predictorKinds());
+            assertEquals(Set.of("step", "spatial"), f.predictorKinds());
             assertEquals("step", f.predictorKind());
         }
     }
