@@ -64,14 +64,18 @@ public final class TrainBench {
      */
     public static Result runImage(DpTrainSettings s, ImageObsSpec spec, int actionDim, int warmup, int steps,
                                   java.io.PrintStream progress) {
-        int windows = Math.max(s.batchSize(), 1);
-        WindowSource data = randomWindows(windows, s.horizon(), spec.stepDim(), actionDim, s.seed());
-        ImageDiffusionPolicy net = DpTask.imagePolicy(s, spec, actionDim);
-        TensorStore init = net.initParams(s.seed());
-        DpTask task = new DpTask(s, data, null, "{}", training -> SameDiffBuilder.build(net, init, true));
+        DpTask task = imageTask(s, spec, actionDim);
         String model = "image " + spec.encoder() + " " + spec.height() + "x" + spec.width() + " f" + spec.featureDim()
                 + " To" + s.nObsSteps() + " + unet" + s.downDims();
         return timeDp(s, task, model, warmup, steps, progress);
+    }
+
+    /** The image DP task of {@link #runImage} on random flat windows (one batch of them). */
+    static DpTask imageTask(DpTrainSettings s, ImageObsSpec spec, int actionDim) {
+        WindowSource data = randomWindows(Math.max(s.batchSize(), 1), s.horizon(), spec.stepDim(), actionDim, s.seed());
+        ImageDiffusionPolicy net = DpTask.imagePolicy(s, spec, actionDim);
+        TensorStore init = net.initParams(s.seed());
+        return new DpTask(s, data, null, "{}", training -> SameDiffBuilder.build(net, init, true));
     }
 
     private static Result timeDp(DpTrainSettings s, DpTask task, String model, int warmup, int steps, java.io.PrintStream progress) {
