@@ -4,12 +4,15 @@
 #                                        vs PyTorch 1 / 2 threads (2 rounds)
 #   full U-Net [256,512,1024] batch 256: the same without SameDiff OMP 2 (slowest in every run so far), 1 round, 2 steps
 #   STEP predictor (d 128)    batch 256: the same, 1 round
-#   image DP: no PyTorch twin yet (reported as n/a)
+#   image DP, ResNet-18-GN encoder + U-Net [64,128,256] (configs/pusht_image-small.yaml with
+#     policy.obs_encoder=resnet18_gn), batch 32: SameDiff OMP 1 vs PyTorch 1 / 2 threads (scripts/torch_image_dp.py), 1 round
+#   image DP as configs/pusht_image-small.yaml ships (small conv encoder, 64 features), batch 32: the same
 # Ratio = SameDiff's best (lowest) median / PyTorch's best median, both from this run. Run on a quiet machine.
 # The peer: Debian's PyTorch with OpenBLAS, `apt-get install -y python3-torch libopenblas0-pthread` (without the
 # second package Debian's torch runs its matmuls on the reference libblas, ~7x slower, which flatters SameDiff on the
 # predictor; its convolutions use oneDNN either way). The script refuses to run on the reference BLAS.
-# Usage: scripts/bench-train-vs-torch.sh [quick]   ("quick": fewer steps, for checking that it works)
+# Usage: scripts/bench-train-vs-torch.sh [quick|image]   ("quick": fewer steps, for checking that it works;
+#   "image": only the two image pairs, with quick's step counts)
 # The ratio uses wall-time medians on both sides; PyTorch's torch_unet.py also times inference after its train steps
 # (not part of the ratio, but of the script's run time: ~10 min in all on 2 quiet cores, estimated).
 set -u
@@ -18,10 +21,11 @@ PY=/usr/bin/python3
 TORCH_UNET=../shared/bench/torch_unet.py
 [ -f "$TORCH_UNET" ] || TORCH_UNET=/work/shared/bench/torch_unet.py
 LOG=$(mktemp "${TMPDIR:-/tmp}/bench-train-vs-torch.XXXXXX")
-if [ "${1:-}" = quick ]; then
-  S_STEPS=3; S_WARM=4; F_STEPS=1; F_WARM=1; P_STEPS=3; P_WARM=6; T_STEPS=3; T_WARM=1; ROUNDS=1
+MODE=${1:-full}
+if [ "$MODE" = quick ] || [ "$MODE" = image ]; then
+  S_STEPS=3; S_WARM=4; F_STEPS=1; F_WARM=1; P_STEPS=3; P_WARM=6; T_STEPS=3; T_WARM=1; ROUNDS=1; I_STEPS=1; I_WARM=1
 else
-  S_STEPS=6; S_WARM=8; F_STEPS=2; F_WARM=2; P_STEPS=6; P_WARM=12; T_STEPS=6; T_WARM=3; ROUNDS=2
+  S_STEPS=6; S_WARM=8; F_STEPS=2; F_WARM=2; P_STEPS=6; P_WARM=12; T_STEPS=6; T_WARM=3; ROUNDS=2; I_STEPS=2; I_WARM=2
 fi
 if ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | grep -q openblas; then
   echo "bench-train-vs-torch: PyTorch would use the reference BLAS; apt-get install -y libopenblas0-pthread first" >&2; exit 2
@@ -54,6 +58,7 @@ summary() {   # summary NAME SD_KEY TORCH_KEY
 }
 
 echo "== $(date -u +%H:%M:%S) start, load $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc)"
+if [ "$MODE" != image ]; then
 for r in $(seq 1 $ROUNDS); do
   echo "== round $r: small U-Net [64,128,256], batch 256"
   sd small.omp1 1 - --config configs/pusht-small.yaml --steps $S_STEPS --warmup $S_WARM
@@ -73,9 +78,23 @@ sd full.omp1 1 - --config configs/pusht.yaml --steps $F_STEPS --warmup $F_WARM
 pt torch_full.t1 "$TORCH_UNET" dims=256,512,1024 batch=256 threads=1 trainSteps=$F_STEPS warm=1 inferRuns=1
 sd full.omp1blas2 1 2 --config configs/pusht.yaml --steps $F_STEPS --warmup $F_WARM
 pt torch_full.t2 "$TORCH_UNET" dims=256,512,1024 batch=256 threads=2 trainSteps=$F_STEPS warm=1 inferRuns=1
+fi
+# The image step is seconds (the ResNet-18 one ~15 s in SameDiff under load): few steps, one round, OMP 1 only.
+IMG_CFG=configs/pusht_image-small.yaml
+echo "== image DP, ResNet-18-GN + U-Net [64,128,256], batch 32"
+sd img.omp1 1 - --config $IMG_CFG policy.obs_encoder=resnet18_gn --steps $I_STEPS --warmup $I_WARM
+pt torch_img.t1 scripts/torch_image_dp.py encoder=resnet18_gn batch=32 threads=1 trainSteps=$I_STEPS warm=1
+pt torch_img.t2 scripts/torch_image_dp.py encoder=resnet18_gn batch=32 threads=2 trainSteps=$I_STEPS warm=1
+echo "== image DP, small conv encoder (64 features) + U-Net [64,128,256], batch 32"
+sd imgsc.omp1 1 - --config $IMG_CFG --steps $((I_STEPS + 2)) --warmup $((I_WARM + 2))
+pt torch_imgsc.t1 scripts/torch_image_dp.py encoder=small_conv feature=64 batch=32 threads=1 trainSteps=$((I_STEPS + 2)) warm=1
+pt torch_imgsc.t2 scripts/torch_image_dp.py encoder=small_conv feature=64 batch=32 threads=2 trainSteps=$((I_STEPS + 2)) warm=1
 echo "== $(date -u +%H:%M:%S) end, load $(cut -d' ' -f1-3 /proc/loadavg)"
-summary "small U-Net" small torch_small
-summary "full U-Net" full torch_full
-summary "predictor" pred torch_pred
-echo "SUMMARY image DP     n/a (no PyTorch twin of ResNet-18-GN encoder + U-Net yet)"
+if [ "$MODE" != image ]; then
+  summary "small U-Net" small torch_small
+  summary "full U-Net" full torch_full
+  summary "predictor" pred torch_pred
+fi
+summary "image DP R18" img torch_img
+summary "image DP sc" imgsc torch_imgsc
 rm -f "$LOG"

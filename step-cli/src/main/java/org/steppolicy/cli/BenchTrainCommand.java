@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code step bench train}: median DP training-step time of the config's U-Net at its batch size. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Median wall time of one DP training step (forward, backward, AdamW, EMA) at training.batch_size "
-                + "(or, with --model predictor, of the STEP predictor's step), "
+                + "(the image DP's on a config with task.image_key; or, with --model predictor, of the STEP predictor's step), "
                 + "on random windows of the task's shape; prints peak resident memory too.")
 public final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
@@ -25,8 +25,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed steps. Default: 10.")
     int steps = 10;
 
-    @Option(names = "--model", description = "dp (the config's U-Net, default) or predictor (the STEP predictor at "
-            + "predictor_training.batch_size, no EMA).")
+    @Option(names = "--model", description = "dp (the config's DP, default: its U-Net, or on a config with task.image_key "
+            + "the image DP, encoder and U-Net end to end), image (the same, refused without task.image_key) or predictor "
+            + "(the STEP predictor at predictor_training.batch_size, no EMA).")
     String model = "dp";
 
     @CommandLine.Spec
@@ -37,8 +38,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         TrainBench.Result r = switch (model) {
             case "dp" -> TrainRuns.benchDp(config.resolve(), warmup, steps, null);
+            case "image" -> TrainRuns.benchImageDp(config.resolve(), warmup, steps, null);
             case "predictor" -> TrainRuns.benchPredictor(config.resolve(), warmup, steps, null);
-            default -> throw new UserError("--model must be dp or predictor, got " + model);
+            default -> throw new UserError("--model must be dp, image or predictor, got " + model);
         };
         spec.commandLine().getOut().println(r.report());
         spec.commandLine().getOut().flush();

@@ -7,6 +7,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.steppolicy.models.ImageDiffusionPolicy;
+import org.steppolicy.models.ImageObsSpec;
+import org.steppolicy.models.SameDiffBuilder;
+import org.steppolicy.models.TensorStore;
 
 /**
  * {@code step bench train}: median wall time of one full DP training step (forward, backward, AdamW, EMA) at the
@@ -48,6 +52,33 @@ public final class TrainBench {
         int windows = Math.max(s.batchSize(), 1);
         WindowSource data = randomWindows(windows, s.horizon(), obsDim, actionDim, s.seed());
         DpTask task = DpTask.withUnet(s, data, null, "{}");
+        String model = "unet" + s.downDims() + (s.obsAsGlobalCond() ? " global-cond" : " inpainting");
+        return timeDp(s, task, model, warmup, steps, progress);
+    }
+
+    /**
+     * {@code step bench train} on a visuomotor config (task.image_key): the image DP's training step, encoder and U-Net
+     * end to end (forward, backward, AdamW, EMA), at training.batch_size. The random windows hold whole flat
+     * observation steps (low-dim values, then the crop's pixels), so the feed copies the first To steps into
+     * {@code global_cond} as the low-dim task does; the crop itself (a copy out of the cached frame) is not timed.
+     */
+    public static Result runImage(DpTrainSettings s, ImageObsSpec spec, int actionDim, int warmup, int steps,
+                                  java.io.PrintStream progress) {
+        DpTask task = imageTask(s, spec, actionDim);
+        String model = "image " + spec.encoder() + " " + spec.height() + "x" + spec.width() + " f" + spec.featureDim()
+                + " To" + s.nObsSteps() + " + unet" + s.downDims();
+        return timeDp(s, task, model, warmup, steps, progress);
+    }
+
+    /** The image DP task of {@link #runImage} on random flat windows (one batch of them). */
+    static DpTask imageTask(DpTrainSettings s, ImageObsSpec spec, int actionDim) {
+        WindowSource data = randomWindows(Math.max(s.batchSize(), 1), s.horizon(), spec.stepDim(), actionDim, s.seed());
+        ImageDiffusionPolicy net = DpTask.imagePolicy(s, spec, actionDim);
+        TensorStore init = net.initParams(s.seed());
+        return new DpTask(s, data, null, "{}", training -> SameDiffBuilder.build(net, init, true));
+    }
+
+    private static Result timeDp(DpTrainSettings s, DpTask task, String model, int warmup, int steps, java.io.PrintStream progress) {
         TrainGraph g = task.graph();
         AdamW opt = new AdamW(s.trainerSettings().adam());
         EmaModel ema = s.trainerSettings().ema() == null ? null : new EmaModel(s.trainerSettings().ema(), g.params());
@@ -67,9 +98,7 @@ public final class TrainBench {
             }
             if (progress != null) progress.printf(java.util.Locale.ROOT, "step %d: %.0f ms, rss %.2f GB%n", i, (System.nanoTime() - t0) / 1e6, peakRss() / 1e9);
         }
-        double median = median(times);
-        String model = "unet" + s.downDims() + (s.obsAsGlobalCond() ? " global-cond" : " inpainting");
-        return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median, cpu, peakRss());
+        return new Result(model, g.parameterCount(), s.batchSize(), warmup, times, median(times), cpu, peakRss());
     }
 
     /**

@@ -293,10 +293,22 @@ public final class TrainRuns {
         return run(initialised(t, init), from, s.steps(), budget(c.predictorTraining()), progress);
     }
 
-    /** {@code step bench train}: the DP train step of the config's U-Net at its batch size. */
+    /**
+     * {@code step bench train}: the DP train step at the config's batch size: its U-Net, or for a visuomotor config
+     * (task.image_key) the image DP, encoder and U-Net end to end.
+     */
     public static TrainBench.Result benchDp(StepConfig c, int warmup, int steps, PrintStream progress) {
         DpTrainSettings s = dpSettings(c, c.training().batchSize(), 1000L);
+        ImageObsSpec images = ImageSpecs.dp(c);
+        if (images != null) return TrainBench.runImage(s, images, c.task().actionDim(), warmup, steps, progress);
         return TrainBench.run(s, c.task().obsDim(), c.task().actionDim(), warmup, steps, progress);
+    }
+
+    /** {@code step bench train --model image}: {@link #benchDp} on a config that must have task.image_key. */
+    public static TrainBench.Result benchImageDp(StepConfig c, int warmup, int steps, PrintStream progress) {
+        if (!c.task().hasImages())
+            throw new UserError("--model image needs a visuomotor config (task.image_key), e.g. configs/pusht_image-small.yaml");
+        return benchDp(c, warmup, steps, progress);
     }
 
     /** {@code step bench train --model predictor}: the predictor's train step at predictor_training.batch_size. */
