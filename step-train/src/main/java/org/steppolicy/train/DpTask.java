@@ -81,7 +81,7 @@ public final class DpTask implements TrainTask {
         this.timestepType = sd.getVariable(TIMESTEP).dataType();
         this.graph = LossHead.attach(sd, OUTPUT, T, dim, settings.obsAsGlobalCond() ? null : noiser.lossWeight());
         this.batcher = new EpochBatcher(train.size(), settings.batchSize(), settings.seed());
-        int B = settings.batchSize();
+        int B = settings.batchSize() + 1;   // a batch may hold one window more (EpochBatcher's single leftover)
         obs = new float[B * T * Do];
         act = new float[B * T * Da];
         x0 = new float[B * T * dim];
@@ -158,16 +158,19 @@ public final class DpTask implements TrainTask {
     public double validationLoss(Map<String, INDArray> params) {
         if (valid == null || valid.size() == 0) return Double.NaN;
         double sum = 0;
-        long n = 0;
+        long count = 0;
         int B = s.batchSize();
         for (int from = 0, b = 0; from < valid.size(); from += B, b++) {
-            int[] idx = new int[Math.min(B, valid.size() - from)];
+            // a last chunk of one window joins this one (batch-1 reduces fail in ND4J M2.1, see EpochBatcher)
+            int n = valid.size() - from == B + 1 ? B + 1 : Math.min(B, valid.size() - from);
+            int[] idx = new int[n];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             // Fixed noise per validation batch, so successive validation losses are comparable.
             sum += graph.loss(feed(valid, validImages, idx, s.seed() ^ VALIDATION_SEED, b, false)) * idx.length;
-            n += idx.length;
+            count += idx.length;
+            from += n - B;
         }
-        return sum / n;
+        return sum / count;
     }
 
     /** @param randomCrop training batches crop images at random positions; validation takes the centre */

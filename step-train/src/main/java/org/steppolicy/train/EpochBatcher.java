@@ -6,6 +6,10 @@ import java.util.SplittableRandom;
  * Which windows form the batch of a given optimiser step: epochs of a seeded permutation, cut into batches with the
  * last one smaller (the reference's shuffle=True, drop_last=False). A pure function of (seed, step), so a resumed
  * run picks up the sampler exactly where it stopped without saving a position.
+ * <p>
+ * A remainder of a single window joins the epoch's last full batch instead of forming a batch of one: with batch 1,
+ * ND4J M2.1's reduce ops take a shortcut over size-1 axes that fails inside SameDiff (NullPointerException in
+ * BaseReduceOp.noOp; seen at the epoch's end of a 68-window run at batch 67).
  */
 public final class EpochBatcher {
     private final int windows;
@@ -31,7 +35,10 @@ public final class EpochBatcher {
         this.dropLast = dropLast;
     }
 
-    public int batchesPerEpoch() { return dropLast ? windows / batchSize : (windows + batchSize - 1) / batchSize; }
+    public int batchesPerEpoch() {
+        if (dropLast || (windows % batchSize == 1 && windows > 1)) return windows / batchSize;
+        return (windows + batchSize - 1) / batchSize;
+    }
 
     /** Window indices of step {@code step}'s batch. */
     public int[] batch(long step) {
@@ -42,6 +49,7 @@ public final class EpochBatcher {
             cachedEpoch = epoch;
         }
         int from = b * batchSize, to = Math.min(windows, from + batchSize);
+        if (!dropLast && b == batchesPerEpoch() - 1 && windows - to == 1) to = windows;   // the single leftover window joins
         int[] idx = new int[to - from];
         System.arraycopy(order, from, idx, 0, idx.length);
         return idx;
