@@ -8,9 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import onnx.Onnx;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -170,15 +167,10 @@ public record InitialWeights(Path source, String sha256, TensorStore weights, Da
     }
 
     private static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
+        try {
+            return org.steppolicy.run.Checksums.hash(f);
         } catch (IOException e) {
             throw new UserError("cannot read " + f + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
