@@ -16,7 +16,10 @@ As a library:
     from serve_client import PolicyClient
     with PolicyClient("127.0.0.1:50051") as c:
         session = c.open_session(method="step:2", seed=0)
-        reply = c.act(session, [obs], observation_time_ns=time.monotonic_ns())
+        # Every Ta control periods: the observations taken since the previous call (one per period, oldest first,
+        # at least the To newest), and the time the newest was taken. The newest alone is refused (INVALID_ARGUMENT):
+        # it would leave the server's To-step history stale.
+        reply = c.act(session, observations_since_last_call, observation_time_ns=time_of_newest_ns)
         for a in reply.actions:           # the Ta actions to execute, in order
             send(list(a.values), at=a.time_ns)
 """
@@ -105,9 +108,13 @@ class PolicyClient:
             req.seed = seed
         return self._call("OpenSession", req, pb.OpenSessionResponse).session_id
 
-    def act(self, session_id, observations, observation_time_ns=0, full_horizon=False):
-        """observations: the observations since the last call, oldest first (usually just the newest)."""
-        req = pb.ActRequest(session_id=session_id, observation_time_ns=observation_time_ns, full_horizon=full_horizon)
+    def act(self, session_id, observations, observation_time_ns=None, full_horizon=False, allow_history_gap=False):
+        """observations: those taken since the previous call, oldest first, one per control period (at least the To
+        newest; after open/reset one is enough); observation_time_ns: when the newest was taken (required with fewer
+        than To observations). allow_history_gap accepts a stale history instead of INVALID_ARGUMENT."""
+        req = pb.ActRequest(session_id=session_id, full_horizon=full_horizon, allow_history_gap=allow_history_gap)
+        if observation_time_ns is not None:
+            req.observation_time_ns = observation_time_ns
         for o in observations:
             req.observations.add().values.extend(float(v) for v in o)
         return self._call("Act", req, pb.ActResponse)
@@ -146,13 +153,16 @@ def main():
         print("info: obs_dim %d, action_dim %d, To %d, Ta %d, horizon %d, methods %s, default %s"
               % (info.obs_dim, info.action_dim, info.obs_steps, info.action_steps, info.horizon,
                  list(info.methods), info.default_method))
-        sid = c.open_session(method=args.method, seed=0)
+        period = 100_000_000
+        sid = c.open_session(method=args.method, seed=0, control_period_ns=period)
         rng = random.Random(0)
         first = None
         for step in range(args.steps):
-            obs = [rng.uniform(0, 512) for _ in range(info.obs_dim)]
+            # The Ta observations of the periods since the previous call (one at the first call), newest last.
+            since = [[rng.uniform(0, 512) for _ in range(info.obs_dim)] for _ in range(1 if step == 0 else info.action_steps)]
+            obs = since[-1]
             t0 = time.monotonic_ns()
-            r = c.act(sid, [obs], observation_time_ns=t0, full_horizon=(step == 0))
+            r = c.act(sid, since, observation_time_ns=step * info.action_steps * period, full_horizon=(step == 0))
             rtt = (time.monotonic_ns() - t0) / 1e6
             if step == 0:
                 first = (obs, [list(a.values) for a in r.actions])
@@ -164,7 +174,7 @@ def main():
                                              rtt, r.compute_ns / 1e6, r.queued_ns / 1e6, r.cold_start, r.perturbation_fired))
         # Same seed, same first observation: the same first chunk.
         c.reset(sid, seed=0)
-        again = [list(a.values) for a in c.act(sid, [first[0]]).actions]
+        again = [list(a.values) for a in c.act(sid, [first[0]], observation_time_ns=0).actions]
         assert again == first[1], "reset with the same seed must repeat the first chunk"
         print("reset: the same seed repeats the first chunk")
         # A bad request is refused with a message, and the session still works.
@@ -174,7 +184,14 @@ def main():
         except grpc.RpcError as e:
             assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e.code()
             print("bad observation:", e.code().name, "-", e.details())
-        c.act(sid, [first[0]])
+        # The newest observation alone, Ta periods after the previous call, would leave the history stale: refused.
+        try:
+            c.act(sid, [first[0]], observation_time_ns=info.action_steps * period)
+            raise AssertionError("a request that leaves a gap in the history was accepted")
+        except grpc.RpcError as e:
+            assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e.code()
+            print("history gap:", e.code().name, "-", e.details())
+        c.act(sid, [first[0]] * info.obs_steps, observation_time_ns=info.action_steps * period)
         c.close_session(sid)
         try:
             c.act(sid, [first[0]])

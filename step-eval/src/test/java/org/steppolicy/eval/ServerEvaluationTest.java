@@ -1,10 +1,13 @@
 package org.steppolicy.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,8 @@ import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.infer.CallLatency;
+import org.steppolicy.serve.PolicyClient;
 import org.steppolicy.serve.PolicyServer;
 import org.steppolicy.serve.StepServedPolicy;
 import org.steppolicy.serve.ServeConfig;
@@ -61,6 +66,77 @@ class ServerEvaluationTest {
             List<Double> written = new ArrayList<>();
             json.get(0).get("episode_scores").forEach(n -> written.add(n.asDouble()));
             assertEquals(inProcessStep, written);
+        }
+    }
+
+    /**
+     * The Push-T simulator driven through the server both ways: a client that sends only the newest observation every
+     * Ta periods (what the contract's comment used to invite) is refused with INVALID_ARGUMENT on its second call;
+     * the same client saying allow_history_gap runs, on a stale history, as does the client that sends the window
+     * (whose scores equal the in-process ones, test above).
+     */
+    @Test
+    void aClientThatSendsOnlyTheNewestObservationIsRefused() throws Exception {
+        StepConfig c = ConfigLoader.load(Path.of("configs/pusht-small.yaml"), TINY);
+        PolicyBundle bundle = PolicyLoader.randomWeights(c, c.training().seed(), true);
+        InferenceSettings settings = InferenceSettings.from(c.inference());
+        MethodSpec spec = MethodSpec.parseList("step:2").get(0);
+        Evaluator ev = new Evaluator(2, 40);
+        try (StepServedPolicy served = StepServedPolicy.of(bundle, List.of(), "random weights", new StepServedPolicy.Options("step:2",
+                     List.of(), settings, RuntimeKind.ONNX, 2));
+             PolicyServer server = PolicyServer.start(served, ServeConfig.loopback(0))) {
+            Throwable failure = assertThrows(RuntimeException.class, () -> new ClosedLoopEvaluation(
+                    (s, m) -> new NewestOnly(server.target(), false), settings, ev, 1).run(spec, 100000, 2, 0, null, null));
+            StatusRuntimeException refused = null;
+            for (Throwable t = failure; t != null && refused == null; t = t.getCause())
+                if (t instanceof StatusRuntimeException sre) refused = sre;
+            assertTrue(refused != null, "not a status: " + failure);
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().contains("expected the 2 observations taken since then (got 1)"),
+                    refused.getStatus().getDescription());
+
+            MethodResult window = new ClosedLoopEvaluation((s, m) -> ServerPolicy.open(server.target(), null, s.label()),
+                    settings, ev, 1).run(spec, 100000, 3, 0, null, null);
+            MethodResult stale = new ClosedLoopEvaluation((s, m) -> new NewestOnly(server.target(), true),
+                    settings, ev, 1).run(spec, 100000, 3, 0, null, null);
+            // Accepted when said explicitly (PolicyServerTest checks the chunks it then gives against the stale window).
+            assertEquals(3, stale.episodeScores().size());
+            assertEquals(3, window.episodeScores().size());
+        }
+    }
+
+    /** The misuse: only the newest observation of the window, stamped with its simulated time. */
+    private static final class NewestOnly implements ClosedLoopEvaluation.EvalPolicy {
+        private final PolicyClient client;
+        private final PolicyClient.Session session;
+        private final boolean allowGap;
+        private long calls;
+
+        NewestOnly(String target, boolean allowGap) {
+            this.client = PolicyClient.connect(target);
+            this.session = client.openSession("step:2", null, null);
+            this.allowGap = allowGap;
+        }
+
+        @Override
+        public void reset(long seed) {
+            session.reset(seed);
+            calls = 0;
+        }
+
+        @Override
+        public double[][] act(double[][] window) {
+            long t = calls++ * 8 * session.controlPeriodNs();
+            return session.act(new double[][] {window[window.length - 1]}, t, false, allowGap).actions();
+        }
+
+        @Override
+        public List<CallLatency> latencies() { return List.of(); }
+
+        @Override
+        public void close() {
+            session.close();
+            client.close();
         }
     }
 }

@@ -39,7 +39,8 @@ import org.steppolicy.serve.proto.ResetRequest;
  * <pre>{@code
  * try (PolicyClient c = PolicyClient.connect("127.0.0.1:50051");
  *      PolicyClient.Session s = c.openSession("step:2", Duration.ofMillis(100), 0L)) {
- *     PolicyClient.ActResult r = s.act(new double[][] {obs}, System.nanoTime(), false);
+ *     // every Ta control periods: the observations taken since the previous call (at least the To newest)
+ *     PolicyClient.ActResult r = s.act(observationsSinceLastCall, timeOfNewestNs, false);
  *     for (double[] a : r.actions()) robot.send(a);
  * }
  * }</pre>
@@ -172,12 +173,23 @@ public final class PolicyClient implements AutoCloseable {
         public long controlPeriodNs() { return controlPeriodNs; }
 
         /**
-         * Sends the observations since the last call (oldest first; usually the newest alone, or the whole To
-         * window) and returns the chunk.
+         * Sends the observations taken since the previous call (oldest first, one per control period, the newest
+         * taken at {@code observationTimeNs}) and returns the chunk. A robot that calls every Ta periods sends those Ta
+         * observations, or at least the To newest: the server refuses (INVALID_ARGUMENT) a request that would leave a
+         * gap in its To-step history, such as the newest observation alone after Ta periods. After open or reset one
+         * observation is enough.
          */
         public ActResult act(double[][] observations, long observationTimeNs, boolean fullHorizon) {
+            return act(observations, observationTimeNs, fullHorizon, false);
+        }
+
+        /**
+         * As {@link #act(double[][], long, boolean)}; {@code allowHistoryGap} makes the server accept fewer
+         * observations than the history needs and keep its stale older steps (for clients that know what they do).
+         */
+        public ActResult act(double[][] observations, long observationTimeNs, boolean fullHorizon, boolean allowHistoryGap) {
             ActRequest.Builder r = ActRequest.newBuilder().setSessionId(id).setObservationTimeNs(observationTimeNs)
-                    .setFullHorizon(fullHorizon);
+                    .setFullHorizon(fullHorizon).setAllowHistoryGap(allowHistoryGap);
             for (double[] o : observations) {
                 Observation.Builder ob = Observation.newBuilder();
                 for (double v : o) ob.addValues(v);

@@ -106,7 +106,13 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
         boolean slot = true;
         try {
             if (s.closed) throw Status.NOT_FOUND.withDescription("session " + s.id + " was closed").asRuntimeException();
-            for (double[] o : obs) s.history.push(o);
+            int skip;
+            try {
+                skip = s.timeline.admit(obs.length, req.hasObservationTimeNs(), req.getObservationTimeNs(), req.getAllowHistoryGap());
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+            for (int i = skip; i < obs.length; i++) s.history.push(obs[i]);
             long start = System.nanoTime();
             SessionPolicy.Chunk chunk = s.policy.predictChunk(s.history.window(), req.getFullHorizon());
             long end = System.nanoTime();

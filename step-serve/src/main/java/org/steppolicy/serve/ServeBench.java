@@ -76,12 +76,16 @@ public final class ServeBench {
             local.reset(0);
             ObservationHistory history = new ObservationHistory(shape.obsSteps(), shape.obsDim());
             for (int k = 0; k < s.sessions(); k++) robots.add(new Robot(server.target(), method, k));
+            // Each call sends one new observation taken one control period after the previous call's (the contract's
+            // smallest correct request), so the server's history matches the in-process one.
+            long period = session.controlPeriodNs();
+            long calls = 0;
             // Warm every path and connection before the RSS baseline: first calls allocate runtime and transport
             // buffers and JIT-compile; what grows after that is what a long-running server would keep growing.
             for (int i = 0; i < s.warmup(); i++) {
                 history.push(obs[i % obs.length]);
                 local.predictChunk(history.window(), false);
-                session.act(new double[][] {obs[i % obs.length]}, 0, false);
+                session.act(new double[][] {obs[i % obs.length]}, ++calls * period, false);
             }
             concurrent(robots, pool, obs, s.sessions() * s.warmup(), Duration.ofSeconds(60));
             long rssBefore = settledRssKb();
@@ -103,7 +107,7 @@ public final class ServeBench {
                 for (int i = 0; i < perRound && System.nanoTime() < deadline; i++) {
                     long t0 = System.nanoTime();
                     try {
-                        PolicyClient.ActResult a = session.act(new double[][] {obs[(r * perRound + i) % obs.length]}, 0, false);
+                        PolicyClient.ActResult a = session.act(new double[][] {obs[(r * perRound + i) % obs.length]}, ++calls * period, false);
                         one.add(System.nanoTime() - t0, a.computeNs(), a.queuedNs());
                     } catch (RuntimeException e) {
                         one.error(e);
@@ -144,7 +148,8 @@ public final class ServeBench {
         }
 
         PolicyClient.ActResult act(double[][] obs) {
-            return session.act(new double[][] {obs[(id + next++) % obs.length]}, 0, false);
+            next++;
+            return session.act(new double[][] {obs[(id + next) % obs.length]}, next * session.controlPeriodNs(), false);
         }
 
         @Override

@@ -63,7 +63,8 @@ class PolicyServerTest {
     static List<double[][]> alone(PolicyClient c, String method, long seed, List<double[]> obs) {
         try (PolicyClient.Session s = c.openSession(method, null, seed)) {
             List<double[][]> out = new ArrayList<>();
-            for (double[] o : obs) out.add(s.act(new double[][] {o}, 0, false).actions());
+            // One observation a call, each one control period after the previous call's.
+            for (int i = 0; i < obs.size(); i++) out.add(s.act(new double[][] {obs.get(i)}, i * s.controlPeriodNs(), false).actions());
             return out;
         }
     }
@@ -104,7 +105,7 @@ class PolicyServerTest {
                 assertEquals(50_000_000L, s.controlPeriodNs());
                 List<double[][]> got = new ArrayList<>();
                 for (int i = 0; i < obs.size(); i++) {
-                    long t0 = 1_000_000_000L * (i + 1);
+                    long t0 = 50_000_000L * (i + 1);
                     PolicyClient.ActResult r = s.act(new double[][] {obs.get(i)}, t0, i == 1);
                     got.add(r.actions());
                     assertEquals(i, r.chunkIndex());
@@ -132,6 +133,64 @@ class PolicyServerTest {
         }
     }
 
+    /** The in-process chunks for a sequence of pushes: each call's observations are pushed, then one chunk. */
+    static List<double[][]> inProcessCalls(String method, long seed, List<List<double[]>> calls) {
+        SessionPolicy p = policy.openSession(method);
+        p.reset(seed);
+        ObservationHistory h = new ObservationHistory(2, 20);
+        List<double[][]> out = new ArrayList<>();
+        for (List<double[]> call : calls) {
+            for (double[] o : call) h.push(o);
+            out.add(p.predictChunk(h.window(), false).actions());
+        }
+        return out;
+    }
+
+    @Test
+    void observationsThatLeaveAHistoryGapAreRefusedUnlessAllowed() {
+        List<double[]> o = observations(31, 10);
+        long period = 100_000_000L;
+        try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0));
+             PolicyClient c = PolicyClient.connect(server.target())) {
+            // What the old contract comment invited: the newest observation alone, Ta = 8 periods after the last call.
+            try (PolicyClient.Session s = c.openSession("step:2", Duration.ofNanos(period), 7L)) {
+                s.act(new double[][] {o.get(0)}, 0, false);
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                        () -> s.act(new double[][] {o.get(8)}, 8 * period, false));
+                assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+                String d = e.getStatus().getDescription();
+                assertTrue(d.contains("8 control periods") && d.contains("expected the 2 observations") && d.contains("got 1"), d);
+                // Refused without a trace: the session goes on as if the bad call never came.
+                PolicyClient.ActResult r = s.act(new double[][] {o.get(7), o.get(8)}, 8 * period, false);
+                assertEquals(1, r.chunkIndex());
+                assertSame(inProcessCalls("step:2", 7, List.of(List.of(o.get(0)), List.of(o.get(7), o.get(8)))).subList(1, 2),
+                        List.<double[][]>of(r.actions()), "the two newest after the refusal");
+                // Not after the previous call's time, or no time with fewer than To observations: refused too.
+                assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> s.act(new double[][] {o.get(9)}, 8 * period, false), "must increase"));
+                assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> act(c, s.id(), o.get(9)), "without observation_time_ns"));
+                // One observation one period later is the whole gap: accepted.
+                assertEquals(2, s.act(new double[][] {o.get(9)}, 9 * period, false).chunkIndex());
+            }
+            // All eight observations since the last call, or the two newest, or the two newest with jitter: one answer.
+            List<double[][]> two = inProcessCalls("step:2", 7, List.of(List.of(o.get(0)), List.of(o.get(7), o.get(8))));
+            for (int variant = 0; variant < 3; variant++) {
+                try (PolicyClient.Session s = c.openSession("step:2", Duration.ofNanos(period), 7L)) {
+                    s.act(new double[][] {o.get(0)}, 1_000, false);
+                    double[][] sent = variant == 0 ? o.subList(1, 9).toArray(new double[0][]) : new double[][] {o.get(7), o.get(8)};
+                    long t = 1_000 + 8 * period + (variant == 2 ? period / 3 : 0);
+                    assertSame(two.subList(1, 2), List.<double[][]>of(s.act(sent, t, false).actions()), "variant " + variant);
+                }
+            }
+            // Said explicitly: the stale history is accepted and used as it is.
+            try (PolicyClient.Session s = c.openSession("step:2", Duration.ofNanos(period), 7L)) {
+                s.act(new double[][] {o.get(0)}, 0, false);
+                double[][] stale = s.act(new double[][] {o.get(8)}, 8 * period, false, true).actions();
+                assertSame(inProcessCalls("step:2", 7, List.of(List.of(o.get(0)), List.of(o.get(8)))).subList(1, 2),
+                        List.<double[][]>of(stale), "allow_history_gap");
+            }
+        }
+    }
+
     @Test
     void sessionsAreIsolated() throws Exception {
         List<double[]> a = observations(11, 6), b = observations(12, 6);
@@ -143,8 +202,8 @@ class PolicyServerTest {
             List<double[][]> alice = new ArrayList<>(), bob = new ArrayList<>();
             try (PolicyClient.Session s1 = c.openSession("step:2", null, 1L); PolicyClient.Session s2 = c.openSession("step:2", null, 2L)) {
                 for (int i = 0; i < a.size(); i++) {
-                    alice.add(s1.act(new double[][] {a.get(i)}, 0, false).actions());
-                    bob.add(s2.act(new double[][] {b.get(i)}, 0, false).actions());
+                    alice.add(s1.act(new double[][] {a.get(i)}, i * s1.controlPeriodNs(), false).actions());
+                    bob.add(s2.act(new double[][] {b.get(i)}, i * s2.controlPeriodNs(), false).actions());
                 }
             }
             assertSame(aliceAlone, alice, "interleaved session 1");
@@ -282,7 +341,7 @@ class PolicyServerTest {
                     Status.Code.RESOURCE_EXHAUSTED,
                     Status.Code.INVALID_ARGUMENT, Status.Code.INVALID_ARGUMENT, Status.Code.INVALID_ARGUMENT), codes);
             // The victim's state is untouched: its next chunks are exactly those of an undisturbed session.
-            for (int i = 1; i < obs.size(); i++) got.add(victim.act(new double[][] {obs.get(i)}, 0, false).actions());
+            for (int i = 1; i < obs.size(); i++) got.add(victim.act(new double[][] {obs.get(i)}, i * victim.controlPeriodNs(), false).actions());
             assertSame(want, got, "session after bad calls");
             victim.close();
             assertEquals(Status.Code.NOT_FOUND, code(() -> act(c, id, obs.get(0)), "was closed"));
