@@ -27,6 +27,7 @@ import java.util.Arrays;
                 BenchCommand.class,
                 ServeCommand.class,
                 ImportCommand.class,
+                AnalyzeCommand.class,
         })
 public final class StepCli implements Runnable {
 

@@ -1,0 +1,57 @@
+package org.steppolicy.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.steppolicy.eval.ContractionRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code step analyze contraction}: options to a {@link ContractionRun.Request}, the table to stdout. */
+@Command(name = "contraction", mixinStandardHelpOptions = true,
+        description = "For held-out windows, start the reverse process from the STEP predictor's estimate, the shifted previous "
+                + "chunk, the spatial predictor's estimate and pure noise; record each step's distance to the DDPM-100 sample "
+                + "drawn with the same noise, and the contraction factor between two nearby starts. Writes contraction.md, "
+                + "contraction.json and contraction.png.")
+public final class AnalyzeContractionCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--dp", paramLabel = "DIR", required = true,
+            description = "An export-onnx folder (e.g. models/pusht-lowdim, with its predictors), or a DP checkpoint (or run directory).")
+    Path dp;
+
+    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s) with a DP checkpoint: one of kind step, one of kind spatial.")
+    List<Path> predictors = new ArrayList<>();
+
+    @Option(names = "--windows", paramLabel = "N", description = "Held-out windows, spread over the validation demos. Default: 64.")
+    int windows = 64;
+
+    @Option(names = "--entry", paramLabel = "T", description = "Timestep at which the warm starts enter (STEP-2 strided: 50). Default: 50.")
+    int entry = 50;
+
+    @Option(names = "--delta", paramLabel = "D", description = "Size of the start perturbation for the contraction factor. Default: 0.05.")
+    double delta = 0.05;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the common noise. Default: 0.")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/contraction.")
+    Path out = Path.of("runs/contraction");
+
+    @Option(names = "--force", description = "Replace an analysis that is in --out.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        ContractionRun.run(new ContractionRun.Request(config.resolve(), dp, predictors, windows, entry, delta, seed, out, force),
+                spec.commandLine().getOut());
+        return 0;
+    }
+}
