@@ -41,12 +41,17 @@ public final class EvalCommand implements Callable<Integer> {
             + "Default: the newest predictor run of each kind under runs/.")
     List<Path> predictors = new ArrayList<>();
 
-    @Option(names = "--methods", paramLabel = "LIST", description = "Comma-separated, e.g. ddpm:100,ddim:2,step:2. Default: eval.methods.")
+    @Option(names = "--methods", paramLabel = "LIST", description = "Comma-separated, e.g. ddpm:100,ddim:2,step:2. Default: eval.methods "
+            + "(with --server: the methods the server serves).")
     String methods;
 
     @Option(names = "--steps", paramLabel = "N", description = "The paper's comparison at N steps: ddpm:100, ddim:N, dpmsolver:N, spatial:N, "
             + "temporal:N, step:N, predictor (methods whose predictor is missing are skipped with one line).")
     Integer steps;
+
+    @Option(names = "--compare", paramLabel = "METHOD", description = "One of the methods, e.g. step:2: adds, for every other method, "
+            + "the paired difference METHOD - method over the same episode seeds with its 95 % bootstrap interval.")
+    String compare;
 
     @Option(names = "--episodes", paramLabel = "N", description = "Episodes per method. Default: eval.episodes (50).")
     Integer episodes;
@@ -85,12 +90,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (server != null) {
             if (dp != null || !predictors.isEmpty()) throw new UserError("--server takes no --dp/--predictor: the server has the models");
             String token = serverToken == null ? null : ServeConfig.readToken(serverToken);
-            r = EvalRequest.of(c, null, List.of()).withMethods(specs).withServer(new EvalRequest.ServerTarget(server, token));
+            // No --methods/--steps: no methods in the request, which evaluates what the server serves.
+            r = EvalRequest.of(c, null, List.of()).withMethods(steps == null && methods == null ? List.of() : specs)
+                    .withServer(new EvalRequest.ServerTarget(server, token));
         } else {
             EvalSources src = EvalSources.pick(dp, predictors, specs, steps != null, TrainedRuns.DEFAULT_ROOT, o);
             r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods());
         }
-        r = r.withForce(force);
+        r = r.withForce(force).withCompare(compare);
         if (episodes != null) r = r.withEpisodes(episodes);
         if (seed != null) r = r.withSeed(seed);
         if (threads != null) r = r.withThreads(threads);

@@ -54,6 +54,31 @@ class EvalServerCommandTest {
             StepCliTest.Result both = StepCliTest.run("eval", "--server", server.target(), "--dp", dir.toString());
             assertEquals(2, both.code());
             assertEquals("error: --server takes no --dp/--predictor: the server has the models", both.err().strip());
+
+            // No --methods: the methods the server serves (here only its default, step:2), with the interval in the table.
+            List<String> noMethods = new ArrayList<>(List.of("eval", "--server", server.target(), "--config", "configs/pusht-small.yaml",
+                    "--episodes", "2", "--seed", "100000", "--threads", "2", "--videos", "0", "--compare", "step:2",
+                    "--out", dir.resolve("served").toString()));
+            noMethods.addAll(TINY);
+            StepCliTest.Result all = StepCliTest.run(noMethods.toArray(String[]::new));
+            assertEquals(0, all.code(), all.err());
+            org.junit.jupiter.api.Assertions.assertTrue(all.out().contains("| mean score [95 % interval] |"), all.out());
+            JsonNode servedJson = new ObjectMapper().readTree(dir.resolve("served/results.json").toFile());
+            assertEquals(1, servedJson.size());
+            assertEquals("step:2", servedJson.get(0).get("method").asText());
+            assertEquals(100001, servedJson.get(0).get("episode_seeds").get(1).asLong());
+
+            // --compare naming a method that is not evaluated, or no method at all: one line, exit 2.
+            noMethods.set(noMethods.indexOf("step:2"), "ddim:2");
+            noMethods.set(noMethods.indexOf(dir.resolve("served").toString()), dir.resolve("refused").toString());
+            StepCliTest.Result unknown = StepCliTest.run(noMethods.toArray(String[]::new));
+            assertEquals(2, unknown.code(), unknown.err());
+            assertEquals("error: --compare ddim:2: not among the evaluated methods (step:2)", unknown.err().strip());
+            noMethods.set(noMethods.indexOf("ddim:2"), "warp:2");
+            StepCliTest.Result bad = StepCliTest.run(noMethods.toArray(String[]::new));
+            assertEquals(2, bad.code(), bad.err());
+            assertEquals(1, bad.err().strip().lines().count(), bad.err());
+            org.junit.jupiter.api.Assertions.assertTrue(bad.err().startsWith("error: --compare: "), bad.err());
         }
     }
 }

@@ -64,9 +64,9 @@ class QuickstartCommandTest {
         assertEquals(1, count(finalTables, "spatial start-2  (spatial:2)"), "only the short run has a spatial predictor:\n" + finalTables);
         assertEquals(1, count(text, Quickstart.FULL_RUN_NOTE));
 
-        // Figures for people: scores to 3 decimals, latencies as "6.0 ms", minutes as "9.6 min" or seconds; no 4-decimal noise.
+        // Figures for people: scores to 3 decimals with their interval, latencies as "6.0 ms", minutes as "9.6 min" or seconds; no 4-decimal noise.
         assertFalse(Pattern.compile("\\d\\.\\d{4}").matcher(finalTables).find(), finalTables);
-        assertTrue(Pattern.compile("STEP-2  \\(step:2\\) +\\d\\.\\d{3} +\\d+ % +\\d+(\\.\\d)? ms").matcher(finalTables).find(), finalTables);
+        assertTrue(Pattern.compile("STEP-2  \\(step:2\\) +\\d\\.\\d{3} \\[\\d\\.\\d{3}, \\d\\.\\d{3}\\] +\\d+ % +\\d+(\\.\\d)? ms").matcher(finalTables).find(), finalTables);
         assertTrue(Pattern.compile("steps?, (\\d+ s|\\d+\\.\\d min) of training").matcher(finalTables).find(), finalTables);
 
         ObjectMapper json = new ObjectMapper();

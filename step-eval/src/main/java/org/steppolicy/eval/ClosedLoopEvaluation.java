@@ -86,10 +86,14 @@ public final class ClosedLoopEvaluation {
             videoFiles.add(gif.toString());
         }
         List<Double> scores = result.episodes().stream().map(Evaluator.Episode::maxReward).toList();
+        List<Long> seeds = result.episodes().stream().map(Evaluator.Episode::seed).toList();
         MethodResult mr = new MethodResult(spec.label(), config.steps(), episodes, result.meanScore(),
-                result.successRate(), LatencySummary.of(calls), scores, videoFiles, org.steppolicy.infer.StallTest.of(calls));
-        if (log != null) log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f  success %.2f  latency p50 %.2f ms",
-                spec.label(), mr.meanScore(), mr.successRate(), mr.latency().medianMs()));
+                result.successRate(), LatencySummary.of(calls), scores, seeds, videoFiles, org.steppolicy.infer.StallTest.of(calls));
+        if (log != null) {
+            BootstrapInterval ci = mr.scoreInterval();
+            log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f [%.3f, %.3f]  success %.2f  latency p50 %.2f ms",
+                    spec.label(), mr.meanScore(), ci.lo(), ci.hi(), mr.successRate(), mr.latency().medianMs()));
+        }
         return mr;
     }
 }

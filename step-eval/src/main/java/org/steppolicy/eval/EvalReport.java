@@ -19,21 +19,40 @@ public final class EvalReport {
 
     private EvalReport() {}
 
+    /** The table: one row per method, the mean score with its 95 % bootstrap interval over episodes. */
     public static String markdown(List<MethodResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| method | steps | episodes | mean score | success | latency p50 (ms) | latency p95 (ms) | predictor p50 (ms) | diffusion p50 (ms) | stalled calls |\n");
+        sb.append("| method | steps | episodes | mean score [95 % interval] | success | latency p50 (ms) | latency p95 (ms) | predictor p50 (ms) | diffusion p50 (ms) | stalled calls |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (MethodResult r : results) {
             var l = r.latency();
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
-                    r.method(), r.steps(), r.episodes(), r.meanScore(), r.successRate(), l.medianMs(), l.p95Ms(),
+            BootstrapInterval ci = r.scoreInterval();
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f [%.3f, %.3f] | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                    r.method(), r.steps(), r.episodes(), r.meanScore(), ci.lo(), ci.hi(), r.successRate(), l.medianMs(), l.p95Ms(),
                     l.predictorMedianMs(), l.diffusionMedianMs(), l.stalledCalls(), l.calls()));
         }
         return sb.toString();
     }
 
-    public static String json(List<MethodResult> results) {
+    /** The table, then (with a {@code compare} method among the results) the paired differences against it. */
+    public static String markdown(List<MethodResult> results, String compare) {
+        String table = markdown(results);
+        if (compare == null) return table;
+        String pairs = PairedComparison.markdown(PairedComparison.against(compare, results));
+        return pairs.isEmpty() ? table : table + "\n" + pairs;
+    }
+
+    public static String json(List<MethodResult> results) { return json(results, null); }
+
+    /**
+     * One object per method (an array, as before the intervals): its figures, the mean score's 95 % bootstrap interval,
+     * its per-episode scores and seeds, and, with a {@code compare} method among the results, for every other method
+     * the paired difference {@code compare − method} with its interval.
+     */
+    public static String json(List<MethodResult> results, String compare) {
         ArrayNode arr = JSON.createArrayNode();
+        java.util.Map<String, PairedComparison> pairs = new java.util.HashMap<>();
+        if (compare != null) for (PairedComparison p : PairedComparison.against(compare, results)) pairs.put(p.method(), p);
         for (MethodResult r : results) {
             var l = r.latency();
             ObjectNode o = arr.addObject();
@@ -41,6 +60,11 @@ public final class EvalReport {
             o.put("steps", r.steps());
             o.put("episodes", r.episodes());
             o.put("mean_score", r.meanScore());
+            BootstrapInterval ci = r.scoreInterval();
+            o.put("mean_score_ci95_low", ci.lo());
+            o.put("mean_score_ci95_high", ci.hi());
+            o.put("bootstrap_resamples", BootstrapInterval.RESAMPLES);
+            o.put("bootstrap_seed", BootstrapInterval.SEED);
             o.put("success_rate", r.successRate());
             o.put("latency_ms_median", l.medianMs());
             o.put("latency_ms_p95", l.p95Ms());
@@ -65,6 +89,18 @@ public final class EvalReport {
             }
             ArrayNode scores = o.putArray("episode_scores");
             r.episodeScores().forEach(scores::add);
+            ArrayNode seeds = o.putArray("episode_seeds");
+            r.episodeSeeds().forEach(seeds::add);
+            PairedComparison p = pairs.get(r.method());
+            if (p != null) {
+                ObjectNode d = o.putObject("paired_difference");
+                d.put("reference", p.reference());
+                d.put("episodes", p.episodes());
+                d.put("difference", p.difference().mean());
+                d.put("ci95_low", p.difference().lo());
+                d.put("ci95_high", p.difference().hi());
+                d.put("excludes_zero", p.difference().excludesZero());
+            }
             ArrayNode videos = o.putArray("videos");
             r.videos().forEach(videos::add);
         }
@@ -76,9 +112,12 @@ public final class EvalReport {
     }
 
     /** Writes results.json, results.md and score_vs_latency.png into dir (each atomically). */
-    public static void write(List<MethodResult> results, Path dir, String title) {
-        writeAtomically(dir.resolve("results.json"), json(results));
-        writeAtomically(dir.resolve("results.md"), "# " + title + "\n\n" + markdown(results));
+    public static void write(List<MethodResult> results, Path dir, String title) { write(results, null, dir, title); }
+
+    /** As {@link #write(List, Path, String)}, with the paired differences against {@code compare} (null: none). */
+    public static void write(List<MethodResult> results, String compare, Path dir, String title) {
+        writeAtomically(dir.resolve("results.json"), json(results, compare));
+        writeAtomically(dir.resolve("results.md"), "# " + title + "\n\n" + markdown(results, compare));
         ParetoPlot.write(results, title, dir.resolve("score_vs_latency.png"));
     }
 

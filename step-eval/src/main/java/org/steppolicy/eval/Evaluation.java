@@ -37,7 +37,11 @@ public final class Evaluation {
         Require.atLeast("--episodes", r.episodes(), 1);
         Require.atLeast("--threads", r.threads(), 1);
         Require.atLeast("--videos", r.videos(), 0);
-        if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of());
+        if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of(), r.compare());
+        if (r.methods().isEmpty()) throw new UserError("no methods to evaluate");
+        checkCompare(r.compare(), r.methods());
+        if (r.compare() != null && !c.task().hasSimulator())
+            throw new UserError("--compare: paired differences are of closed-loop scores; task " + c.task().name() + " is evaluated offline");
         boolean export = OnnxExportFolder.isExport(r.dp());
         PolicyBundle dp = null;
         TrainedPolicy trained;
@@ -77,7 +81,7 @@ public final class Evaluation {
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = OfflineRun.run(c, dp, models, settings, r.methods(), r.seed(), log);
             OfflineReport.write(offline, dir);
-            return new EvalSummary(dir, List.of(), offline);
+            return new EvalSummary(dir, List.of(), offline, null);
         }
         Evaluator evaluator = new Evaluator(trained.shape().obsSteps(), c.task().evalMaxSteps(), observation);
         ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, r.threads());
@@ -87,9 +91,17 @@ public final class Evaluation {
                 log.println(line);
                 log.flush();
             }));
-            EvalReport.write(results, dir, c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed());
+            EvalReport.write(results, r.compare(), dir, c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed());
         }
-        return new EvalSummary(dir, results, List.of());
+        return new EvalSummary(dir, results, List.of(), r.compare());
+    }
+
+    /** A {@code compare} label (null: none) must be one of the methods: else a one-line {@link UserError}, before any rollout. */
+    static void checkCompare(String compare, List<MethodSpec> methods) {
+        if (compare == null) return;
+        List<String> labels = methods.stream().map(MethodSpec::label).toList();
+        if (!labels.contains(compare))
+            throw new UserError("--compare " + compare + ": not among the evaluated methods (" + String.join(", ", labels) + ")");
     }
 
     /** What the checkpoint's policy observes in the simulator: keypoints, or rendered frames cropped as in training. */

@@ -13,11 +13,14 @@ public final class MethodList {
     private MethodList() {}
 
     /** A comma-separated list; a bad entry is a one-line {@link UserError}. */
-    public static List<MethodSpec> parse(String csv) {
+    public static List<MethodSpec> parse(String csv) { return parse(csv, "--methods"); }
+
+    /** As {@link #parse(String)}, the error naming {@code option}. */
+    public static List<MethodSpec> parse(String csv, String option) {
         try {
             return MethodSpec.parseList(csv);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--methods: " + e.getMessage());
+            throw new UserError(option + ": " + e.getMessage());
         }
     }
 

@@ -15,7 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
-/** Mean score against median latency per chunk (log scale): the Pareto view of the paper. */
+/**
+ * Mean score against median latency per chunk (log scale): the Pareto view of the paper; a vertical bar through each
+ * point spans its 95 % bootstrap interval over episodes.
+ */
 public final class ParetoPlot {
     private static final int W = 800, H = 560, L = 80, R = 30, T = 50, B = 70;
 
@@ -76,6 +79,14 @@ public final class ParetoPlot {
             int x = L + (int) Math.round((Math.log10(ms) - x0) / (x1 - x0) * pw);
             int y = T + ph - (int) Math.round(Math.max(0, Math.min(1, r.meanScore())) * ph);
             g.setColor(palette[i % palette.length]);
+            BootstrapInterval ci = r.scoreInterval();
+            if (Double.isFinite(ci.lo()) && Double.isFinite(ci.hi())) {
+                int yLo = T + ph - (int) Math.round(Math.max(0, Math.min(1, ci.lo())) * ph);
+                int yHi = T + ph - (int) Math.round(Math.max(0, Math.min(1, ci.hi())) * ph);
+                g.drawLine(x, yLo, x, yHi);
+                g.drawLine(x - 4, yLo, x + 4, yLo);
+                g.drawLine(x - 4, yHi, x + 4, yHi);
+            }
             g.fillOval(x - 6, y - 6, 12, 12);
             placed.add(label(g, r.method(), x, y, L + pw, placed));
         }

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Closed-loop results as a reader wants them at a glance: the methods by their paper names, the score to three
- * decimals, success in percent and the median call latency in milliseconds, aligned as plain text. The full figures
+ * decimals with its 95 % bootstrap interval over episodes, success in percent and the median call latency in milliseconds, aligned as plain text. The full figures
  * stay in results.md / results.json.
  */
 public final class PeopleTable {
@@ -13,9 +13,9 @@ public final class PeopleTable {
 
     public static String format(List<MethodResult> results) {
         List<String[]> rows = new java.util.ArrayList<>();
-        rows.add(new String[] {"method", "mean score", "success", "latency p50"});
+        rows.add(new String[] {"method", "mean score [95 % interval]", "success", "latency p50"});
         for (MethodResult r : results)
-            rows.add(new String[] {name(r.method()) + "  (" + r.method() + ")", score(r.meanScore()),
+            rows.add(new String[] {name(r.method()) + "  (" + r.method() + ")", score(r.meanScore()) + " " + interval(r.scoreInterval()),
                     percent(r.successRate()), millis(r.latency().medianMs())});
         int[] width = new int[4];
         for (String[] row : rows) for (int i = 0; i < 4; i++) width[i] = Math.max(width[i], row[i].length());
@@ -45,6 +45,9 @@ public final class PeopleTable {
     }
 
     public static String score(double v) { return String.format(Locale.ROOT, "%.3f", v); }
+
+    /** "[0.890, 0.955]". */
+    public static String interval(BootstrapInterval ci) { return String.format(Locale.ROOT, "[%.3f, %.3f]", ci.lo(), ci.hi()); }
 
     public static String percent(double fraction) { return String.format(Locale.ROOT, "%.0f %%", 100 * fraction); }
 

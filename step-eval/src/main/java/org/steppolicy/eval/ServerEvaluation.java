@@ -23,7 +23,10 @@ import org.steppolicy.sim.PushTObservation;
 public final class ServerEvaluation {
     private ServerEvaluation() {}
 
-    /** The request's methods through its server (its dp and predictors are not read: the server has the models). */
+    /**
+     * The request's methods through its server (its dp and predictors are not read: the server has the models); no
+     * methods: every method the server serves, in its Info's order (its default first).
+     */
     static List<MethodResult> run(EvalRequest r, PrintWriter log) {
         String target = r.server().target(), token = r.server().token();
         StepConfig c = r.config();
@@ -38,6 +41,12 @@ public final class ServerEvaluation {
         } catch (io.grpc.StatusRuntimeException e) {
             throw new UserError("server " + target + ": " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
         }
+        if (specs.isEmpty()) {
+            if (info.getMethodsCount() == 0) throw new UserError("server " + target + " announces no methods");
+            specs = MethodList.parse(String.join(",", info.getMethodsList()));
+            log.println("server " + target + " serves " + String.join(", ", info.getMethodsList()) + ": evaluating those");
+        }
+        Evaluation.checkCompare(r.compare(), specs);
         for (MethodSpec m : specs)
             if (!info.getMethodsList().contains(m.label()))
                 throw new UserError("server " + target + " does not serve " + m.label() + " (it serves " + info.getMethodsList()
@@ -56,7 +65,7 @@ public final class ServerEvaluation {
                 log.println(line);
                 log.flush();
             }));
-            EvalReport.write(results, dir, c.task().name() + " via " + target + ": " + episodes + " episodes from seed " + seed);
+            EvalReport.write(results, r.compare(), dir, c.task().name() + " via " + target + ": " + episodes + " episodes from seed " + seed);
         }
         return results;
     }

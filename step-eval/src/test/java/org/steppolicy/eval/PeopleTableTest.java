@@ -22,4 +22,11 @@ class PeopleTableTest {
         assertEquals("DDPM-100", PeopleTable.name("ddpm:100"));
         assertEquals("predictor alone", PeopleTable.name("predictor"));
     }
+
+    @Test
+    void theTableShowsEachScoreWithItsInterval() {
+        String t = PeopleTable.format(java.util.List.of(PairedComparisonTest.result("step:2", 1, 0.0, 1.0)));
+        org.junit.jupiter.api.Assertions.assertTrue(t.lines().findFirst().orElseThrow().contains("   mean score [95 % interval]   success"), t);
+        org.junit.jupiter.api.Assertions.assertTrue(t.lines().skip(1).findFirst().orElseThrow().matches("  STEP-2  \\(step:2\\) +0\\.500 \\[0\\.000, 1\\.000\\] +50 % +3\\.0 ms"), t);
+    }
 }

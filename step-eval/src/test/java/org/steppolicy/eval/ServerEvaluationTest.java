@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.config.ConfigLoader;
 import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.PolicyBundle;
@@ -138,5 +139,46 @@ class ServerEvaluationTest {
             session.close();
             client.close();
         }
+    }
+
+    @Test
+    void withoutMethodsItEvaluatesWhatTheServerServesOnTheSameSeeds(@TempDir Path dir) throws Exception {
+        StepConfig c = ConfigLoader.load(Path.of("configs/pusht-small.yaml"), TINY);
+        PolicyBundle bundle = PolicyLoader.randomWeights(c, c.training().seed(), true);
+        InferenceSettings settings = InferenceSettings.from(c.inference());
+        try (StepServedPolicy served = StepServedPolicy.of(bundle, List.of(), "random weights", new StepServedPolicy.Options("step:2",
+                     List.of("ddim:2"), settings, RuntimeKind.ONNX, 2));
+             PolicyServer server = PolicyServer.start(served, ServeConfig.loopback(0))) {
+            EvalRequest request = EvalRequest.of(c, null, List.of()).withMethods(List.of()).withEpisodes(2).withSeed(100000)
+                    .withThreads(2).withVideos(0).withOut(dir.resolve("eval")).withServer(new EvalRequest.ServerTarget(server.target(), null));
+
+            // --compare with a method the server does not serve: one line, before any rollout or output.
+            UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+                    () -> Evaluation.run(request.withCompare("temporal:2"), new java.io.PrintWriter(new java.io.StringWriter())));
+            assertEquals("--compare temporal:2: not among the evaluated methods (step:2, ddim:2)", e.getMessage());
+            assertTrue(!java.nio.file.Files.exists(dir.resolve("eval")), "nothing written");
+
+            EvalSummary s = Evaluation.run(request.withCompare("step:2"), new java.io.PrintWriter(new java.io.StringWriter()));
+            assertEquals(List.of("step:2", "ddim:2"), s.closedLoop().stream().map(MethodResult::method).toList());
+            for (MethodResult m : s.closedLoop()) assertEquals(List.of(100000L, 100001L), m.episodeSeeds(), m.method());
+            assertEquals(1, s.comparisons().size());
+            assertEquals("ddim:2", s.comparisons().get(0).method());
+            assertTrue(s.table().contains("| step:2 - ddim:2 |"), s.table());
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/results.json").toFile());
+            assertEquals("step:2", json.get(1).get("paired_difference").get("reference").asText());
+        }
+    }
+
+    @Test
+    void anUnknownCompareMethodIsRefusedBeforeTheModelsAreRead(@TempDir Path dir) {
+        StepConfig c = ConfigLoader.load(Path.of("configs/pusht-small.yaml"), TINY);
+        EvalRequest r = EvalRequest.of(c, dir.resolve("no-such-dp"), List.of()).withMethods(MethodList.parse("step:2,ddim:2"))
+                .withCompare("STEP:4").withOut(dir.resolve("eval"));
+        UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+                () -> Evaluation.run(r, new java.io.PrintWriter(new java.io.StringWriter())));
+        assertEquals("--compare step:4: not among the evaluated methods (step:2, ddim:2)", e.getMessage());
+        UserError bad = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> r.withCompare("warp:2"));
+        assertTrue(bad.getMessage().startsWith("--compare: "), bad.getMessage());
+        assertTrue(!bad.getMessage().contains("\n"));
     }
 }
