@@ -7,9 +7,11 @@ import java.util.Locale;
 /**
  * A method as written on the command line: {@code name[:steps][:option...]}, e.g. "ddpm:100", "ddim:2", "step:2",
  * "step:2:fine", "step:4:dpmsolver", "temporal:2:noperturb", "predictor". Options: a solver name (ddpm, ddim,
- * dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" / "noperturb".
+ * dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" / "noperturb", and "tN", the
+ * timestep at which a strided warm start enters (e.g. "step:2:t30" runs timesteps 30, 0; "step:2" enters at 50).
  */
-public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb) {
+public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb,
+                         int entryStep) {
 
     public static MethodSpec parse(String text) {
         String label = text.trim().toLowerCase(Locale.ROOT);
@@ -32,23 +34,27 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
         SolverKind solver = null;
         WarmStartMode mode = null;
         Boolean perturb = null;
+        int entry = -1;
         for (int i = next; i < parts.length; i++) {
             String p = parts[i];
             if (p.equals("perturb") || p.equals("noperturb")) perturb = p.equals("perturb");
+            else if (p.matches("t\\d{1,4}")) entry = Integer.parseInt(p.substring(1));
             else if (p.equals("strided") || p.equals("fine")) mode = WarmStartMode.parse(p);
             else {
                 try {
                     solver = SolverKind.parse(p);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("method spec '" + text + "': unknown option '" + p
-                            + "' (solver ddpm|ddim|dpmsolver, mode strided|fine, perturb|noperturb)");
+                            + "' (solver ddpm|ddim|dpmsolver, mode strided|fine, perturb|noperturb, entry timestep tN)");
                 }
             }
         }
         boolean warm = method.start() == Method.Start.PREDICTOR || method.start() == Method.Start.PREVIOUS_CHUNK;
-        if (!warm && (solver != null || mode != null || perturb != null))
+        if (!warm && (solver != null || mode != null || perturb != null || entry >= 0))
             throw new IllegalArgumentException("method spec '" + text + "': options apply to step, spatial and temporal only");
-        return new MethodSpec(label, method, steps, solver, mode, perturb);
+        if (entry >= 0 && mode == WarmStartMode.FINE)
+            throw new IllegalArgumentException("method spec '" + text + "': an entry timestep applies to the strided warm start, not fine");
+        return new MethodSpec(label, method, steps, solver, mode, perturb, entry);
     }
 
     /** A comma-separated list, e.g. "ddpm:100,ddim:2,step:2". */
@@ -66,6 +72,11 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
             default -> solver != null ? solver : s.warmStartSolver();
         };
         WarmStartConfig ws = mode != null ? s.warmStart().withMode(mode) : s.warmStart();
+        if (entryStep >= 0) {
+            if (ws.mode() != WarmStartMode.STRIDED)
+                throw new IllegalArgumentException("method " + label + ": an entry timestep applies to the strided warm start (inference.warm_start_mode is " + ws.mode() + ")");
+            ws = ws.withEntryStep(entryStep);
+        }
         boolean perturbOn = perturb != null ? perturb : (method == Method.STEP && s.perturbation().enabled());
         return new MethodConfig(label, method, steps, kind, ws, s.perturbation().withEnabled(perturbOn), s.coldStart(),
                 s.clipSample());

@@ -1,6 +1,6 @@
 package org.steppolicy.infer;
 
-import org.steppolicy.models.DiffusionSchedule;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.steppolicy.models.DiffusionSchedule;
 
 class MethodSpecTest {
     @Test
@@ -40,6 +41,20 @@ class MethodSpecTest {
         assertFalse(c.perturbation().enabled());
         assertEquals(4, c.timesteps(DiffusionSchedule.diffusionPolicy()).length);
         assertTrue(MethodSpec.parse("temporal:2:perturb").config().perturbation().enabled());
+    }
+
+    @Test
+    void anEntryTimestepMovesWhereTheStridedWarmStartEnters() {
+        DiffusionSchedule s = DiffusionSchedule.diffusionPolicy();
+        assertArrayEquals(new int[] {50, 0}, MethodSpec.parse("step:2").config().timesteps(s));
+        assertArrayEquals(new int[] {30, 0}, MethodSpec.parse("step:2:t30").config().timesteps(s));
+        assertArrayEquals(new int[] {90, 0}, MethodSpec.parse("temporal:2:t90").config().timesteps(s));
+        assertArrayEquals(new int[] {60, 50, 25, 0}, MethodSpec.parse("spatial:4:t60").config().timesteps(s));
+        assertArrayEquals(new int[] {10, 0}, MethodSpec.parse("step:4:t10").config().timesteps(s));
+        assertEquals("step:2:t30", MethodSpec.parse("step:2:t30").label(), "the label says where it enters");
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:2:t30"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:2:fine:t30"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:2:t100").config().timesteps(s));
     }
 
     @Test
