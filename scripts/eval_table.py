@@ -4,7 +4,9 @@ episodes of all folders with its 95 % bootstrap interval over those episodes (th
 resamples from the same java.util.Random seed, so one folder gives exactly its results.md interval), each folder's mean, the spread of those means (max - min), the episode standard deviation,
 success rate and latency p50; plus the stall-test figures when the evaluation recorded them.
 
-  python3 scripts/eval_table.py DIR [DIR ...]        # e.g. one folder per seed set
+  python3 scripts/eval_table.py DIR [DIR ...] [--compare step:2]   # e.g. one folder per seed set
+A method missing from some folders is summarised over the folders that have it. --compare adds, for every other
+method, the paired difference over the episodes both ran (same folder and seed), pooled over the folders.
 Standard library only.
 """
 import json, math, os, sys
@@ -63,16 +65,18 @@ def load(d):
         return {r["method"]: r for r in json.load(f)}
 
 
-def main(dirs):
+def main(dirs, compare=None):
     runs = [load(d) for d in dirs]
-    methods = [m for m in runs[0] if all(m in r for r in runs)]
-    head = "| method | mean score (all {} episodes) | 95 % interval | ".format(sum(runs[0][methods[0]]["episodes"] for _ in runs) if methods else 0)
+    methods = []
+    for r in runs:  # every method of any folder, in first-seen order; a set without it shows "-"
+        methods += [m for m in r if m not in methods]
+    head = "| method | mean score (its episodes, all sets) | 95 % interval | episodes | "
     head += " | ".join("set {}".format(i + 1) for i in range(len(runs)))
     head += " | spread of set means | episode s.d. | success | latency p50 (ms) | stall test fired / tested |"
     print(head)
-    print("|" + "---|" * (len(runs) + 8))
+    print("|" + "---|" * (len(runs) + 9))
     for m in methods:
-        rs = [r[m] for r in runs]
+        rs = [r[m] for r in runs if m in r]
         scores = [s for r in rs for s in r["episode_scores"]]
         mean = sum(scores) / len(scores)
         sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (len(scores) - 1)) if len(scores) > 1 else float("nan")
@@ -82,11 +86,56 @@ def main(dirs):
         st = [r.get("stall_test") for r in rs]
         stall = "{} / {}".format(sum(s["fired"] for s in st), sum(s["tested_calls"] for s in st)) if all(st) else "-"
         lo, hi = bootstrap(scores)
-        print("| {} | **{:.3f}** | [{:.3f}, {:.3f}] | {} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {} |".format(
-            m, mean, lo, hi, " | ".join("{:.3f}".format(x) for x in means), max(means) - min(means), sd, succ, lat, stall))
+        sets = " | ".join("{:.3f}".format(r[m]["mean_score"]) if m in r else "-" for r in runs)
+        print("| {} | **{:.3f}** | [{:.3f}, {:.3f}] | {} | {} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {} |".format(
+            m, mean, lo, hi, len(scores), sets, max(means) - min(means), sd, succ, lat, stall))
+    if compare:
+        paired(runs, methods, compare)
+
+
+def by_seed(run, m):
+    r = run[m]
+    seeds = r.get("episode_seeds")
+    if seeds is None:
+        sys.exit("results.json of method {} has no episode_seeds (written by a step eval before paired statistics)".format(m))
+    return dict(zip(seeds, r["episode_scores"]))
+
+
+def paired(runs, methods, ref):
+    """Paired differences ref - method over the episodes both ran (same folder, same seed), pooled over the folders."""
+    if not any(ref in r for r in runs):
+        sys.exit("--compare {}: not among the methods ({})".format(ref, ", ".join(methods)))
+    print()
+    print("Paired differences against {} (same seed sets and episode seeds; 95 % bootstrap interval over the paired "
+          "episodes; * the interval excludes 0):".format(ref))
+    print()
+    print("| comparison | paired episodes | difference [95 % interval] | excludes 0 |")
+    print("|---|---|---|---|")
+    for m in methods:
+        if m == ref:
+            continue
+        diffs = []
+        for r in runs:
+            if ref in r and m in r:
+                a, b = by_seed(r, ref), by_seed(r, m)
+                diffs += [a[k] - b[k] for k in a if k in b]
+        if not diffs:
+            continue
+        d = sum(diffs) / len(diffs)
+        lo, hi = bootstrap(diffs)
+        ex = lo > 0 or hi < 0
+        print("| {} - {} | {} | {:+.3f} [{:+.3f}, {:+.3f}] | {} |".format(ref, m, len(diffs), d, lo, hi, "yes *" if ex else "no"))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    ref = None
+    if "--compare" in args:
+        i = args.index("--compare")
+        if i + 1 >= len(args):
+            sys.exit("--compare needs a method, e.g. --compare step:2")
+        ref = args[i + 1].lower()
+        del args[i:i + 2]
+    if not args:
         sys.exit(__doc__)
-    main(sys.argv[1:])
+    main(args, ref)
