@@ -1,6 +1,7 @@
 package org.steppolicy.infer.runtime;
 
 import org.steppolicy.models.DiffusionSchedule;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,6 +68,68 @@ public final class OnnxExport {
         }
         out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b, baselines))));
         // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
+        Checksums sums = new Checksums();
+        for (Path f : out) sums.add(dir, f.getFileName().toString());
+        sums.save(dir);
+        out.add(dir.resolve(Checksums.FILE));
+        return out;
+    }
+
+    /**
+     * A new export from an existing one with some predictors replaced: its DP files (dp.onnx, obs_encoder.onnx) are
+     * copied byte for byte, each given predictor is written in place of the one of its kind (or added), the others are
+     * copied, and policy.json keeps everything but the predictor entries. How a retrained predictor ships beside a DP
+     * whose checkpoint is gone. The predictors must fit the folder (horizon, action dim, normaliser).
+     */
+    public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, Path dir) throws IOException {
+        verify(from.dir());
+        PolicyShape shape = from.shape();
+        for (PredictorBundle p : predictors) {
+            if (p.horizon() != shape.horizon() || p.actionDim() != shape.actionDim())
+                throw new org.steppolicy.config.UserError("the " + p.kind() + " predictor has horizon " + p.horizon() + " and action_dim "
+                        + p.actionDim() + "; " + from.dir() + " has " + shape.horizon() + " and " + shape.actionDim());
+            if (!p.normalization().obs().sameAs(from.normalization().obs(), 1e-6)
+                    || !p.normalization().action().sameAs(from.normalization().action(), 1e-6))
+                throw new org.steppolicy.config.UserError("the " + p.kind() + " predictor was trained with another normaliser than " + from.dir() + "'s");
+        }
+        primary(predictors); // one per kind
+        ObjectNode sidecar = (ObjectNode) JSON.readTree(from.dir().resolve(SIDECAR).toFile());
+        // Every predictor of the result, by kind: the folder's, then the given ones over them.
+        java.util.Map<String, JsonNode> entries = new java.util.LinkedHashMap<>();
+        List<JsonNode> old = new ArrayList<>();
+        if (sidecar.hasNonNull("predictor")) old.add(sidecar.get("predictor"));
+        if (sidecar.has("baseline_predictors")) sidecar.get("baseline_predictors").forEach(old::add);
+        for (JsonNode e : old) entries.put(e.get("kind").asText(), e);
+        java.util.Map<String, PredictorBundle> fresh = new java.util.LinkedHashMap<>();
+        for (PredictorBundle p : predictors) fresh.put(p.kind(), p);
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (String f : List.of(DP_FILE, ENCODER_FILE))
+            if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+        String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
+                : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(entries.keySet());
+        kinds.addAll(fresh.keySet());
+        ArrayNode baselines = JSON.createArrayNode();
+        sidecar.putNull("predictor");
+        for (String kind : kinds) {
+            String file = kind.equals(mainKind) ? PREDICTOR_FILE : predictorFile(kind);
+            ObjectNode entry;
+            if (fresh.containsKey(kind)) {
+                PredictorBundle p = fresh.get(kind);
+                out.add(writeAtomically(dir.resolve(file), OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray()));
+                entry = predictorEntry(p, file, shape, from.normalization());
+            } else {
+                entry = ((ObjectNode) entries.get(kind)).deepCopy();
+                out.add(writeAtomically(dir.resolve(file), Files.readAllBytes(from.dir().resolve(entry.get("file").asText()))));
+                entry.put("file", file);
+            }
+            if (kind.equals(mainKind)) sidecar.set("predictor", entry);
+            else baselines.add(entry);
+        }
+        sidecar.remove("baseline_predictors");
+        if (!baselines.isEmpty()) sidecar.set("baseline_predictors", baselines);
+        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar)));
         Checksums sums = new Checksums();
         for (Path f : out) sums.add(dir, f.getFileName().toString());
         sums.save(dir);
@@ -162,17 +225,16 @@ public final class OnnxExport {
 
         PredictorBundle p = b.predictor();
         if (p == null) root.putNull("predictor");
-        else root.set("predictor", predictorEntry(p, PREDICTOR_FILE, b));
+        else root.set("predictor", predictorEntry(p, PREDICTOR_FILE, b.shape(), lowDim(p.normalization(), b)));
         // Additive: written only when there are other kinds, so a single-predictor sidecar stays as it always was.
         if (!baselines.isEmpty()) {
             ArrayNode more = root.putArray("baseline_predictors");
-            for (PredictorBundle q : baselines) more.add(predictorEntry(q, predictorFile(q.kind()), b));
+            for (PredictorBundle q : baselines) more.add(predictorEntry(q, predictorFile(q.kind()), b.shape(), lowDim(q.normalization(), b)));
         }
         return root;
     }
 
-    private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyBundle b) {
-        PolicyShape s = b.shape();
+    private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyShape s, PolicyNormalization norm) {
         ObjectNode pr = JSON.createObjectNode();
         pr.put("file", file);
         pr.put("kind", p.kind());
@@ -182,7 +244,7 @@ public final class OnnxExport {
             pin.add(io(StepPredictorNet.PREV_ACTION, "float32", "batch", s.horizon(), s.actionDim())
                     .put("note", "the previous normalised action chunk"));
         pr.set("output", io(StepPredictorNet.ACTION_PRED, "float32", "batch", s.horizon(), s.actionDim()));
-        pr.set("normalizer", normalizer(lowDim(p.normalization(), b)));
+        pr.set("normalizer", normalizer(norm));
         return pr;
     }
 

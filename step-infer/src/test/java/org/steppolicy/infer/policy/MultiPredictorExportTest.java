@@ -1,5 +1,6 @@
 package org.steppolicy.infer.policy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,6 +104,35 @@ class MultiPredictorExportTest {
             assertEquals(Set.of("step", "spatial"), f.predictorKinds());
             assertEquals("step", f.predictorKind());
         }
+    }
+
+    @Test
+    void aRetrainedPredictorReplacesItsKindInAnExportFolder() throws Exception {
+        checkpoints();
+        Path both = export("both", step, spatial);
+        Path retrained = TinyCheckpoints.predictor(tmp.resolve("step-retrained"), PredictorNetConfig.Kind.STEP, 11);
+        Path out = tmp.resolve("replaced");
+        OnnxExport.withPredictors(OnnxExportFolder.read(both), List.of(PolicyLoader.predictorFromCheckpoint(retrained)), out);
+        OnnxExport.verify(out);
+        // The DP and the other kind byte for byte; the step predictor is the retrained one, as a direct export writes it.
+        assertArrayEquals(Files.readAllBytes(both.resolve("dp.onnx")), Files.readAllBytes(out.resolve("dp.onnx")));
+        assertArrayEquals(Files.readAllBytes(both.resolve("predictor-spatial.onnx")), Files.readAllBytes(out.resolve("predictor-spatial.onnx")));
+        Path direct = export("direct", retrained, spatial);
+        assertArrayEquals(Files.readAllBytes(direct.resolve("predictor.onnx")), Files.readAllBytes(out.resolve("predictor.onnx")));
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(both.resolve("predictor.onnx")), Files.readAllBytes(out.resolve("predictor.onnx"))));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(direct.resolve(OnnxExport.SIDECAR).toFile()), json.readTree(out.resolve(OnnxExport.SIDECAR).toFile()),
+                "policy.json as a direct export of the same models writes it");
+        try (StepPolicy a = StepPolicy.load(out, "step:2"); StepPolicy b = StepPolicy.load(direct, "step:2")) {
+            a.reset(1);
+            b.reset(1);
+            assertEquals(0, CheckpointScheduleTest.maxDiff(a.predictChunk(TinyCheckpoints.window()), b.predictChunk(TinyCheckpoints.window())), 0.0);
+        }
+        // Added when the folder lacks the kind: a step-only folder gets the spatial predictor as its baseline.
+        Path single = export("single", step);
+        Path added = tmp.resolve("added");
+        OnnxExport.withPredictors(OnnxExportFolder.read(single), List.of(PolicyLoader.predictorFromCheckpoint(spatial)), added);
+        assertEquals(Set.of("step", "spatial"), TrainedPolicy.load(added, List.of()).predictorKinds());
     }
 
     @Test

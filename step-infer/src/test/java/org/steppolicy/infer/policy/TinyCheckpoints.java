@@ -50,10 +50,15 @@ final class TinyCheckpoints {
 
     /** A predictor checkpoint folder of the given kind. */
     static Path predictor(Path dir, PredictorNetConfig.Kind kind) throws IOException {
+        return predictor(dir, kind, 3);
+    }
+
+    /** A predictor checkpoint whose weights are drawn from {@code seed}. */
+    static Path predictor(Path dir, PredictorNetConfig.Kind kind, long seed) throws IOException {
         PredictorNetConfig c = new PredictorNetConfig(OBS_DIM, ACTION_DIM, TO, HORIZON, 32, 4, 64, 0.1, 1, 1, kind);
         Map<String, Object> a = new PredictorArch(c, TA).toArch();
         write(dir, Checkpoint.KIND_PREDICTOR, a, "");
-        new StepPredictorNet(c).initParams(3).save(dir.resolve(Checkpoint.MODEL));
+        new StepPredictorNet(c).initParams(seed).save(dir.resolve(Checkpoint.MODEL));
         return dir;
     }
 
