@@ -1,7 +1,8 @@
 package org.steppolicy.config;
 
 /**
- * How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md).
+ * How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md), and the
+ * falcon:K baseline's selection rule (docs/falcon.md).
  * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
  */
 public record InferenceConfig(
@@ -19,5 +20,12 @@ public record InferenceConfig(
         double epsA,
         double sigmaScale,
         double sigmaStall,
-        Boolean clipSample) {
+        Boolean clipSample,
+        String falconSolver,
+        double falconEps,
+        double falconDelta,
+        double falconTemperature,
+        int falconKMin,
+        int falconBuffer,
+        String falconAlign) {
 }
