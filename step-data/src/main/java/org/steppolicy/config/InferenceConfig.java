@@ -1,5 +1,7 @@
 package org.steppolicy.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md), and the
  * falcon:K baseline's selection rule (docs/falcon.md).
@@ -25,7 +27,7 @@ public record InferenceConfig(
         double falconEps,
         double falconDelta,
         double falconTemperature,
-        int falconKMin,
+        @JsonProperty("falcon_k_min") int falconKMin, // SNAKE_CASE would make it falcon_kmin
         int falconBuffer,
         String falconAlign) {
 }
