@@ -53,6 +53,6 @@ public record FalconConfig(SolverKind solver, double eps, double delta, double t
 
     /** This project's defaults (docs/falcon.md says why each was chosen; the paper's per-task values were not reachable). */
     public static FalconConfig defaults() {
-        return new FalconConfig(SolverKind.DPMSOLVER, 0.5, 0.1, 0.1, 10, 16, Align.SHIFT);
+        return new FalconConfig(SolverKind.DPMSOLVER, 0.3, 0.1, 0.1, 10, 16, Align.SHIFT);
     }
 }
