@@ -9,7 +9,7 @@ public enum Method {
     STEP(Start.PREDICTOR),
     /** BRIDGER-style: obs-only predictor warm start. */
     SPATIAL(Start.PREDICTOR),
-    /** Falcon-style: the previous chunk shifted by Ta, edge-padded, as the start. */
+    /** Falcon-style: the previous chunk shifted by Ta, edge-padded, as the start (Falcon itself is {@link #FALCON}). */
     TEMPORAL(Start.PREVIOUS_CHUNK),
     /** The predictor's chunk executed as is, no diffusion. */
     PREDICTOR(Start.PREDICTOR_ONLY),

@@ -23,7 +23,7 @@ class FalconTest {
     static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;   // To 2, Ta 3, H 8, Do 3, Da 2
     static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
     static final double S = 0.4;                              // data spread of the toy posterior
-    /** float32 production against the double reference: ᾱ_99 ≈ 4e-5, so x̂0 at the top of the chain carries ~1e-5. */
+    /** float32 production against the double reference: √ᾱ_99 ≈ 5e-4 magnifies rounding in x̂0 at the top of the chain (~2e-5). */
     static final double TOL = 5e-5;
 
     /** The clean mean the toy data is centred on: a wave that travels by Ta per call when key grows by 0.3·Ta. */
