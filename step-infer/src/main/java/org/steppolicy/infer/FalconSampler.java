@@ -56,7 +56,9 @@ final class FalconSampler {
     private final int[] recordedLevel;
     private int recordedCount, chainStart;
     private final Solver.LatentRecorder recorder = this::record;
-    private Call last;
+    // the last call, kept as primitives so that a call allocates nothing
+    private boolean called, lastFromNoise, lastExplored;
+    private int lastStart, lastCandidates, lastPassed, lastEvaluations;
 
     FalconSampler(FalconConfig cfg, DiffusionSchedule schedule, Solver solver, int[] grid, PolicyShape shape, int dim,
                   boolean clip, PredictionType prediction) {
@@ -97,13 +99,15 @@ final class FalconSampler {
         size = 0;
         calls = 0;
         hasPrevious = false;
-        last = null;
+        called = false;
     }
 
     boolean hasPrevious() { return hasPrevious; }
 
     /** The last call's report, null since reset. */
-    Call last() { return last; }
+    Call last() {
+        return called ? new Call(lastStart, lastFromNoise, lastExplored, lastCandidates, lastPassed, lastEvaluations) : null;
+    }
 
     /** Number of latents held. */
     int size() { return size; }
@@ -145,7 +149,13 @@ final class FalconSampler {
         store();
         System.arraycopy(x, 0, previous, 0, n);
         hasPrevious = true;
-        last = new Call(chain[0], firstOut == null, explored, candidates, passed, evaluations);
+        called = true;
+        lastStart = chain[0];
+        lastFromNoise = firstOut == null;
+        lastExplored = explored;
+        lastCandidates = candidates;
+        lastPassed = passed;
+        lastEvaluations = evaluations;
     }
 
     /** The candidates into batchX (laid over the current chunk), their entries into batchEntry; returns how many. */
