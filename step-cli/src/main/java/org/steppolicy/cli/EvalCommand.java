@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code step eval}: wiring for step-eval's {@link Evaluation}: options to an {@link EvalRequest}, the table to stdout. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, predictor) on one trained DP "
+        description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, falcon, predictor) on one trained DP "
                 + "(checkpoints or an export-onnx folder).")
 public final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
     String methods;
 
     @Option(names = "--steps", paramLabel = "N", description = "The paper's comparison at N steps: ddpm:100, ddim:N, dpmsolver:N, spatial:N, "
-            + "temporal:N, step:N, predictor (methods whose predictor is missing are skipped with one line).")
+            + "temporal:N, falcon:N, step:N, predictor (methods whose predictor is missing are skipped with one line).")
     Integer steps;
 
     @Option(names = "--compare", paramLabel = "METHOD", description = "One of the methods, e.g. step:2: adds, for every other method, "

@@ -28,7 +28,7 @@ public final class ServePolicyOptions {
     @Option(names = "--method", paramLabel = "SPEC", description = "Method of sessions that name none (default: ${DEFAULT-VALUE}).")
     String method = "step:2";
 
-    @Option(names = "--methods", paramLabel = "LIST", description = "Further methods sessions may ask for, e.g. ddim:2,temporal:2.")
+    @Option(names = "--methods", paramLabel = "LIST", description = "Further methods sessions may ask for, e.g. ddim:2,temporal:2,falcon:2.")
     String methods;
 
     @Option(names = "--runtime", paramLabel = "NAME", description = "onnx or samediff. Default: inference.runtime of the config.")

@@ -26,7 +26,7 @@ class ImportedPolicyTest {
     @TempDir
     Path tmp;
 
-    static final List<String> METHODS = List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "spatial:2", "step:2",
+    static final List<String> METHODS = List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "falcon:2", "spatial:2", "step:2",
             "step:2:fine", "step:4", "predictor");
 
     @Test

@@ -59,6 +59,7 @@ class QuickstartCommandTest {
                 "both tables are printed again at the end:\n" + text);
         String finalTables = text.substring(text.lastIndexOf(shippedTitle));
         for (String row : List.of("DDPM-100  (ddpm:100)", "DDIM-2  (ddim:2)", "DPM-Solver++-2  (dpmsolver:2)", "temporal start-2  (temporal:2)",
+                "Falcon-2  (falcon:2)",
                 "STEP-2  (step:2)", "predictor alone  (predictor)"))
             assertEquals(2, count(finalTables, row), row + " in both tables:\n" + finalTables);
         assertEquals(1, count(finalTables, "spatial start-2  (spatial:2)"), "only the short run has a spatial predictor:\n" + finalTables);
@@ -70,9 +71,9 @@ class QuickstartCommandTest {
         assertTrue(Pattern.compile("steps?, (\\d+ s|\\d+\\.\\d min) of training").matcher(finalTables).find(), finalTables);
 
         ObjectMapper json = new ObjectMapper();
-        assertEquals(6, json.readTree(out.resolve("shipped-eval/results.json").toFile()).size());
+        assertEquals(7, json.readTree(out.resolve("shipped-eval/results.json").toFile()).size());
         JsonNode results = json.readTree(out.resolve("eval/results.json").toFile());
-        assertEquals(7, results.size());
+        assertEquals(8, results.size());
         for (JsonNode r : results) {
             assertEquals(1, r.get("episodes").asInt());
             double score = r.get("mean_score").asDouble();

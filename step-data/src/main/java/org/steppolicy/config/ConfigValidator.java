@@ -98,6 +98,13 @@ public final class ConfigValidator {
         number("inference.eps_a", 0, true, Double.POSITIVE_INFINITY, false);
         number("inference.sigma_scale", 0, true, Double.POSITIVE_INFINITY, false);
         number("inference.sigma_stall", 0, true, Double.POSITIVE_INFINITY, false);
+        oneOf("inference.falcon_solver", "ddim", "dpmsolver");
+        number("inference.falcon_eps", 0, false, Double.POSITIVE_INFINITY, false);
+        number("inference.falcon_delta", 0, true, 1, true);
+        number("inference.falcon_temperature", 0, false, Double.POSITIVE_INFINITY, false);
+        integer("inference.falcon_k_min", 0);
+        integer("inference.falcon_buffer", 1);
+        oneOf("inference.falcon_align", "shift", "none");
         // eval (methods are parsed where the method grammar lives, step-infer's MethodSpec)
         any("eval.methods", "eval.seed");
         integer("eval.episodes", 1);

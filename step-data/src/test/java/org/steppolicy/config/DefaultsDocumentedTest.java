@@ -26,6 +26,6 @@ class DefaultsDocumentedTest {
         // YAML needs a space before '#': without it the comment would become part of the value
         StepConfig c = ConfigLoader.defaults(List.of());
         assertTrue(c.task().dataset().endsWith(".hdf5"), c.task().dataset());
-        assertEquals("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor:0", c.eval().methods());
+        assertEquals("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,falcon:2,step:2,predictor:0", c.eval().methods());
     }
 }

@@ -39,6 +39,7 @@ public final class PeopleTable {
             case "step" -> "STEP" + n;
             case "spatial" -> "spatial start" + n;
             case "temporal" -> "temporal start" + n;
+            case "falcon" -> "Falcon" + n;
             case "predictor" -> "predictor alone";
             default -> label;
         };

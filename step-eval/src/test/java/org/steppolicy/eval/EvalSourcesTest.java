@@ -57,7 +57,7 @@ class EvalSourcesTest {
         EvalSources s = EvalSources.pick(null, List.of(), MethodList.comparison(2), true, runs, new PrintWriter(log, true));
         assertEquals(dpNew, s.dp());
         assertEquals(List.of(step, spatial), s.predictors());
-        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "spatial:2", "temporal:2", "step:2", "predictor"), labels(s.methods()));
+        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "spatial:2", "temporal:2", "falcon:2", "step:2", "predictor"), labels(s.methods()));
         assertTrue(log.toString().contains("dp: " + dpNew), log.toString());
     }
 
@@ -80,7 +80,7 @@ class EvalSourcesTest {
 
     @Test
     void stepsExpandsToThePapersComparison() {
-        assertEquals(List.of("ddpm:100", "ddim:4", "dpmsolver:4", "spatial:4", "temporal:4", "step:4", "predictor"),
+        assertEquals(List.of("ddpm:100", "ddim:4", "dpmsolver:4", "spatial:4", "temporal:4", "falcon:4", "step:4", "predictor"),
                 labels(MethodList.comparison(4)));
         assertThrows(UserError.class, () -> MethodList.comparison(0));
     }
@@ -92,7 +92,7 @@ class EvalSourcesTest {
         StringWriter log = new StringWriter();
         EvalSources s = EvalSources.pick(null, List.of(), MethodList.comparison(2), true, runs, new PrintWriter(log, true));
         assertEquals(List.of(step), s.predictors());
-        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "step:2", "predictor"), labels(s.methods()));
+        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "falcon:2", "step:2", "predictor"), labels(s.methods()));
         List<String> skip = log.toString().lines().filter(l -> l.contains("skipping")).toList();
         assertEquals(1, skip.size(), log.toString());
         assertTrue(skip.get(0).startsWith("no spatial predictor run under " + runs + "/: skipping spatial:2"), skip.get(0));

@@ -56,7 +56,7 @@ class ExportEvaluationTest {
         StringWriter log = new StringWriter();
         EvalSources src = EvalSources.pick(export, List.of(), MethodList.comparison(2), true, tmp.resolve("runs"), new PrintWriter(log, true));
         assertEquals(export, src.dp());
-        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "step:2", "predictor"),
+        assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "falcon:2", "step:2", "predictor"),
                 src.methods().stream().map(MethodSpec::label).toList());
         assertEquals(1, log.toString().lines().count(), log.toString());
         assertTrue(log.toString().contains("no spatial predictor: skipping spatial:2"), log.toString());
@@ -66,7 +66,7 @@ class ExportEvaluationTest {
                 .withVideos(1).withOut(out);
         EvalSummary s = Evaluation.run(r, new PrintWriter(new StringWriter()));
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
-        assertEquals(6, results.size());
+        assertEquals(7, results.size());
         assertTrue(Files.exists(out.resolve("score_vs_latency.png")));
         assertTrue(Files.exists(out.resolve("videos/step-2_seed100000.gif")));
         assertTrue(s.table().contains("| step:2 |"), s.table());
@@ -76,7 +76,7 @@ class ExportEvaluationTest {
         var local = TrainedPolicy.of(b, List.of(b.predictor()), "in memory").source(RuntimeKind.ONNX, 1);
         MethodResult in = new ClosedLoopEvaluation(local, InferenceSettings.from(c.inference()), new Evaluator(2, 24), 2)
                 .run(MethodList.parse("step:2").get(0), 100000, 2, 0, null, null);
-        assertEquals(in.episodeScores(), s.closedLoop().get(4).episodeScores());
+        assertEquals(in.episodeScores(), s.closedLoop().get(5).episodeScores());
     }
 
     @Test
@@ -101,7 +101,7 @@ class ExportEvaluationTest {
         Path export = export(tmp.resolve("export"), true);
         StringWriter log = new StringWriter();
         EvalSources src = EvalSources.pick(export, List.of(), MethodList.comparison(2), true, tmp, new PrintWriter(log, true));
-        assertEquals(7, src.methods().size());
+        assertEquals(8, src.methods().size());
         assertEquals("", log.toString());
         EvalRequest r = EvalRequest.of(c, export, List.of()).withMethods(MethodList.parse("spatial:2")).withEpisodes(1).withVideos(0)
                 .withOut(tmp.resolve("eval"));

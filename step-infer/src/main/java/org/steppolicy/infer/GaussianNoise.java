@@ -33,6 +33,11 @@ public final class GaussianNoise {
         return r * Math.cos(phi);
     }
 
+    /** A uniform draw in [0, 1) from the same stream (Falcon's exploration and selection, docs/falcon.md). */
+    public double uniform() {
+        return random.nextDouble();
+    }
+
     /** Overwrites a[off .. off+len) with fresh draws. */
     public void fill(float[] a, int off, int len) {
         for (int i = off; i < off + len; i++) a[i] = (float) next();

@@ -6,21 +6,30 @@ package org.steppolicy.infer;
  * @param warmStartSolver solver of the warm-started methods (step, spatial, temporal) unless the spec names one
  * @param clipSample      clip x̂0 to [−1, 1] in every solver; null (the default): as the checkpoint's scheduler says
  *                        (DP's clip_sample = True, §B.3)
+ * @param falcon          falcon:K's selection rule and host solver
  */
 public record InferenceSettings(WarmStartConfig warmStart, PerturbationConfig perturbation, ColdStartConfig coldStart,
-                                SolverKind warmStartSolver, Boolean clipSample) {
+                                SolverKind warmStartSolver, Boolean clipSample, FalconConfig falcon) {
+    /** Settings with Falcon's defaults. */
+    public InferenceSettings(WarmStartConfig warmStart, PerturbationConfig perturbation, ColdStartConfig coldStart,
+                             SolverKind warmStartSolver, Boolean clipSample) {
+        this(warmStart, perturbation, coldStart, warmStartSolver, clipSample, FalconConfig.defaults());
+    }
+
     /** The settings of a config file's {@code inference} section. */
     public static InferenceSettings from(org.steppolicy.config.InferenceConfig c) {
         WarmStartConfig ws = new WarmStartConfig(WarmStartMode.parse(c.warmStartMode()),
                 c.warmStartStep() == null ? 0 : c.warmStartStep(), c.sigma(), c.sigmaT());
         PerturbationConfig p = new PerturbationConfig(c.perturbation(), c.epsA(), c.sigmaScale(), c.sigmaStall());
         ColdStartConfig cold = new ColdStartConfig(SolverKind.parse(c.coldStartSolver()), c.coldStartSteps());
-        return new InferenceSettings(ws, p, cold, SolverKind.parse(c.warmStartSolver()), c.clipSample());
+        FalconConfig falcon = new FalconConfig(SolverKind.parse(c.falconSolver()), c.falconEps(), c.falconDelta(),
+                c.falconTemperature(), c.falconKMin(), c.falconBuffer(), FalconConfig.Align.parse(c.falconAlign()));
+        return new InferenceSettings(ws, p, cold, SolverKind.parse(c.warmStartSolver()), c.clipSample(), falcon);
     }
 
     /** Public-code warm start (strided), paper perturbation, full-chain DDPM cold start, DDIM for warm starts, the model's clipping. */
     public static InferenceSettings defaults() {
         return new InferenceSettings(WarmStartConfig.defaults(), PerturbationConfig.paper(), ColdStartConfig.defaults(),
-                SolverKind.DDIM, null);
+                SolverKind.DDIM, null, FalconConfig.defaults());
     }
 }

@@ -9,13 +9,18 @@ public enum Method {
     STEP(Start.PREDICTOR),
     /** BRIDGER-style: obs-only predictor warm start. */
     SPATIAL(Start.PREDICTOR),
-    /** Falcon-style: the previous chunk shifted by Ta, edge-padded, as the start. */
+    /** Falcon-style: the previous chunk shifted by Ta, edge-padded, as the start (Falcon itself is {@link #FALCON}). */
     TEMPORAL(Start.PREVIOUS_CHUNK),
     /** The predictor's chunk executed as is, no diffusion. */
-    PREDICTOR(Start.PREDICTOR_ONLY);
+    PREDICTOR(Start.PREDICTOR_ONLY),
+    /**
+     * Falcon (arXiv 2503.00339): a partially denoised latent of the previous call, chosen by its agreement with the
+     * previous chunk under the current observation, or noise (docs/falcon.md).
+     */
+    FALCON(Start.PARTIAL_LATENT);
 
     /** Where the reverse chain starts. */
-    public enum Start { NOISE, PREDICTOR, PREVIOUS_CHUNK, PREDICTOR_ONLY }
+    public enum Start { NOISE, PREDICTOR, PREVIOUS_CHUNK, PREDICTOR_ONLY, PARTIAL_LATENT }
 
     private final Start start;
 
@@ -49,6 +54,6 @@ public enum Method {
     public static Method parse(String s) {
         for (Method m : values()) if (m.label().equals(s.toLowerCase(Locale.ROOT))) return m;
         throw new IllegalArgumentException("unknown method '" + s
-                + "' (expected ddpm, ddim, dpmsolver, step, spatial, temporal or predictor)");
+                + "' (expected ddpm, ddim, dpmsolver, step, spatial, temporal, falcon or predictor)");
     }
 }

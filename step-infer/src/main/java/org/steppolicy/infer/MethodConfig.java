@@ -10,18 +10,33 @@ import org.steppolicy.models.DiffusionSchedule;
  * @param solver       the solver of the reverse chain (unused by the predictor alone)
  * @param perturbation used when enabled (on by default for STEP only)
  * @param clipSample   clip x̂0 to [−1, 1]; null: as the model's scheduler says (its checkpoint's clip_sample)
+ * @param falcon       falcon:K's selection rule (read by that method only; its solver is {@code solver} here)
  */
 public record MethodConfig(String label, Method method, int steps, SolverKind solver, WarmStartConfig warmStart,
-                           PerturbationConfig perturbation, ColdStartConfig coldStart, Boolean clipSample) {
+                           PerturbationConfig perturbation, ColdStartConfig coldStart, Boolean clipSample,
+                           FalconConfig falcon) {
     public MethodConfig {
         if (method != Method.PREDICTOR && steps < 1)
             throw new IllegalArgumentException("method " + label + " needs at least one step");
+        if (falcon == null) falcon = FalconConfig.defaults();
+        if (method == Method.FALCON) {
+            FalconConfig.checkSolver(solver);
+            if (!falcon.solver().equals(solver)) falcon = falcon.withSolver(solver);
+        }
     }
 
-    /** Timesteps of this method's own chain: from noise for ddpm/ddim/dpmsolver, the warm-start list otherwise. */
+    public MethodConfig(String label, Method method, int steps, SolverKind solver, WarmStartConfig warmStart,
+                        PerturbationConfig perturbation, ColdStartConfig coldStart, Boolean clipSample) {
+        this(label, method, steps, solver, warmStart, perturbation, coldStart, clipSample, FalconConfig.defaults());
+    }
+
+    /**
+     * Timesteps of this method's own chain: from noise for ddpm/ddim/dpmsolver, the host solver's grid for falcon (a
+     * reused latent enters it part way), the warm-start list otherwise.
+     */
     public int[] timesteps(DiffusionSchedule schedule) {
         return switch (method.start()) {
-            case NOISE -> solver.timesteps(schedule.steps(), steps);
+            case NOISE, PARTIAL_LATENT -> solver.timesteps(schedule.steps(), steps);
             case PREDICTOR, PREVIOUS_CHUNK -> warmStart.timesteps(schedule, steps);
             case PREDICTOR_ONLY -> new int[0];
         };

@@ -6,9 +6,11 @@ import java.util.Locale;
 
 /**
  * A method as written on the command line: {@code name[:steps][:option...]}, e.g. "ddpm:100", "ddim:2", "step:2",
- * "step:2:fine", "step:4:dpmsolver", "temporal:2:noperturb", "predictor". Options: a solver name (ddpm, ddim,
- * dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" / "noperturb", and "tN", the
- * timestep at which a strided warm start enters (e.g. "step:2:t30" runs timesteps 30, 0; "step:2" enters at 50).
+ * "step:2:fine", "step:4:dpmsolver", "temporal:2:noperturb", "falcon:2", "falcon:4:ddim", "predictor". Options: a
+ * solver name (ddpm, ddim, dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" /
+ * "noperturb", and "tN", the timestep at which a strided warm start enters (e.g. "step:2:t30" runs timesteps 30, 0;
+ * "step:2" enters at 50); falcon takes a host solver only (ddim, dpmsolver; default inference.falcon_solver), its K
+ * being that solver's step count from noise.
  */
 public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb,
                          int entryStep) {
@@ -50,8 +52,18 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
             }
         }
         boolean warm = method.start() == Method.Start.PREDICTOR || method.start() == Method.Start.PREVIOUS_CHUNK;
-        if (!warm && (solver != null || mode != null || perturb != null || entry >= 0))
-            throw new IllegalArgumentException("method spec '" + text + "': options apply to step, spatial and temporal only");
+        if (method == Method.FALCON) {
+            if (mode != null || perturb != null || entry >= 0)
+                throw new IllegalArgumentException("method spec '" + text + "': falcon takes only a host solver (ddim or dpmsolver)");
+            if (solver != null) {
+                try {
+                    FalconConfig.checkSolver(solver);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("method spec '" + text + "': " + e.getMessage());
+                }
+            }
+        } else if (!warm && (solver != null || mode != null || perturb != null || entry >= 0))
+            throw new IllegalArgumentException("method spec '" + text + "': options apply to step, spatial, temporal and falcon only");
         if (entry >= 0 && mode == WarmStartMode.FINE)
             throw new IllegalArgumentException("method spec '" + text + "': an entry timestep applies to the strided warm start, not fine");
         return new MethodSpec(label, method, steps, solver, mode, perturb, entry);
@@ -69,6 +81,7 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
     public MethodConfig config(InferenceSettings s) {
         SolverKind kind = switch (method.start()) {
             case NOISE -> method.ownSolver();
+            case PARTIAL_LATENT -> solver != null ? solver : s.falcon().solver();
             default -> solver != null ? solver : s.warmStartSolver();
         };
         WarmStartConfig ws = mode != null ? s.warmStart().withMode(mode) : s.warmStart();
@@ -79,7 +92,7 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
         }
         boolean perturbOn = perturb != null ? perturb : (method == Method.STEP && s.perturbation().enabled());
         return new MethodConfig(label, method, steps, kind, ws, s.perturbation().withEnabled(perturbOn), s.coldStart(),
-                s.clipSample());
+                s.clipSample(), s.falcon());
     }
 
     public MethodConfig config() {

@@ -34,6 +34,7 @@ public final class PolicyRunner {
     private final WarmStart warmStart;
     private final VelocityPerturbation perturbation;
     private final ActionCache cache;
+    private final FalconSampler falcon; // falcon:K's latent buffer (episode state), null for the other methods
     private final ObservationHistory history;
     private final GaussianNoise noise = new GaussianNoise(0);
     private final SampleConstraint constraint;
@@ -74,6 +75,9 @@ public final class PolicyRunner {
         ColdStartConfig cold = method.coldStart();
         this.coldSolver = solvers.computeIfAbsent(cold.solver(), k -> k.create(schedule, clip, scheduler.predictionType()));
         this.coldTimesteps = coldSolver.timesteps(cold.steps(schedule.steps()));
+        this.falcon = start == Method.Start.PARTIAL_LATENT
+                ? new FalconSampler(method.falcon(), schedule, solver, timesteps, shape, trajDim, clip, scheduler.predictionType())
+                : null;
         this.warmStart = new WarmStart(schedule, method.warmStart());
         this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
         this.cache = new ActionCache(shape.chunkSize());
@@ -92,7 +96,7 @@ public final class PolicyRunner {
 
     public PolicyModels models() { return models; }
 
-    /** Starts an episode: empties the cache and the observation history and reseeds the noise. */
+    /** Starts an episode: empties the cache, Falcon's latent buffer and the observation history and reseeds the noise. */
     public void reset(long seed) {
         noise.reseed(seed);
         reset();
@@ -101,6 +105,7 @@ public final class PolicyRunner {
     /** Starts an episode without reseeding: the noise stream goes on where the last episode left it. */
     public void reset() {
         cache.clear();
+        if (falcon != null) falcon.reset();
         history.reset();
     }
 
@@ -129,7 +134,13 @@ public final class PolicyRunner {
         boolean cold = false, stalled = false;
         double velocityNorm = Double.NaN;
         Method.Start start = method.method().start();
-        if (start == Method.Start.NOISE || (needsCache && cache.size() == 0)) {
+        if (start == Method.Start.PARTIAL_LATENT) {
+            cold = !falcon.hasPrevious(); // Falcon's first call: its host solver from noise (no DDPM cold start)
+            long d0 = System.nanoTime();
+            falcon.run(dp, obsBuf, noise, constraint, x);
+            diffNanos = System.nanoTime() - d0;
+            copyActions(x, chunk);
+        } else if (start == Method.Start.NOISE || (needsCache && cache.size() == 0)) {
             cold = start != Method.Start.NOISE;
             Solver s = cold ? coldSolver : solver;
             int[] ts = cold ? coldTimesteps : timesteps;
@@ -174,6 +185,9 @@ public final class PolicyRunner {
     }
 
     public CallLatency lastLatency() { return last; }
+
+    /** What falcon:K's last call did (where its chain started, its model evaluations); null for other methods or before a call. */
+    FalconSampler.Call lastFalconCall() { return falcon == null ? null : falcon.last(); }
 
     /** Every call since construction or the last clearLatencies(), in order. */
     public List<CallLatency> latencies() { return Collections.unmodifiableList(latencies); }

@@ -30,12 +30,26 @@ abstract class ScheduledSolver implements Solver {
     @Override
     public final void run(Denoiser d, int[] timesteps, float[] x, float[] cond, int batch, GaussianNoise noise,
                           SampleConstraint constraint) {
+        run(d, timesteps, x, cond, batch, noise, constraint, null, null);
+    }
+
+    @Override
+    public final void run(Denoiser d, int[] timesteps, float[] x, float[] cond, int batch, GaussianNoise noise,
+                          SampleConstraint constraint, float[] firstOutput, LatentRecorder recorder) {
         schedule.checkTimesteps(timesteps);
         int n = SolverBuffers.sampleSize(d, x, batch);
         buf.ensure(n, batch, needsDataHistory());
+        if (firstOutput != null && firstOutput.length < n)
+            throw new IllegalArgumentException("first output holds " + firstOutput.length + " floats, need " + n);
         for (int i = 0; i < timesteps.length; i++) {
             int prev = i + 1 < timesteps.length ? timesteps[i + 1] : -1;
-            buf.predict(d, x, timesteps[i], cond, batch, constraint);
+            if (i == 0 && firstOutput != null) {
+                constraint.apply(x);
+                System.arraycopy(firstOutput, 0, buf.eps, 0, n);
+            } else {
+                buf.predict(d, x, timesteps[i], cond, batch, constraint);
+            }
+            if (recorder != null) recorder.record(i, timesteps[i], x);
             update(timesteps, i, prev, x, buf.eps, n, noise);
         }
         constraint.apply(x);

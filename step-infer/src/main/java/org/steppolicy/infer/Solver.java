@@ -21,4 +21,21 @@ public interface Solver {
      */
     void run(Denoiser denoiser, int[] timesteps, float[] x, float[] cond, int batch, GaussianNoise noise,
              SampleConstraint constraint);
+
+    /**
+     * {@link #run} with two hooks for a start in the middle of the chain (Falcon, docs/falcon.md).
+     *
+     * @param firstOutput when not null, the model's output at timesteps[0] for x (already computed, e.g. in a batched
+     *                    scoring call): the first step uses it instead of calling the denoiser, saving one evaluation
+     * @param recorder    when not null, sees the sample at each timesteps[i] (after the constraint), before its step
+     */
+    void run(Denoiser denoiser, int[] timesteps, float[] x, float[] cond, int batch, GaussianNoise noise,
+             SampleConstraint constraint, float[] firstOutput, LatentRecorder recorder);
+
+    /** Receives the latents of a chain as it passes through them. */
+    @FunctionalInterface
+    interface LatentRecorder {
+        /** x holds the sample at timesteps[index] (batch 1): copy what is kept, x is overwritten by the next step. */
+        void record(int index, int timestep, float[] x);
+    }
 }

@@ -13,8 +13,8 @@ import org.steppolicy.models.DiffusionSchedule;
 class MethodSpecTest {
     @Test
     void parsesTheIssueCommandLine() {
-        List<MethodSpec> specs = MethodSpec.parseList("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor");
-        assertEquals(7, specs.size());
+        List<MethodSpec> specs = MethodSpec.parseList("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor,falcon:2");
+        assertEquals(8, specs.size());
         assertEquals(List.of(Method.values()).size(), specs.stream().map(MethodSpec::method).distinct().count());
         MethodConfig ddpm = specs.get(0).config();
         assertEquals(SolverKind.DDPM, ddpm.solver());

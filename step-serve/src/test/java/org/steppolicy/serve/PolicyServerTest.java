@@ -92,7 +92,7 @@ class PolicyServerTest {
             assertEquals(2, info.getObsSteps());
             assertEquals(8, info.getActionSteps());
             assertEquals(16, info.getHorizon());
-            assertEquals(List.of("step:2", "ddim:2", "temporal:2"), info.getMethodsList());
+            assertEquals(List.of("step:2", "ddim:2", "temporal:2", "falcon:2"), info.getMethodsList());
             assertEquals("step:2", info.getDefaultMethod());
             assertEquals("onnx", info.getProvenanceMap().get("runtime"));
             assertFalse(info.hasImage());
@@ -226,6 +226,25 @@ class PolicyServerTest {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aFalconSessionKeepsItsLatentBufferAndMatchesTheInProcessPolicy() {
+        List<double[]> obs = observations(21, 8);
+        List<double[][]> want = inProcess("falcon:2", 4, obs);
+        try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0));
+             PolicyClient c = PolicyClient.connect(server.target())) {
+            try (PolicyClient.Session s = c.openSession("falcon:2", null, 4L)) {
+                List<double[][]> got = new ArrayList<>();
+                for (int i = 0; i < obs.size(); i++) {
+                    PolicyClient.ActResult r = s.act(new double[][] {obs.get(i)}, i * s.controlPeriodNs(), false);
+                    assertEquals("falcon:2", r.method());
+                    assertEquals(i == 0, r.coldStart(), "falcon's first chunk after a reset starts from noise");
+                    got.add(r.actions());
+                }
+                assertSame(want, got, "falcon:2 server vs in-process");
             }
         }
     }

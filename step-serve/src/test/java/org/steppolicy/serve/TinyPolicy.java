@@ -26,10 +26,10 @@ final class TinyPolicy {
         return bundle;
     }
 
-    /** Serves step:2 (default), ddim:2 and temporal:2 on ONNX Runtime with {@code instances} model instances. */
+    /** Serves step:2 (default), ddim:2, temporal:2 and falcon:2 on ONNX Runtime with {@code instances} model instances. */
     static StepServedPolicy served(int instances) {
         return StepServedPolicy.of(bundle(), List.of(), "random weights (seed 7)", new StepServedPolicy.Options("step:2",
-                List.of("ddim:2", "temporal:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances));
+                List.of("ddim:2", "temporal:2", "falcon:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances));
     }
 
     /** A plausible Push-T observation (20 keypoint coordinates in [0, 512)). */

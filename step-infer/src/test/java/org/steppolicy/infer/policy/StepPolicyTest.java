@@ -212,6 +212,28 @@ class StepPolicyTest {
     }
 
     @Test
+    void falconRunsOnATrainedDpAndAResetForgetsItsLatents() throws Exception {
+        Path dir = dp(100, "squaredcos_cap_v2", true, "epsilon");
+        try (StepPolicy p = StepPolicy.load(dir, "falcon:2"); StepPolicy q = p.newSession()) {
+            assertEquals("falcon:2", p.info().method());
+            p.reset(5);
+            List<float[]> episode = new ArrayList<>();
+            for (int step = 0; step < 40; step++) {
+                episode.add(p.act(raw(step)));
+                if (step == 0) assertTrue(p.lastLatency().coldStart(), "the first call has no previous chunk");
+            }
+            assertFalse(p.lastLatency().coldStart());
+            // The latent buffer is episode state: after reset(seed) the same episode comes back, and so in a new session.
+            p.reset(5);
+            q.reset(5);
+            for (int step = 0; step < 40; step++) {
+                assertArrayEquals(episode.get(step), p.act(raw(step)), "after reset, act #" + step);
+                assertArrayEquals(episode.get(step), q.act(raw(step)), "new session, act #" + step);
+            }
+        }
+    }
+
+    @Test
     void anExportFolderActsLikeItsCheckpoints() throws Exception {
         Path dir = dp(100, "squaredcos_cap_v2", true, "epsilon");
         Path pred = TinyCheckpoints.predictor(tmp.resolve("pred"), PredictorNetConfig.Kind.STEP);
