@@ -58,6 +58,22 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void theConsumerProjectRunsTheReadmesExampleAsWritten() throws Exception {
+        // examples/consumer is what scripts/consumer-check.sh (run by CI) builds in a separate Maven project.
+        String section = section(Files.readString(README), "## Use it from Java");
+        Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertTrue(block.find());
+        assertEquals(block.group(1), Files.readString(Path.of("examples/consumer/src/main/java/RobotLoop.java")),
+                "examples/consumer's RobotLoop.java is the README's block");
+        String pom = Files.readString(Path.of("examples/consumer/pom.xml"));
+        String stepInfer = Files.readString(Path.of("step-infer/pom.xml"));
+        Matcher version = Pattern.compile("<parent>.*?<version>(.*?)</version>", Pattern.DOTALL).matcher(stepInfer);
+        assertTrue(version.find());
+        assertTrue(pom.contains("<artifactId>step-infer</artifactId>") && pom.contains("<version>" + version.group(1) + "</version>"),
+                "examples/consumer depends on step-infer " + version.group(1));
+    }
+
+    @Test
     void theMavenCoordinatesAreStepInfers() throws Exception {
         String section = section(Files.readString(README), "## Use it from Java");
         String pom = Files.readString(Path.of("step-infer/pom.xml"));
