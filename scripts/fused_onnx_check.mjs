@@ -79,7 +79,7 @@ const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.l
 
 const ok = worstAction <= tol && worstChunk <= tol;
 console.log(`step_policy.onnx (${policy.fused.method}) on onnxruntime-node ${ortVersion}, ${check.calls.length} calls` +
-  ` (first one cold) against the Java engine on the same noise:`);
+  ` (the first with first_call = 1) against the Java engine on the same noise:`);
 console.log(`  max relative action difference ${worstAction.toExponential(2)}, max normalised chunk difference` +
   ` ${worstChunk.toExponential(2)} (tolerance ${tol}): ${ok ? 'OK' : 'FAIL'}`);
 console.log(`  batch-1 warm call, ${threads} thread(s), ${runs} runs: median ${median.toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms`);

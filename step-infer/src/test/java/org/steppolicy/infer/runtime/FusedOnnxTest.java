@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.steppolicy.config.UserError;
@@ -138,6 +139,32 @@ class FusedOnnxTest {
             prev2[5] += 40f;
             assertTrue(maxDiff(warm, session.run(obs, prev2, noise, false).chunk()) > 1e-6, "the predictor reads prev_chunk");
         }
+    }
+
+    @Test
+    void exportWritesTheFileAndTheFolderReadsItBack(@TempDir java.nio.file.Path dir) throws Exception {
+        PolicyBundle b = bundle(PredictorNetConfig.Kind.STEP);
+        MethodConfig m = FusedOnnx.resolve("step:2", InferenceSettings.defaults(), COLD_STEPS);
+        java.nio.file.Path first = dir.resolve("a"), copy = dir.resolve("b");
+        OnnxExport.write(b.withPredictor(null), java.util.List.of(b.predictor()), first, m);
+        OnnxExportFolder folder = OnnxExportFolder.read(first);
+        assertEquals("step:2:noperturb", folder.fusedMethod());
+        assertTrue(folder.files().contains(FusedOnnx.FILE));
+        assertTrue(java.nio.file.Files.readString(first.resolve(org.steppolicy.run.Checksums.FILE)).contains(FusedOnnx.FILE));
+        var side = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.resolve(OnnxExport.SIDECAR).toFile()).get("fused");
+        assertEquals("[50,0]", side.get("timesteps").toString());
+        assertEquals(COLD_STEPS, side.get("cold_start").get("timesteps").size());
+
+        // From the export folder alone (no checkpoint): the same file, byte for byte, and a folder that reads back.
+        OnnxExport.writeFused(folder, copy, m);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.nio.file.Files.readAllBytes(first.resolve(FusedOnnx.FILE)),
+                java.nio.file.Files.readAllBytes(copy.resolve(FusedOnnx.FILE)));
+        assertEquals(folder.files(), OnnxExportFolder.read(copy).files());
+
+        byte[] f = java.nio.file.Files.readAllBytes(copy.resolve(FusedOnnx.FILE));
+        f[f.length / 2] ^= 1;
+        java.nio.file.Files.write(copy.resolve(FusedOnnx.FILE), f);
+        assertThrows(UserError.class, () -> OnnxExportFolder.read(copy), "a changed step_policy.onnx fails its checksum");
     }
 
     @Test
