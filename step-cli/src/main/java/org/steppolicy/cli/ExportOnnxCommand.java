@@ -1,25 +1,30 @@
 package org.steppolicy.cli;
 
-import java.util.List;
-import java.util.ArrayList;
-import org.steppolicy.config.UserError;
-import org.steppolicy.infer.runtime.PredictorBundle;
-import org.steppolicy.infer.runtime.PolicyLoader;
-import org.steppolicy.infer.runtime.OnnxExportFolder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
+import org.steppolicy.infer.InferenceSettings;
+import org.steppolicy.infer.MethodConfig;
+import org.steppolicy.infer.runtime.FusedCheck;
+import org.steppolicy.infer.runtime.FusedOnnx;
 import org.steppolicy.infer.runtime.OnnxExport;
+import org.steppolicy.infer.runtime.OnnxExportFolder;
+import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.run.RunFolder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
- * {@code step export-onnx --dp DPCKPT [--predictor PCKPT]... --out DIR}: dp.onnx, predictor.onnx (the step predictor),
- * predictor-KIND.onnx for each other kind, and policy.json. With an export folder as --dp, a copy of it with the given
- * predictors in place of their kinds.
+ * {@code step export-onnx --dp DPCKPT [--predictor PCKPT]... --out DIR [--fused step:2]}: dp.onnx, predictor.onnx (the
+ * step predictor), predictor-KIND.onnx for each other kind, policy.json and, with --fused, step_policy.onnx (the whole
+ * control call in one graph; --dp may then be an export folder, e.g. models/pusht-lowdim, copied with the file added).
+ * With an export folder as --dp and --predictor checkpoints: a copy of it with those predictors in place of their kinds.
  */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = "Write the policy as ONNX (dp.onnx, predictor.onnx for the step predictor, predictor-KIND.onnx for others) "
@@ -38,13 +43,33 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an export that is in --out.")
     boolean force;
 
+    @Option(names = "--fused", paramLabel = "METHOD", description = "Also write step_policy.onnx: one whole control call "
+            + "(normalise, predictor, warm start, DDIM steps, unnormalise) for step:K, spatial:K, temporal:K or ddim:K, "
+            + "perturbation off (docs/onnx.md). With --dp an export folder, the folder is copied to --out with the file added.")
+    String fused;
+
+    @Option(names = "--fused-cold-steps", paramLabel = "N", defaultValue = "" + FusedOnnx.DEFAULT_COLD_STEPS,
+            description = "DDIM steps of the fused file's cold start (first_call = 1; default ${DEFAULT-VALUE}).")
+    int coldSteps;
+
+    @Option(names = "--fused-check", paramLabel = "FILE", description = "After writing, run the Java engine on a few seeded "
+            + "calls and write their inputs, outputs and batch-1 latency to FILE (for scripts/fused-onnx-check.sh).")
+    Path check;
+
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
         StepConfig c = source.resolveConfig();
-        if (source.dp != null && OnnxExportFolder.isExport(source.dp)) {
-            // An export folder as the DP: its DP files as they are, with the given predictors in place of their kinds.
-            if (source.predictors.isEmpty()) throw new UserError("--dp " + source.dp + " is an export folder: give the --predictor checkpoints to put into it");
+        if ((check != null || coldSteps != FusedOnnx.DEFAULT_COLD_STEPS) && fused == null)
+            throw new UserError("--fused-check and --fused-cold-steps go with --fused METHOD");
+        MethodConfig method = fused == null ? null : FusedOnnx.resolve(fused, InferenceSettings.from(c.inference()), coldSteps);
+        boolean fromExport = source.dp != null && OnnxExportFolder.isExport(source.dp);
+        if (fromExport && method == null)
+            throw new UserError("--dp " + source.dp + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
+        if (fromExport && !source.predictors.isEmpty()) {
+            // An export folder as the DP with predictor checkpoints: its DP files as they are, the predictors in place of their kinds.
+            if (method != null)
+                throw new UserError("--fused with --predictor on an export folder: replace the predictors first, then add --fused to the result");
             OnnxExportFolder from = OnnxExportFolder.read(source.dp);
             List<PredictorBundle> preds = new ArrayList<>();
             for (Path p : source.predictors) preds.add(PolicyLoader.predictorFromCheckpoint(p));
@@ -53,9 +78,20 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             }
             return 0;
         }
-        var loaded = source.loadAll(c);
         try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
-            for (Path p : OnnxExport.write(loaded.dp(), loaded.predictors(), out)) log.println("wrote " + p);
+            if (fromExport) {
+                for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.dp), out, method)) log.println("wrote " + p);
+            } else {
+                var loaded = source.loadAll(c);
+                for (Path p : OnnxExport.write(loaded.dp(), loaded.predictors(), out, method)) log.println("wrote " + p);
+            }
+        }
+        if (method != null) log.println("step_policy.onnx runs " + method.label());
+        if (check != null) {
+            FusedCheck.Summary s = FusedCheck.write(out, method, check, 6, 200, 1);
+            log.printf(java.util.Locale.ROOT, "wrote %s; fused file on Java ONNX Runtime vs the Java engine: max relative action"
+                    + " difference %.2e; batch-1 median over %d calls (1 thread): Java engine %.2f ms, fused file on Java ORT %.2f ms%n",
+                    check, s.maxRelActionDiffJavaOrt(), s.runs(), s.engineMedianMs(), s.fusedJavaMedianMs());
         }
         return 0;
     }

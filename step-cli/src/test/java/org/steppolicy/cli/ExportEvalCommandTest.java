@@ -36,8 +36,8 @@ class ExportEvalCommandTest {
         StepCliTest.Result r = StepCliTest.run("eval", "--dp", export.toString(), "--steps", "2", "--episodes", "1", "--threads", "1",
                 "--videos", "0", "--out", out.toString(), "task.eval_max_steps=16");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("| spatial:2 |") && r.out().contains("| step:2 |"), r.out());
-        assertEquals(7, new ObjectMapper().readTree(out.resolve("results.json").toFile()).size());
+        assertTrue(r.out().contains("| spatial:2 |") && r.out().contains("| step:2 |") && r.out().contains("| falcon:2 |"), r.out());
+        assertEquals(8, new ObjectMapper().readTree(out.resolve("results.json").toFile()).size());
 
         StepCliTest.Result twice = StepCliTest.run("export-onnx", "--dp", dp.toString(), "--predictor", step.toString(),
                 "--predictor", step.toString(), "--out", tmp.resolve("twice").toString());

@@ -33,7 +33,7 @@ public final class RunFolder implements AutoCloseable {
 
     /** Entries runs write: --force removes these and refuses to touch anything else. */
     static final Set<String> RUN_ENTRIES = Set.of("config.yaml", "metrics.csv", "loss.png", "checkpoints", "results.json",
-            "results.md", "score_vs_latency.png", "videos", "dp.onnx", "predictor.onnx", "obs_encoder.onnx", "policy.json",
+            "results.md", "score_vs_latency.png", "videos", "dp.onnx", "predictor.onnx", "obs_encoder.onnx", "policy.json", "step_policy.onnx",
             "contraction.json", "contraction.md", "contraction.png", Checksums.FILE, RunLock.FILE);
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");

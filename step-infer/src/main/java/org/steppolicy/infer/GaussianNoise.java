@@ -4,12 +4,30 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded standard-normal draws (Box–Muller over SplittableRandom), one instance per runner: no shared state, and the
- * same seed gives the same stream on every JVM.
+ * same seed gives the same stream on every JVM. {@link #replay} makes a stream of given draws instead, so that another
+ * runtime (the fused {@code step_policy.onnx}, whose noise is an input) and a {@link PolicyRunner} can run on the same noise.
  */
 public final class GaussianNoise {
     private SplittableRandom random;
     private double spare;
     private boolean hasSpare;
+    private float[] draws;   // a replayed stream: these values in order, then none
+    private int pos;
+
+    /**
+     * A stream that returns {@code draws} in order (widened to double) and fails once they are used up; reseeding it
+     * turns it into a seeded stream. The draws are copied.
+     */
+    public static GaussianNoise replay(float[] draws) {
+        GaussianNoise g = new GaussianNoise(0);
+        g.draws = draws.clone();
+        return g;
+    }
+
+    /** For a replayed stream, the draws not yet returned; for a seeded one, −1. */
+    public int remaining() {
+        return draws == null ? -1 : draws.length - pos;
+    }
 
     public GaussianNoise(long seed) {
         reseed(seed);
@@ -18,9 +36,16 @@ public final class GaussianNoise {
     public void reseed(long seed) {
         random = new SplittableRandom(seed);
         hasSpare = false;
+        draws = null;
+        pos = 0;
     }
 
     public double next() {
+        if (draws != null) {
+            if (pos == draws.length)
+                throw new IllegalStateException("replayed noise used up: all " + draws.length + " draws were taken");
+            return draws[pos++];
+        }
         if (hasSpare) {
             hasSpare = false;
             return spare;

@@ -120,6 +120,16 @@ public final class PolicyRunner {
      * actions to execute, raw, chunk indices To−1 … To−1+Ta−1.
      */
     public double[][] act(double[][] obsHistory) {
+        return act(obsHistory, noise);
+    }
+
+    /**
+     * One control call that takes its noise from {@code callNoise} instead of the runner's own stream (which is left
+     * untouched): e.g. {@link GaussianNoise#replay} of the values fed to the fused ONNX file's {@code noise} input.
+     * A warm start with σ_t = 0 or a DDIM chain from noise draws H·D values in sample order; DDPM draws more per step.
+     */
+    public double[][] act(double[][] obsHistory, GaussianNoise callNoise) {
+        GaussianNoise noise = java.util.Objects.requireNonNull(callNoise, "callNoise");
         long t0 = System.nanoTime();
         int to = shape.obsSteps(), doDim = shape.obsDim();
         if (obsHistory.length < to)

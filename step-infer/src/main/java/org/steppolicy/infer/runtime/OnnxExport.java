@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
@@ -49,12 +50,33 @@ public final class OnnxExport {
      * step one (else the first) as {@value #PREDICTOR_FILE}, each other as {@link #predictorFile(String)}.
      */
     public static List<Path> write(PolicyBundle dp, List<PredictorBundle> predictors, Path dir) throws IOException {
+        return write(dp, predictors, dir, null);
+    }
+
+    /**
+     * As {@link #write(PolicyBundle, List, Path)}, and with {@code fused} (a method from {@link FusedOnnx#resolve})
+     * also {@value FusedOnnx#FILE}, the whole control call in one graph, described under the sidecar's "fused".
+     */
+    public static List<Path> write(PolicyBundle dp, List<PredictorBundle> predictors, Path dir, MethodConfig fused) throws IOException {
         PredictorBundle main = primary(predictors);
         List<PredictorBundle> baselines = predictors.stream().filter(p -> p != main).toList();
         PolicyBundle b = dp.withPredictor(main);
+        byte[] dpBytes = b.dp().toOnnx(b.dpParams()).toByteArray();
+        byte[] fusedBytes = null;
+        if (fused != null) {
+            if (b.hasImages()) throw new org.steppolicy.config.UserError("--fused: image policies are not supported by the fused file");
+            String kind = fused.method().predictorKind();
+            PredictorBundle fp = kind == null ? null : predictors.stream().filter(p -> kind.equals(p.kind())).findFirst()
+                    .orElseThrow(() -> new org.steppolicy.config.UserError("--fused " + fused.label() + " needs a '" + kind + "' --predictor"));
+            if (fp != null && !fp.normalization().obs().sameAs(b.normalization().obs(), 1e-6))
+                throw new org.steppolicy.config.UserError("--fused: the predictor was trained with another observation normaliser than the DP");
+            fusedBytes = FusedOnnx.build(new FusedOnnx.Parts(b.shape(), b.scheduler(), b.normalization(), dpBytes,
+                    fp == null ? null : OnnxBuilder.export(fp.net(), fp.params(), "step_predictor_" + fp.kind()).toByteArray(),
+                    fp != null && fp.usesPreviousChunk()), fused).toByteArray();
+        }
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
-        out.add(writeAtomically(dir.resolve(DP_FILE), b.dp().toOnnx(b.dpParams()).toByteArray()));
+        out.add(writeAtomically(dir.resolve(DP_FILE), dpBytes));
         if (b.hasImages())
             out.add(writeAtomically(dir.resolve(ENCODER_FILE), OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder").toByteArray()));
         PredictorBundle p = b.predictor();
@@ -66,7 +88,14 @@ public final class OnnxExport {
             byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
             out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
         }
-        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar(b, baselines))));
+        ObjectNode side = sidecar(b, baselines);
+        if (fusedBytes != null) {
+            out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
+            String kind = fused.method().predictorKind();
+            boolean prev = kind != null && predictors.stream().anyMatch(q -> kind.equals(q.kind()) && q.usesPreviousChunk());
+            side.set("fused", fusedEntry(fused, b.shape(), b.scheduler(), prev));
+        }
+        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
         // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
         Checksums sums = new Checksums();
         for (Path f : out) sums.add(dir, f.getFileName().toString());
@@ -135,6 +164,76 @@ public final class OnnxExport {
         sums.save(dir);
         out.add(dir.resolve(Checksums.FILE));
         return out;
+    }
+
+    /**
+     * Copies the export in {@code src} to {@code dir} and adds {@value FusedOnnx#FILE} for {@code fused}, grafted from
+     * the export's own dp.onnx and predictor files (no checkpoint needed, e.g. for {@code models/pusht-lowdim}); the
+     * copied policy.json gains the "fused" entry and checksums.sha256 covers every file.
+     */
+    public static List<Path> writeFused(OnnxExportFolder src, Path dir, MethodConfig fused) throws IOException {
+        if (src.image() != null) throw new org.steppolicy.config.UserError("--fused: image policies are not supported by the fused file");
+        String kind = fused.method().predictorKind();
+        if (kind != null && !src.predictorKinds().contains(kind))
+            throw new org.steppolicy.config.UserError(src.dir() + ": --fused " + fused.label() + " needs a '" + kind + "' predictor, the export has " + src.predictorKinds());
+        if (kind != null && !src.predictorNormalization(kind).obs().sameAs(src.normalization().obs(), 1e-6))
+            throw new org.steppolicy.config.UserError("--fused: the predictor was trained with another observation normaliser than the DP");
+        boolean prev = kind != null && src.predictorUsesPrevious(kind);
+        byte[] bytes = FusedOnnx.build(new FusedOnnx.Parts(src.shape(), src.scheduler(), src.normalization(), src.dpOnnx(),
+                kind == null ? null : src.predictorOnnx(kind), prev), fused).toByteArray();
+        ObjectNode side = (ObjectNode) JSON.readTree(src.dir().resolve(SIDECAR).toFile());
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (String f : src.files()) {
+            if (f.equals(SIDECAR) || f.equals(FusedOnnx.FILE)) continue;
+            out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(src.dir().resolve(f))));
+        }
+        out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), bytes));
+        side.set("fused", fusedEntry(fused, src.shape(), src.scheduler(), prev));
+        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
+        Checksums sums = new Checksums();
+        for (Path f : out) sums.add(dir, f.getFileName().toString());
+        sums.save(dir);
+        out.add(dir.resolve(Checksums.FILE));
+        return out;
+    }
+
+    /** The sidecar's "fused" entry: file, method, timesteps, inputs, outputs and the noise layout. */
+    static ObjectNode fusedEntry(MethodConfig m, PolicyShape s, SchedulerConfig sc, boolean readsPrevious) {
+        DiffusionSchedule sch = sc.noiseSchedule();
+        ObjectNode f = JSON.createObjectNode();
+        f.put("file", FusedOnnx.FILE);
+        f.put("method", m.label());
+        f.put("solver", "ddim");
+        ArrayNode ts = f.putArray("timesteps");
+        for (int t : m.timesteps(sch)) ts.add(t);
+        f.put("perturbation", false);
+        if (readsPrevious) {
+            ObjectNode cold = f.putObject("cold_start");
+            cold.put("solver", "ddim");
+            ArrayNode cts = cold.putArray("timesteps");
+            for (int t : FusedOnnx.coldTimesteps(m, sc)) cts.add(t);
+            cold.put("note", "first_call = 1 (the first call of an episode: no previous chunk) runs this chain from the noise instead of the warm start");
+        }
+        ArrayNode in = f.putArray("inputs");
+        in.add(io(FusedOnnx.OBS, "float32", "batch", s.obsSteps(), s.obsDim()).put("note", "the last n_obs_steps raw observations, oldest first"));
+        in.add(io(FusedOnnx.PREV_CHUNK, "float32", "batch", s.horizon(), s.actionDim()).put("note", readsPrevious
+                ? "the raw chunk output by the previous call (any values on the first call)" : "ignored by this method"));
+        in.add(io(FusedOnnx.NOISE, "float32", "batch", s.horizon(), s.actionDim()).put("note", "standard-normal draws, see \"noise\""));
+        in.add(io(FusedOnnx.FIRST_CALL, "float32", 1).put("note", readsPrevious
+                ? "1 on the first call after a reset (cold start), 0 after" : "ignored by this method"));
+        ArrayNode outs = f.putArray("outputs");
+        outs.add(io(FusedOnnx.ACTIONS, "float32", "batch", s.actionSteps(), s.actionDim())
+                .put("note", "raw actions to execute: chunk indices first_executed_index .. first_executed_index + n_action_steps - 1"));
+        outs.add(io(FusedOnnx.CHUNK, "float32", "batch", s.horizon(), s.actionDim()).put("note", "the raw chunk; the next call's prev_chunk"));
+        f.put("noise", FusedOnnx.warmStarted(m)
+                ? "one draw per chunk element, row-major [horizon, action_dim]: the strided warm start's epsilon in"
+                  + " x = sqrt(abar_t0) * estimate + sqrt(1 - abar_t0) * noise" + (readsPrevious ? "; on the first call the cold chain's starting sample" : "")
+                : "one draw per chunk element, row-major [horizon, action_dim]: the DDIM chain's starting sample");
+        f.put("java_equivalent", "PolicyRunner with method " + m.label()
+                + (readsPrevious ? ", inference.cold_start_solver=ddim, inference.cold_start_steps=" + m.coldStart().steps() : "")
+                + ", noise GaussianNoise.replay(noise)");
+        return f;
     }
 
     /** Checks an export folder's files against its {@value Checksums#FILE} (no check for exports written before it). */

@@ -39,6 +39,8 @@ public final class OnnxExportFolder {
     /** Every predictor by kind, the one in predictor.onnx first. */
     private final Map<String, PredictorFile> predictors;
     private final ImageInput image;
+    private final String fusedMethod;
+    private final List<String> files;
 
     /** One predictor's network and the normaliser it was trained with. */
     private record PredictorFile(byte[] onnx, boolean usesPrevious, PolicyNormalization normalization) {}
@@ -103,6 +105,50 @@ public final class OnnxExportFolder {
                 throw new UserError(what + ": two '" + kind + "' predictors");
         }
         predictors = java.util.Collections.unmodifiableMap(preds);
+
+        // The fused file (export-onnx --fused) is optional; when the sidecar names one it must be step_policy.onnx.
+        JsonNode fusedNode = root.path("fused");
+        if (fusedNode.isObject()) {
+            String name = fusedNode.path("file").asText("");
+            if (!FusedOnnx.FILE.equals(name))
+                throw new UserError(what + ": \"fused\" names '" + name + "', expected " + FusedOnnx.FILE);
+            if (!Files.isRegularFile(dir.resolve(name))) throw new UserError(what + ": " + name + " is missing (named under \"fused\")");
+            fusedMethod = fusedNode.path("method").asText("");
+        } else {
+            fusedMethod = null;
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        names.add(OnnxExport.SIDECAR);
+        names.add(dpNode.path("file").asText());
+        if (image) names.add(root.path("image").path("obs_encoder").path("file").asText());
+        if (p.isObject()) names.add(p.path("file").asText());
+        for (JsonNode q : root.path("baseline_predictors")) names.add(q.path("file").asText());
+        if (fusedMethod != null) names.add(FusedOnnx.FILE);
+        files = List.copyOf(names);
+    }
+
+    /** The files the sidecar names, policy.json first (checksums.sha256 not included). */
+    public List<String> files() { return files; }
+
+    /** The method of the export's {@value FusedOnnx#FILE} (e.g. "step:2:noperturb"), or null when it has none. */
+    public String fusedMethod() { return fusedMethod; }
+
+    /** dp.onnx's bytes. */
+    public byte[] dpOnnx() { return dp.clone(); }
+
+    /** The bytes of the predictor of {@code kind}. */
+    public byte[] predictorOnnx(String kind) { return predictorFile(kind).onnx().clone(); }
+
+    /** Whether the predictor of {@code kind} reads the previous chunk. */
+    public boolean predictorUsesPrevious(String kind) { return predictorFile(kind).usesPrevious(); }
+
+    /** The normaliser the predictor of {@code kind} was trained with. */
+    public PolicyNormalization predictorNormalization(String kind) { return predictorFile(kind).normalization(); }
+
+    private PredictorFile predictorFile(String kind) {
+        PredictorFile f = predictors.get(kind);
+        if (f == null) throw new UserError(dir + ": the export has no '" + kind + "' predictor");
+        return f;
     }
 
     private PredictorFile predictor(JsonNode p, boolean image, String what) {
