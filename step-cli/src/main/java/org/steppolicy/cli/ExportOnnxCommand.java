@@ -64,8 +64,6 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             throw new UserError("--fused-check and --fused-cold-steps go with --fused METHOD");
         MethodConfig method = fused == null ? null : FusedOnnx.resolve(fused, InferenceSettings.from(c.inference()), coldSteps);
         boolean fromExport = source.dp != null && OnnxExportFolder.isExport(source.dp);
-        if (fromExport && method == null)
-            throw new UserError("--dp " + source.dp + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
         if (fromExport && !source.predictors.isEmpty()) {
             // An export folder as the DP with predictor checkpoints: its DP files as they are, the predictors in place of their kinds.
             if (method != null)
@@ -78,6 +76,8 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (fromExport && method == null)
+            throw new UserError("--dp " + source.dp + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
         try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
             if (fromExport) {
                 for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.dp), out, method)) log.println("wrote " + p);

@@ -43,5 +43,19 @@ class ExportEvalCommandTest {
                 "--predictor", step.toString(), "--out", tmp.resolve("twice").toString());
         assertEquals(2, twice.code(), twice.err());
         assertTrue(twice.err().contains("two 'step' predictors") && twice.err().strip().lines().count() == 1, twice.err());
+
+        // A retrained predictor into the export folder: the DP files byte for byte, the step predictor replaced.
+        Path retrained = tmp.resolve("retrained");
+        StepCliTest.Result re = StepCliTest.run("export-onnx", "--dp", export.toString(), "--predictor", step.toString(),
+                "--out", retrained.toString());
+        assertEquals(0, re.code(), re.err());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(export.resolve("dp.onnx")), Files.readAllBytes(retrained.resolve("dp.onnx"))));
+        assertTrue(Files.isRegularFile(retrained.resolve("predictor-spatial.onnx")), "the other kind is kept");
+        StepCliTest.Result both = StepCliTest.run("export-onnx", "--dp", export.toString(), "--predictor", step.toString(),
+                "--fused", "step:2", "--out", tmp.resolve("both").toString());
+        assertEquals(2, both.code(), both.err());
+        StepCliTest.Result none = StepCliTest.run("export-onnx", "--dp", export.toString(), "--out", tmp.resolve("none").toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("is an export folder"), none.err());
     }
 }
