@@ -76,6 +76,33 @@ class BadInputTest {
     }
 
     @Test
+    void aFlippedByteInsideATensorIsRefusedByItsCrc() throws IOException {
+        Path f = write(good, "flipped.ckpt");
+        byte[] file = Files.readAllBytes(f), tensor;
+        String name;
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(f.toFile())) {
+            // the largest storage record: an EMA weight the import reads
+            ZipEntry e = z.stream().filter(x -> x.getName().contains("/data/")).max(java.util.Comparator.comparingLong(ZipEntry::getSize)).orElseThrow();
+            name = e.getName();
+            tensor = z.getInputStream(e).readAllBytes();
+        }
+        int at = indexOf(file, tensor);   // STORED: the record's bytes lie in the file as they are
+        assertTrue(at > 0);
+        file[at + tensor.length / 2] ^= 0x10;
+        Files.write(f, file);
+        refused(f, "corrupt zip record " + name, "CRC-32");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void notAZip() throws IOException {
         Path f = tmp.resolve("notes.ckpt");
         Files.writeString(f, "hello");
