@@ -7,10 +7,20 @@ package org.steppolicy.infer;
 public record PolicyShape(int obsSteps, int actionSteps, int horizon, int obsDim, int actionDim) {
     public PolicyShape {
         if (obsSteps < 1 || actionSteps < 1 || horizon < 1 || obsDim < 1 || actionDim < 1)
-            throw new IllegalArgumentException("policy sizes must be positive: " + this);
+            throw new IllegalArgumentException("policy sizes must be positive: To " + obsSteps + ", Ta " + actionSteps + ", H " + horizon
+                    + ", obs dim " + obsDim + ", action dim " + actionDim);
+        // Upper bounds too: these sizes come from files (policy.json, meta.json) and size every buffer allocated.
+        if (obsSteps > MAX_STEPS || actionSteps > MAX_STEPS || horizon > MAX_STEPS || obsDim > MAX_DIM || actionDim > MAX_DIM
+                || (long) obsSteps * obsDim > MAX_VALUES || (long) horizon * actionDim > MAX_VALUES)
+            throw new IllegalArgumentException("policy sizes beyond what STEP runs (at most " + MAX_STEPS + " steps, dims of "
+                    + MAX_DIM + ", " + MAX_VALUES + " values per observation window or chunk): To " + obsSteps + ", Ta " + actionSteps
+                    + ", H " + horizon + ", obs dim " + obsDim + ", action dim " + actionDim);
         if (obsSteps - 1 + actionSteps > horizon)
             throw new IllegalArgumentException("To−1+Ta = " + (obsSteps - 1 + actionSteps) + " exceeds the horizon " + horizon);
     }
+
+    /** Far above any policy STEP runs (Push-T: horizon 16, obs dim 20; an image step is a few 10^4 values). */
+    public static final int MAX_STEPS = 4096, MAX_DIM = 1 << 22, MAX_VALUES = 1 << 26;
 
     public static PolicyShape pushT() {
         return new PolicyShape(2, 8, 16, 20, 2);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.nio.file.NoSuchFileException;
 import org.steppolicy.config.UserError;
 import org.steppolicy.run.Checksums;
+import org.steppolicy.run.FolderFile;
 
 /**
  * One training checkpoint, read side (docs/checkpoint-format.md): a directory holding {@code model.tensors} (raw parameters),
@@ -104,10 +105,13 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         for (String f : List.of(META, MODEL, EMA, CONFIG, NORMALIZER, DATA)) sums.verify(dir, f, what);
         Meta meta = readMeta(dir);
         try {
-            TensorStore model = TensorStore.load(dir.resolve(MODEL));
-            TensorStore ema = Files.exists(dir.resolve(EMA)) ? TensorStore.load(dir.resolve(EMA)) : null;
-            String config = Files.exists(dir.resolve(CONFIG)) ? Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8) : "";
-            String normalizer = Files.readString(dir.resolve(NORMALIZER), StandardCharsets.UTF_8);
+            // Each file is a regular file of the folder (no link out) and its size bounded before it is read.
+            TensorStore model = TensorStore.load(FolderFile.regular(dir, MODEL, Long.MAX_VALUE, false, what));
+            Path emaFile = FolderFile.regular(dir, EMA, Long.MAX_VALUE, true, what);
+            TensorStore ema = emaFile == null ? null : TensorStore.load(emaFile);
+            String config = FolderFile.regular(dir, CONFIG, FolderFile.MAX_TEXT_BYTES, true, what) == null ? ""
+                    : new String(FolderFile.read(dir, CONFIG, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
+            String normalizer = new String(FolderFile.read(dir, NORMALIZER, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
             requireNormalizer(normalizer, dir);
             return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
         } catch (NoSuchFileException e) {
@@ -162,6 +166,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static Meta readMeta(Path dir) {
         Path file = dir.resolve(META);
         if (!Files.isRegularFile(file)) throw new UserError("not a checkpoint (no " + META + "): " + dir);
+        FolderFile.regular(dir, META, FolderFile.MAX_TEXT_BYTES, false, "checkpoint " + dir);
         try {
             Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
             Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch"), source = m.get("source");
