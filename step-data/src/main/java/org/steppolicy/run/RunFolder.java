@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,17 +23,18 @@ public final class RunFolder implements AutoCloseable {
 
     /** What the folder is for; names it in messages. */
     public enum Kind {
-        TRAINING("a training run"), EVALUATION("an evaluation"), EXPORT("an ONNX export");
+        TRAINING("a training run", RunLayout.TRAINING), EVALUATION("an evaluation", RunLayout.EVALUATION),
+        EXPORT("an ONNX export", RunLayout.EXPORT);
 
         final String description;
+        /** What a run of this kind writes: --force removes exactly that and refuses to touch anything else. */
+        final RunLayout layout;
 
-        Kind(String description) { this.description = description; }
+        Kind(String description, RunLayout layout) {
+            this.description = description;
+            this.layout = layout;
+        }
     }
-
-    /** Entries runs write: --force removes these and refuses to touch anything else. */
-    static final Set<String> RUN_ENTRIES = Set.of("config.yaml", "metrics.csv", "loss.png", "checkpoints", "results.json",
-            "results.md", "score_vs_latency.png", "videos", "dp.onnx", "predictor.onnx", "obs_encoder.onnx", "policy.json",
-            Checksums.FILE, RunLock.FILE);
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final Pattern KIND = Pattern.compile("\"kind\"\\s*:\\s*\"(\\w+)\"");
@@ -81,9 +81,12 @@ public final class RunFolder implements AutoCloseable {
                             : "replace it with --force or choose another --out";
                     throw new UserError(what + " already holds " + describe(dir, entries) + ": " + hint);
                 }
-                List<String> foreign = entries.stream().filter(e -> !isRunEntry(e)).toList();
+                // Checked at every depth before anything is deleted: a user's note under checkpoints/ survives.
+                List<String> foreign = kind.layout.foreign(dir, RunLock.FILE);
                 if (!foreign.isEmpty())
-                    throw new UserError(what + " holds files no run writes (" + list(foreign) + "): --force replaces only a run folder; choose another --out");
+                    throw new UserError(what + " holds " + list(foreign) + ", which " + kind.description + " does not write: --force"
+                            + " deletes only what " + kind.description + " writes; move " + (foreign.size() == 1 ? "it" : "them")
+                            + " or choose another --out");
                 for (String e : entries) deleteTree(dir.resolve(e));
             }
             return folder;
@@ -140,10 +143,6 @@ public final class RunFolder implements AutoCloseable {
         if (entries.contains("policy.json")) return "an ONNX export (policy.json)";
         if (entries.contains("metrics.csv") || entries.contains("config.yaml")) return "an unfinished run (" + list(entries) + ")";
         return "other files (" + list(entries) + ")";
-    }
-
-    private static boolean isRunEntry(String name) {
-        return RUN_ENTRIES.contains(name) || name.endsWith(".tmp") || name.endsWith(".old");
     }
 
     private static List<String> entries(Path dir) throws IOException {

@@ -56,4 +56,74 @@ class RunFolderTest {
         assertEquals("--out " + file + " is a file; give a folder (new or empty)",
                 assertThrows(UserError.class, () -> RunFolder.claim(file, RunFolder.Kind.EXPORT, false, false)).getMessage());
     }
+
+    /** A dp training run as train-dp leaves it, one checkpoint being replaced. */
+    private Path trainingRun() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        for (String step : new String[] {"step-0000002", "step-0000004.tmp"}) {
+            Path ck = Files.createDirectories(dir.resolve("checkpoints").resolve(step));
+            Files.writeString(ck.resolve("meta.json"), "{\"kind\": \"dp\", \"step\": 2}");
+            for (String f : new String[] {"model.tensors", "ema.tensors", "optimizer.bin", "normalizer.json", "config.yaml", "data.json",
+                    "checksums.sha256"}) Files.writeString(ck.resolve(f), "x");
+        }
+        for (String f : new String[] {"config.yaml", "metrics.csv", "loss.png", "loss.png.tmp"}) Files.writeString(dir.resolve(f), "x");
+        return dir;
+    }
+
+    private static long files(Path dir) throws Exception {
+        try (var s = Files.walk(dir)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void forceRefusesAnythingARunOfThatKindDoesNotWriteAtAnyDepthAndDeletesNothing() throws Exception {
+        Path dir = trainingRun();
+        Path outside = Files.writeString(tmp.resolve("precious.txt"), "mine");
+        String[][] foreign = {
+                {"checkpoints/notes.txt", "checkpoints/notes.txt"},
+                {"checkpoints/best-keep/model.tensors", "checkpoints/best-keep/"},
+                {"checkpoints/step-0000002/mine.txt", "checkpoints/step-0000002/mine.txt"},
+                {"results.json", "results.json"}};   // an evaluation's file is not a training run's
+        for (String[] f : foreign) {
+            Path p = dir.resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, "mine");
+            long before = files(dir);
+            UserError e = assertThrows(UserError.class, () -> RunFolder.claim(dir, RunFolder.Kind.TRAINING, true, false));
+            assertTrue(e.getMessage().startsWith("--out " + dir + " holds " + f[1] + ", which a training run does not write: --force"),
+                    e.getMessage());
+            assertEquals(before, files(dir), "nothing deleted");
+            RunFolder.deleteTree(dir.resolve(f[0].contains("best-keep") ? "checkpoints/best-keep" : f[0]));
+        }
+        // a link, even under a name runs write, is the user's: deleting through it could reach anything
+        Files.delete(dir.resolve("loss.png"));
+        Files.createSymbolicLink(dir.resolve("loss.png"), outside);
+        UserError e = assertThrows(UserError.class, () -> RunFolder.claim(dir, RunFolder.Kind.TRAINING, true, false));
+        assertTrue(e.getMessage().contains("loss.png (a symbolic link)"), e.getMessage());
+        Files.delete(dir.resolve("loss.png"));
+        // what is left is all the run's: --force removes it, at every depth
+        try (RunFolder f = RunFolder.claim(dir, RunFolder.Kind.TRAINING, true, false)) {
+            assertEquals(2, files(dir), "the folder and its lock");
+        }
+        assertEquals("mine", Files.readString(outside));
+    }
+
+    @Test
+    void forceKnowsWhatEvaluationsAndExportsWrite() throws Exception {
+        Path export = Files.createDirectories(tmp.resolve("export"));
+        for (String f : new String[] {"dp.onnx", "dp.onnx.tmp", "predictor.onnx", "predictor-spatial.onnx", "policy.json", "checksums.sha256"})
+            Files.writeString(export.resolve(f), "x");
+        RunFolder.claim(export, RunFolder.Kind.EXPORT, true, false).close();
+        assertEquals(1, files(export));
+        Path eval = Files.createDirectories(tmp.resolve("eval/videos"));
+        Files.writeString(eval.resolve("ddim-2_seed100000.gif"), "x");
+        Files.writeString(eval.resolve("keep.mp4"), "x");
+        Files.writeString(eval.resolveSibling("results.json"), "x");
+        UserError e = assertThrows(UserError.class, () -> RunFolder.claim(eval.getParent(), RunFolder.Kind.EVALUATION, true, false));
+        assertTrue(e.getMessage().contains("holds videos/keep.mp4, which an evaluation does not write"), e.getMessage());
+        Files.delete(eval.resolve("keep.mp4"));
+        RunFolder.claim(eval.getParent(), RunFolder.Kind.EVALUATION, true, false).close();
+        assertEquals(1, files(eval.getParent()));
+    }
 }
