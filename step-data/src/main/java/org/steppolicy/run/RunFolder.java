@@ -82,7 +82,7 @@ public final class RunFolder implements AutoCloseable {
                     throw new UserError(what + " already holds " + describe(dir, entries) + ": " + hint);
                 }
                 // Checked at every depth before anything is deleted: a user's note under checkpoints/ survives.
-                List<String> foreign = kind.layout.foreign(dir, RunLock.FILE);
+                List<String> foreign = kind.layout.foreign(dir);
                 if (!foreign.isEmpty())
                     throw new UserError(what + " holds " + list(foreign) + ", which " + kind.description + " does not write: --force"
                             + " deletes only what " + kind.description + " writes; move " + (foreign.size() == 1 ? "it" : "them")
@@ -150,7 +150,7 @@ public final class RunFolder implements AutoCloseable {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.equals(RunLock.FILE)) out.add(n);
+                if (!RunLock.isLockFile(n)) out.add(n);
             }
         }
         out.sort(Comparator.naturalOrder());

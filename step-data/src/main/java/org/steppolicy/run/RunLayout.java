@@ -50,29 +50,29 @@ final class RunLayout {
 
     /**
      * The entries of {@code dir} this layout does not account for, as paths relative to the run folder (a folder
-     * that is foreign is named once, not walked), in name order; {@code skip} (the lock) is ignored at the top.
+     * that is foreign is named once, not walked), in name order; the lock files at the top are ignored.
      */
-    List<String> foreign(Path dir, String skip) throws IOException {
+    List<String> foreign(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
-        collect(dir, "", skip, out);
+        collect(dir, "", out);
         return out;
     }
 
-    private void collect(Path dir, String prefix, String skip, List<String> out) throws IOException {
+    private void collect(Path dir, String prefix, List<String> out) throws IOException {
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
             entries = s.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         }
         for (Path p : entries) {
             String name = p.getFileName().toString();
-            if (prefix.isEmpty() && name.equals(skip)) continue;
+            if (prefix.isEmpty() && RunLock.isLockFile(name)) continue;
             String rel = prefix + name;
             if (Files.isSymbolicLink(p)) {
                 out.add(rel + " (a symbolic link)");
             } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 RunLayout inside = folderLayout(name);
                 if (inside == null) out.add(rel + "/");
-                else inside.collect(p, rel + "/", skip, out);
+                else inside.collect(p, rel + "/", out);
             } else if (files.stream().noneMatch(f -> f.matcher(name).matches())) {
                 out.add(rel);
             }

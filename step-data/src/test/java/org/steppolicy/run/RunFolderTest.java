@@ -126,4 +126,48 @@ class RunFolderTest {
         RunFolder.claim(eval.getParent(), RunFolder.Kind.EVALUATION, true, false).close();
         assertEquals(1, files(eval.getParent()));
     }
+
+    /**
+     * Several takers of one stale lock at the same moment: exactly one wins each time, the others are told the
+     * folder is in use (before, a slow taker deleted the lock the fast one had just written, and both trained into
+     * one folder). Threads of one JVM race here as processes do: each judges the others' locks by their token.
+     */
+    @Test
+    void aStaleLockHasExactlyOneTakerAmongConcurrentOnes() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        int takers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(takers);
+        try {
+            for (int round = 0; round < 40; round++) {
+                // a dead pid's lock, or (one round) a garbage one: both are stale
+                Files.writeString(dir.resolve(RunLock.FILE), round == 0 ? "\u0000garbage"
+                        : "pid=999999999\nprocess_start=\nacquired=2020-01-01T00:00:00Z\nhost=\ntoken=t" + round + "\n");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(takers);
+                java.util.List<java.util.concurrent.Future<RunLock>> got = new java.util.ArrayList<>();
+                for (int t = 0; t < takers; t++)
+                    got.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            return RunLock.acquire(dir, "--out " + dir);
+                        } catch (UserError e) {
+                            assertTrue(e.getMessage().contains("is in use by process"), e.getMessage());
+                            return null;
+                        }
+                    }));
+                java.util.List<RunLock> winners = new java.util.ArrayList<>();
+                for (var f : got) {
+                    RunLock l = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (l != null) winners.add(l);
+                }
+                assertEquals(1, winners.size(), "round " + round + ": " + winners.size() + " takers hold the lock");
+                assertEquals(winners.get(0).holder().token(), RunLock.readHolder(dir.resolve(RunLock.FILE)).token());
+                winners.get(0).close();
+                try (var s = Files.list(dir)) {
+                    assertEquals(0, s.count(), "no lock or takeover file is left");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
