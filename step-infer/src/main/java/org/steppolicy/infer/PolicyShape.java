@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.config.SizeLimits;
+
 /**
  * The sizes one control call works with: To observation steps, Ta executed actions, the horizon H, and the raw
  * observation and action dims (docs/reference/diffusion-policy.md §B.1: Push-T low-dim is 2 / 8 / 16 / 20 / 2).
@@ -19,8 +21,8 @@ public record PolicyShape(int obsSteps, int actionSteps, int horizon, int obsDim
             throw new IllegalArgumentException("To−1+Ta = " + (obsSteps - 1 + actionSteps) + " exceeds the horizon " + horizon);
     }
 
-    /** Far above any policy STEP runs (Push-T: horizon 16, obs dim 20; an image step is a few 10^4 values). */
-    public static final int MAX_STEPS = 4096, MAX_DIM = 1 << 22, MAX_VALUES = 1 << 26;
+    /** Far above any policy STEP runs: the sizes every config is checked against (SizeLimits). */
+    public static final int MAX_STEPS = SizeLimits.MAX_STEPS, MAX_DIM = SizeLimits.MAX_DIM, MAX_VALUES = SizeLimits.MAX_VALUES;
 
     public static PolicyShape pushT() {
         return new PolicyShape(2, 8, 16, 20, 2);

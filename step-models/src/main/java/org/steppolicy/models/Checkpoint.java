@@ -113,7 +113,9 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
                     : new String(FolderFile.read(dir, CONFIG, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
             String normalizer = new String(FolderFile.read(dir, NORMALIZER, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
             requireNormalizer(normalizer, dir);
-            return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+            Checkpoint c = new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+            if (KIND_DP.equals(meta.kind())) c.dpArch();   // meta.json's sizes checked on load, before anyone allocates by them
+            return c;
         } catch (NoSuchFileException e) {
             throw new UserError(what + ": " + dir.relativize(Path.of(e.getFile())) + " is missing", e);
         } catch (IOException e) {
@@ -126,6 +128,11 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         try {
             var n = JSON.readTree(json);
             if (n == null || !n.isObject()) throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not a JSON object");
+            // Its fields too (mode, lengths, finite values): a file whose checksum agrees may still be an old or
+            // re-hashed one, and every reader of the checkpoint relies on them.
+            if (n.has("obs") && n.has("action")) org.steppolicy.data.DatasetNormalizer.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("checkpoint " + dir + ": " + NORMALIZER + ": " + oneLine(e.getMessage()), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
         }

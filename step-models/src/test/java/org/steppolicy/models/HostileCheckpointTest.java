@@ -36,9 +36,15 @@ class HostileCheckpointTest {
         dir = Files.createDirectories(tmp.resolve("step-0000001"));
         new TensorStore().put("w", new long[] {2}, new float[] {1, 2}).save(dir.resolve(Checkpoint.MODEL));
         Files.writeString(dir.resolve(Checkpoint.NORMALIZER), "{}");
-        Files.writeString(dir.resolve(Checkpoint.META), new Checkpoint.Meta("dp", 1, Double.NaN, Map.of()).toJson());
+        meta(ARCH);
         rehash();
         Checkpoint.load(dir);   // intact: loads
+    }
+
+    private static final Map<String, Object> ARCH = new DpArch(UnetConfig.of(2, 40, List.of(16, 32), 16), 16, 2, 8, 20, 2, 100, null, null).toArch();
+
+    private void meta(Map<String, Object> arch) throws IOException {
+        Files.writeString(dir.resolve(Checkpoint.META), new Checkpoint.Meta("dp", 1, Double.NaN, arch).toJson());
     }
 
     private void rehash() throws IOException {
@@ -102,5 +108,24 @@ class HostileCheckpointTest {
             String m = refused(Checkpoint.MODEL);
             assertTrue(m.contains("corrupt tensor file") || m.contains("truncated tensor file") || m.contains("tensor too large"), m);
         }
+    }
+
+    /** meta.json and normalizer.json whose checksums agree (an old checkpoint, or re-hashed) are still range-checked. */
+    @Test
+    void sizesAndModesFromMetaAndNormalizerAreCheckedOnLoad() throws IOException {
+        String[][] cases = {{"horizon", "0", "must be positive"}, {"horizon", "1000000000", "beyond what STEP runs"},
+                {"down_dims", "[-16, 32]", "down dim -16"}, {"n_groups", "0", "nGroups must be >= 1"}};
+        for (String[] c : cases) {
+            Map<String, Object> arch = new java.util.LinkedHashMap<>(ARCH);
+            arch.put(c[0], new com.fasterxml.jackson.databind.ObjectMapper().readValue(c[1], Object.class));
+            meta(arch);
+            rehash();
+            refused("checkpoint " + dir, c[2]);
+        }
+        meta(ARCH);
+        Files.writeString(dir.resolve(Checkpoint.NORMALIZER), "{\"obs\": {\"mode\": \"bogus\", \"scale\": [1], \"offset\": [0]},"
+                + " \"action\": {\"mode\": \"bogus\", \"scale\": [1], \"offset\": [0]}}");
+        rehash();
+        refused(Checkpoint.NORMALIZER, "unknown mode 'bogus'");
     }
 }

@@ -150,6 +150,16 @@ class BadInputTest {
         refused(write(d, "obs.ckpt"), "has shape");
     }
 
+    /** Imported sizes go through the range checks of every config: before, horizon 1e9 imported and bench ran out of memory. */
+    @Test
+    void sizesBeyondWhatStepRunsAreRefused() {
+        var c = copy();
+        policy(c.cfg()).put("horizon", 1_000_000_000);
+        refused(write(c, "huge.ckpt"), "beyond what STEP runs", "horizon 1000000000");
+        policy(c.cfg()).put("horizon", 0);
+        refused(write(c, "zero.ckpt"), "must be positive");
+    }
+
     @Test
     void missingEma() {
         var c = copy();
