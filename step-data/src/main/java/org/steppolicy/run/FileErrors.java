@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -70,6 +71,26 @@ public final class FileErrors {
             }
         }
         return describe(io);
+    }
+
+    /**
+     * Why {@code p} is not a readable file, in the user's terms: "no such file", or a symbolic link that loops or
+     * leads to nothing (which Java reports as absent), or something other than a file.
+     */
+    public static String whyNotAFile(Path p) {
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            try {
+                p.toRealPath();
+            } catch (NoSuchFileException e) {
+                return "a symbolic link to a missing file";
+            } catch (IOException e) {
+                String r = reason(e);
+                return r.contains("symbolic links") ? "a symbolic link loop (" + r + ")" : "a symbolic link that cannot be followed (" + r + ")";
+            }
+        }
+        if (Files.isDirectory(p)) return "a folder, not a file";
+        if (Files.exists(p)) return "not a regular file";
+        return "no such file";
     }
 
     private static String where(IOException e) {

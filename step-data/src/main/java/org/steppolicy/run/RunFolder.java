@@ -77,9 +77,14 @@ public final class RunFolder implements AutoCloseable {
             List<String> entries = entries(dir);
             if (!entries.isEmpty() && !continues) {
                 if (!force) {
-                    String hint = kind == Kind.TRAINING ? "continue it with --resume " + dir + ", start over with --force, or choose another --out"
+                    String described = describe(dir, entries);
+                    // --resume only where there is a checkpoint to resume from (a run stopped before its first one has none)
+                    String hint = kind == Kind.TRAINING && described.contains("with checkpoints up to step")
+                            ? "continue it with --resume " + dir + ", start over with --force, or choose another --out"
+                            : kind == Kind.TRAINING && (Files.isDirectory(dir.resolve("checkpoints")) || entries.contains("metrics.csv"))
+                            ? "it has no checkpoint to resume from: start over with --force or choose another --out"
                             : "replace it with --force or choose another --out";
-                    throw new UserError(what + " already holds " + describe(dir, entries) + ": " + hint);
+                    throw new UserError(what + " already holds " + described + ": " + hint);
                 }
                 // Checked at every depth before anything is deleted: a user's note under checkpoints/ survives.
                 List<String> foreign = kind.layout.foreign(dir);

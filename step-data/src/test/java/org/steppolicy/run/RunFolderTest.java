@@ -170,4 +170,28 @@ class RunFolderTest {
             pool.shutdownNow();
         }
     }
+
+    /** Wording (issue 21 item 10): a run stopped before its first checkpoint is not offered --resume, which would refuse. */
+    @Test
+    void aRunWithoutACheckpointIsNotToldToResume() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(dir.resolve("config.yaml"), "x");
+        Files.writeString(dir.resolve("metrics.csv"), "x");
+        UserError e = assertThrows(UserError.class, () -> RunFolder.claim(dir, RunFolder.Kind.TRAINING, false, false));
+        assertTrue(e.getMessage().endsWith("it has no checkpoint to resume from: start over with --force or choose another --out"), e.getMessage());
+        assertFalse(e.getMessage().contains("--resume " + dir), e.getMessage());
+    }
+
+    /** Wording: a symbolic link loop is named as such, not as a missing file. */
+    @Test
+    void aSymbolicLinkLoopIsNamed() throws Exception {
+        Path a = tmp.resolve("a.hdf5"), b = tmp.resolve("b.hdf5");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+        assertTrue(FileErrors.whyNotAFile(a).startsWith("a symbolic link loop"), FileErrors.whyNotAFile(a));
+        Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("gone"));
+        assertEquals("a symbolic link to a missing file", FileErrors.whyNotAFile(tmp.resolve("dangling")));
+        assertEquals("no such file", FileErrors.whyNotAFile(tmp.resolve("absent")));
+        assertEquals("a folder, not a file", FileErrors.whyNotAFile(tmp));
+    }
 }

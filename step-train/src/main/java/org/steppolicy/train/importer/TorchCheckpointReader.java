@@ -35,7 +35,7 @@ public final class TorchCheckpointReader implements AutoCloseable {
     }
 
     public static TorchCheckpointReader open(Path file) {
-        if (!Files.isRegularFile(file)) throw new UserError("no such file");
+        if (!Files.isRegularFile(file)) throw new UserError(org.steppolicy.run.FileErrors.whyNotAFile(file));
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
