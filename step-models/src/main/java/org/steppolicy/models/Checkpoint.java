@@ -128,11 +128,16 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         try {
             var n = JSON.readTree(json);
             if (n == null || !n.isObject()) throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not a JSON object");
-            // Its fields too (mode, lengths, finite values): a file whose checksum agrees may still be an old or
-            // re-hashed one, and every reader of the checkpoint relies on them.
-            if (n.has("obs") && n.has("action")) org.steppolicy.data.DatasetNormalizer.fromJson(json);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("checkpoint " + dir + ": " + NORMALIZER + ": " + oneLine(e.getMessage()), e);
+            // Its modes too: a file whose checksum agrees may still be an old or re-hashed one. (The arrays are
+            // checked where they are read, against the policy's dims; older files lack some of them.)
+            for (String part : List.of("obs", "action")) {
+                var mode = n.path(part).path("mode");
+                if (!mode.isMissingNode() && !org.steppolicy.data.LinearNormalizer.MODES.contains(mode.asText())
+                        && !org.steppolicy.data.LinearNormalizer.AFFINE.equals(mode.asText()))
+                    throw new UserError("checkpoint " + dir + ": " + NORMALIZER + ": unknown " + part + " mode '" + clip(mode.asText())
+                            + "' (modes: " + String.join(", ", org.steppolicy.data.LinearNormalizer.MODES) + ", "
+                            + org.steppolicy.data.LinearNormalizer.AFFINE + ")");
+            }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
         }
@@ -140,6 +145,10 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
 
     private static String at(com.fasterxml.jackson.core.JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static String oneLine(String s) {

@@ -126,6 +126,6 @@ class HostileCheckpointTest {
         Files.writeString(dir.resolve(Checkpoint.NORMALIZER), "{\"obs\": {\"mode\": \"bogus\", \"scale\": [1], \"offset\": [0]},"
                 + " \"action\": {\"mode\": \"bogus\", \"scale\": [1], \"offset\": [0]}}");
         rehash();
-        refused(Checkpoint.NORMALIZER, "unknown mode 'bogus'");
+        refused(Checkpoint.NORMALIZER, "unknown obs mode 'bogus'");
     }
 }
