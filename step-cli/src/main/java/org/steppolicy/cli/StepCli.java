@@ -1,6 +1,5 @@
 package org.steppolicy.cli;
 
-import java.nio.file.FileSystemException;
 import org.steppolicy.config.UserError;
 import org.steppolicy.run.FileErrors;
 import org.steppolicy.run.RunLock;
@@ -71,9 +70,10 @@ public final class StepCli implements Runnable {
             return StopSignal.EXIT_CODE;
         }
         UserError user = find(ex, UserError.class);
-        FileSystemException fs = find(ex, FileSystemException.class);
-        if (user != null || fs != null) {
-            err.println("error: " + oneLine(user != null ? user.getMessage() : FileErrors.describe(fs)));
+        // A full disk, a failing device or a permission is the machine's problem, with its path and the OS's reason.
+        String io = user == null ? FileErrors.osFailure(ex) : null;
+        if (user != null || io != null) {
+            err.println("error: " + oneLine(user != null ? user.getMessage() : io));
             if (verbose) ex.printStackTrace(err);
             err.flush();
             return 2;
@@ -85,9 +85,13 @@ public final class StepCli implements Runnable {
         return 1;
     }
 
+    /** The most an error line holds: a message quoting a crafted input must not flood the terminal. */
+    static final int MAX_LINE = 2000;
+
     /** User errors are one line: parser and library messages can span several. */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+        String line = s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+        return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "... (" + (line.length() - MAX_LINE) + " more characters)";
     }
 
     private static <T extends Throwable> T find(Throwable ex, Class<T> type) {

@@ -121,7 +121,7 @@ class RobustnessTest {
         Path mixed = Files.createDirectories(tmp.resolve("mixed"));
         Files.writeString(mixed.resolve("notes.txt"), "mine");
         r = train(data, "--out", mixed.toString(), "--max-steps", "1", "--force");
-        userErrorContaining(r, "holds files no run writes (notes.txt)");
+        userErrorContaining(r, "holds notes.txt, which a training run does not write: --force deletes only what a training run writes");
         assertTrue(Files.exists(mixed.resolve("notes.txt")));
     }
 

@@ -26,11 +26,11 @@ public final class ConfigValidator {
     static {
         // task
         any("task.name", "task.dataset", "task.obs_keys", "task.split_seed", "task.image_key");
-        integer("task.obs_dim", 1);
-        integer("task.action_dim", 1);
-        integer("task.horizon", 1);
-        integer("task.n_obs_steps", 1);
-        integer("task.n_action_steps", 1);
+        integer("task.obs_dim", 1, SizeLimits.MAX_DIM);
+        integer("task.action_dim", 1, SizeLimits.MAX_DIM);
+        integer("task.horizon", 1, SizeLimits.MAX_STEPS);
+        integer("task.n_obs_steps", 1, SizeLimits.MAX_STEPS);
+        integer("task.n_action_steps", 1, SizeLimits.MAX_STEPS);
         oneOf("task.obs_normalizer", "limits", "global_scale", "identity", "abs_position");
         oneOf("task.action_normalizer", "limits", "global_scale", "identity", "abs_position");
         any("task.abs_action", "task.use_file_masks");
@@ -43,11 +43,12 @@ public final class ConfigValidator {
         number("task.outlier_k", 1, true, Double.POSITIVE_INFINITY, false);
         // policy
         any("policy.obs_as_global_cond", "policy.cond_predict_scale", "policy.clip_sample");
-        intList("policy.down_dims", -1, 1);
-        rule("policy.kernel_size", "an odd integer >= 1", false, n -> isInt(n) && n.asLong() >= 1 && n.asLong() % 2 == 1);
-        integer("policy.n_groups", 1);
-        rule("policy.diffusion_step_embed_dim", "an even integer >= 4", false, n -> isInt(n) && n.asLong() >= 4 && n.asLong() % 2 == 0);
-        integer("policy.num_train_timesteps", 1);
+        intList("policy.down_dims", -1, 1, SizeLimits.MAX_CHANNELS);
+        rule("policy.kernel_size", "an odd integer in [1, 63]", false, n -> isInt(n) && n.asLong() >= 1 && n.asLong() <= 63 && n.asLong() % 2 == 1);
+        integer("policy.n_groups", 1, SizeLimits.MAX_CHANNELS);
+        rule("policy.diffusion_step_embed_dim", "an even integer in [4, " + SizeLimits.MAX_CHANNELS + "]", false,
+                n -> isInt(n) && n.asLong() >= 4 && n.asLong() <= SizeLimits.MAX_CHANNELS && n.asLong() % 2 == 0);
+        integer("policy.num_train_timesteps", 1, SizeLimits.MAX_TIMESTEPS);
         oneOf("policy.beta_schedule", "squaredcos_cap_v2");
         oneOf("policy.prediction_type", "epsilon");
         oneOf("policy.obs_encoder", "resnet18_gn", "small_conv");
@@ -185,6 +186,10 @@ public final class ConfigValidator {
         rule(key, "an integer >= " + min, false, n -> isInt(n) && n.asLong() >= min);
     }
 
+    private static void integer(String key, long min, long max) {
+        rule(key, "an integer in [" + min + ", " + max + "]", false, n -> isInt(n) && n.asLong() >= min && n.asLong() <= max);
+    }
+
     private static void nullableInteger(String key, long min) {
         rule(key, "null or an integer >= " + min, true, n -> isInt(n) && n.asLong() >= min);
     }
@@ -202,12 +207,17 @@ public final class ConfigValidator {
 
     /** A list of integers >= min; {@code size} -1 for any non-empty length. */
     private static void intList(String key, int size, long min) {
-        String what = (size < 0 ? "a non-empty list" : "a list of " + size) + " of integers >= " + min;
+        intList(key, size, min, Long.MAX_VALUE);
+    }
+
+    private static void intList(String key, int size, long min, long max) {
+        String what = (size < 0 ? "a non-empty list (at most " + SizeLimits.MAX_LEVELS + ")" : "a list of " + size) + " of integers >= " + min
+                + (max == Long.MAX_VALUE ? "" : " and <= " + max);
         rule(key, what, false, n -> {
-            if (!n.isArray() || n.isEmpty() || (size >= 0 && n.size() != size)) return false;
+            if (!n.isArray() || n.isEmpty() || n.size() > SizeLimits.MAX_LEVELS || (size >= 0 && n.size() != size)) return false;
             List<JsonNode> items = new ArrayList<>();
             n.forEach(items::add);
-            return items.stream().allMatch(x -> isInt(x) && x.asLong() >= min);
+            return items.stream().allMatch(x -> isInt(x) && x.asLong() >= min && x.asLong() <= max);
         });
     }
 

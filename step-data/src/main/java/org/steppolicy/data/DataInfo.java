@@ -47,6 +47,8 @@ public final class DataInfo {
     }
 
     private static Summary read(Path file, double outlierK) {
+        Summary summary;
+        List<String> structureKeys;
         try (DemoFile f = DemoFile.open(file)) {
             List<String> demos = f.demoNames();
             long total = 0;
@@ -71,9 +73,21 @@ public final class DataInfo {
             }
             Map<String, List<String>> masks = new LinkedHashMap<>();
             for (String m : f.maskNames()) masks.put(m, f.mask(m).orElse(List.of()));
-            return new Summary(file, demos, total, min, (double) total / demos.size(), max,
+            List<String> lowDim = new ArrayList<>();
+            // the low-dim keys every demo has: any of them could be a config's obs_keys (one missing somewhere is
+            // reported as such below, "in 2 of 3 demos", and refused by train-dp only if a config names it)
+            for (String key : f.obsKeys(demos.get(0))) {
+                KeyInfo k = keys.get("obs/" + key);
+                if (k != null && k.demos() == demos.size() && isLowDim(f.obsDataset(demos.get(0), key))) lowDim.add(key);
+            }
+            summary = new Summary(file, demos, total, min, (double) total / demos.size(), max,
                     new ArrayList<>(keys.values()), masks, f.envArgs().orElse(null), validator.report());
+            structureKeys = lowDim;
         }
+        // train-dp's own checks of the structure (every low-dim key's steps and widths in every demo, the masks):
+        // a file data info passes is one training can read.
+        DemoDataset.checkStructure(file, structureKeys, outlierK);
+        return summary;
     }
 
     /** Numeric, not an image, one row per step: what training could read. */

@@ -100,7 +100,7 @@ public final class DemoDataset {
     public static DemoDataset load(Path hdf5, List<String> obsKeys, LoadOptions options) {
         if (obsKeys.isEmpty()) throw new IllegalArgumentException("no obs keys given");
         try {
-            return read(hdf5, obsKeys, options);
+            return read(hdf5, obsKeys, options, true);
         } catch (RuntimeException e) {
             // Metadata jhdf cannot parse (outside DemoFile's guarded reads) is still the file's problem: one line, exit 2.
             if (e instanceof org.steppolicy.config.UserError || !DemoFile.isJhdfFailure(e)) throw e;
@@ -108,7 +108,17 @@ public final class DemoDataset {
         }
     }
 
-    private static DemoDataset read(Path hdf5, List<String> obsKeys, LoadOptions options) {
+    /**
+     * Every check {@link #load} makes of the file's structure (steps per key, widths across demos, num_samples,
+     * masks naming demos of /data), without reading the values (data info reads and reports them itself): what
+     * {@code data info} runs, so it passes no file train-dp refuses for its structure.
+     */
+    static void checkStructure(Path hdf5, List<String> obsKeys, double outlierK) {
+        read(hdf5, obsKeys, new LoadOptions(null, null, EpisodeSplit.DEFAULT_VAL_RATIO, EpisodeSplit.DEFAULT_SEED, null, true, outlierK), false);
+    }
+
+    /** @param values false: the structure only (dimensions, masks), no values read; returns null then */
+    private static DemoDataset read(Path hdf5, List<String> obsKeys, LoadOptions options, boolean values) {
         try (DemoFile f = DemoFile.open(hdf5)) {
             List<Episode> episodes = new ArrayList<>();
             DataValidator validator = new DataValidator(options.outlierK());
@@ -157,6 +167,7 @@ public final class DemoDataset {
                                 + f.demoNames().get(0) + " has " + actionDim);
                     }
                 }
+                if (!values) continue;
                 float[][] actions = f.readRows(actionsDs, false);
                 validator.add(demo, "actions", actions);   // as stored: a corrupt value is reported in the file's units
                 if (conversion != null) actions = conversion.toRot6d(actions);
@@ -169,6 +180,10 @@ public final class DemoDataset {
                     col += widths[k];
                 }
                 episodes.add(new Episode(demo, f.demoLongAttribute(demo, "seed"), obs, actions));
+            }
+            if (!values) {
+                splitFor(f, options);                     // the masks must name demos of /data
+                return null;
             }
             DataValidator.Report checks = validator.report();
             if (checks.nonFiniteCount() > 0) {

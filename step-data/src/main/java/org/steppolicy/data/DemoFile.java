@@ -82,7 +82,7 @@ public final class DemoFile implements AutoCloseable {
 
     private static HdfFile openHdf(Path path) {
         if (Files.isDirectory(path)) throw new DataFileException(path, null, "is a folder; give an HDF5 file");
-        if (!Files.isRegularFile(path)) throw new DataFileException(path, null, "no such file");
+        if (!Files.isRegularFile(path)) throw new DataFileException(path, null, org.steppolicy.run.FileErrors.whyNotAFile(path));
         long superblockOffset = findSignature(path);
         if (superblockOffset < 0) throw new DataFileException(path, "/", "not an HDF5 file (no HDF5 signature)");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

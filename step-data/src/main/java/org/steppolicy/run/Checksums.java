@@ -18,7 +18,9 @@ import org.steppolicy.config.UserError;
  * SHA-256 of the files a checkpoint or an export writes, kept beside them in {@value #FILE} in {@code sha256sum}'s
  * format ({@code <hex>  <name>}, so {@code sha256sum -c checksums.sha256} checks a folder by hand). Loading verifies
  * the files it reads and refuses a mismatch with one line naming the file; a folder without the file (written
- * before checksums existed) loads unchecked.
+ * before checksums existed) loads unchecked. Where the file exists, a file the folder uses but does not list is
+ * refused too (a line removed must not make a file load unchecked), and every name in it must be a plain name inside
+ * the folder ({@link FolderFile}): hashing follows no path out and no link.
  */
 public final class Checksums {
     public static final String FILE = "checksums.sha256";
@@ -67,15 +69,18 @@ public final class Checksums {
     /** The checksums recorded in {@code dir}; empty when it has none. */
     public static Checksums read(Path dir, String what) {
         Checksums c = new Checksums();
-        Path f = dir.resolve(FILE);
-        if (!Files.isRegularFile(f)) return c;
+        Path f = FolderFile.regular(dir, FILE, 1 << 20, true, what);
+        if (f == null) return c;
         try {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) continue;
                 int sp = line.indexOf("  ");
                 if (sp != 64 || !line.substring(0, 64).matches("[0-9a-f]{64}"))
                     throw new UserError(what + ": " + FILE + " is malformed (line '" + abbreviate(line) + "')");
-                c.sums.put(line.substring(sp + 2), line.substring(0, 64));
+                String name = line.substring(sp + 2);
+                if (!FolderFile.isPlainName(name))
+                    throw new UserError(what + ": " + FILE + " names '" + abbreviate(name) + "', which is not a plain file name inside its folder");
+                c.sums.put(name, line.substring(0, 64));
             }
         } catch (IOException e) {
             throw FileErrors.cannotRead(what, e);
@@ -85,12 +90,21 @@ public final class Checksums {
 
     public boolean isEmpty() { return sums.isEmpty(); }
 
-    /** Checks {@code dir/name} against its recorded SHA-256 (no check when none is recorded). */
+    /**
+     * Checks {@code dir/name} against its recorded SHA-256. A file that exists but is not listed is refused; one that
+     * is neither listed nor present is left to the caller (an optional file); a folder without {@value #FILE} is not
+     * checked.
+     */
     public void verify(Path dir, String name, String what) {
+        if (sums.isEmpty()) return;
         String expected = sums.get(name);
-        if (expected == null) return;
+        if (expected == null) {
+            if (FolderFile.regular(dir, name, Long.MAX_VALUE, true, what) != null) throw unlisted(name, what);
+            return;
+        }
+        if (FolderFile.regular(dir, name, Long.MAX_VALUE, true, what) == null)
+            throw new UserError(what + ": " + name + " is missing (listed in " + FILE + ")");
         Path f = dir.resolve(name);
-        if (!Files.isRegularFile(f)) throw new UserError(what + ": " + name + " is missing (listed in " + FILE + ")");
         String actual;
         try {
             actual = hash(f);
@@ -99,6 +113,15 @@ public final class Checksums {
         }
         if (!actual.equals(expected))
             throw new UserError(what + ": " + name + " does not match its SHA-256 in " + FILE + " (the file was changed or is corrupt)");
+    }
+
+    /** Refuses a file the folder uses but {@value #FILE} (when there is one) does not list. */
+    public void requireListed(String name, String what) {
+        if (!sums.isEmpty() && !sums.containsKey(name)) throw unlisted(name, what);
+    }
+
+    private static UserError unlisted(String name, String what) {
+        return new UserError(what + ": " + name + " is not listed in " + FILE + ", so it cannot be verified (a line was removed, or the file added)");
     }
 
     /** Checks every recorded file. */

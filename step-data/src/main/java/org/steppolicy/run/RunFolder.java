@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,17 +23,18 @@ public final class RunFolder implements AutoCloseable {
 
     /** What the folder is for; names it in messages. */
     public enum Kind {
-        TRAINING("a training run"), EVALUATION("an evaluation"), EXPORT("an ONNX export");
+        TRAINING("a training run", RunLayout.TRAINING), EVALUATION("an evaluation", RunLayout.EVALUATION),
+        EXPORT("an ONNX export", RunLayout.EXPORT);
 
         final String description;
+        /** What a run of this kind writes: --force removes exactly that and refuses to touch anything else. */
+        final RunLayout layout;
 
-        Kind(String description) { this.description = description; }
+        Kind(String description, RunLayout layout) {
+            this.description = description;
+            this.layout = layout;
+        }
     }
-
-    /** Entries runs write: --force removes these and refuses to touch anything else. */
-    static final Set<String> RUN_ENTRIES = Set.of("config.yaml", "metrics.csv", "loss.png", "checkpoints", "results.json",
-            "results.md", "score_vs_latency.png", "videos", "dp.onnx", "predictor.onnx", "obs_encoder.onnx", "policy.json", "step_policy.onnx",
-            "contraction.json", "contraction.md", "contraction.png", Checksums.FILE, RunLock.FILE);
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final Pattern KIND = Pattern.compile("\"kind\"\\s*:\\s*\"(\\w+)\"");
@@ -77,13 +77,21 @@ public final class RunFolder implements AutoCloseable {
             List<String> entries = entries(dir);
             if (!entries.isEmpty() && !continues) {
                 if (!force) {
-                    String hint = kind == Kind.TRAINING ? "continue it with --resume " + dir + ", start over with --force, or choose another --out"
+                    String described = describe(dir, entries);
+                    // --resume only where there is a checkpoint to resume from (a run stopped before its first one has none)
+                    String hint = kind == Kind.TRAINING && described.contains("with checkpoints up to step")
+                            ? "continue it with --resume " + dir + ", start over with --force, or choose another --out"
+                            : kind == Kind.TRAINING && (Files.isDirectory(dir.resolve("checkpoints")) || entries.contains("metrics.csv"))
+                            ? "it has no checkpoint to resume from: start over with --force or choose another --out"
                             : "replace it with --force or choose another --out";
-                    throw new UserError(what + " already holds " + describe(dir, entries) + ": " + hint);
+                    throw new UserError(what + " already holds " + described + ": " + hint);
                 }
-                List<String> foreign = entries.stream().filter(e -> !isRunEntry(e)).toList();
+                // Checked at every depth before anything is deleted: a user's note under checkpoints/ survives.
+                List<String> foreign = kind.layout.foreign(dir);
                 if (!foreign.isEmpty())
-                    throw new UserError(what + " holds files no run writes (" + list(foreign) + "): --force replaces only a run folder; choose another --out");
+                    throw new UserError(what + " holds " + list(foreign) + ", which " + kind.description + " does not write: --force"
+                            + " deletes only what " + kind.description + " writes; move " + (foreign.size() == 1 ? "it" : "them")
+                            + " or choose another --out");
                 for (String e : entries) deleteTree(dir.resolve(e));
             }
             return folder;
@@ -142,16 +150,12 @@ public final class RunFolder implements AutoCloseable {
         return "other files (" + list(entries) + ")";
     }
 
-    private static boolean isRunEntry(String name) {
-        return RUN_ENTRIES.contains(name) || name.endsWith(".tmp") || name.endsWith(".old");
-    }
-
     private static List<String> entries(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.equals(RunLock.FILE)) out.add(n);
+                if (!RunLock.isLockFile(n)) out.add(n);
             }
         }
         out.sort(Comparator.naturalOrder());

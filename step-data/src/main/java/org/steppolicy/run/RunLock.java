@@ -20,8 +20,11 @@ import org.steppolicy.config.UserError;
 /**
  * {@value #FILE} in a run folder: which process writes there (pid, the process's start time, when it took the
  * lock, host). Created with CREATE_NEW, so of two processes starting together exactly one gets it. A lock whose
- * process is gone (or whose pid now belongs to a process started at another time) is stale and is taken over.
- * Released on {@link #close()}, and by a shutdown hook when the JVM exits without closing it.
+ * process is gone (or whose pid now belongs to a process started at another time) is stale and is taken over, by
+ * one taker only: removing a stale lock needs its takeover file ({@code run.lock.takeover-<hash of the stale
+ * lock>}, CREATE_NEW), and its holder removes the lock only while it still reads as the stale one, so a slower taker
+ * can never delete the lock a faster one has just written. Released on {@link #close()}, and by a shutdown hook
+ * when the JVM exits without closing it.
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = "run.lock";
@@ -84,26 +87,77 @@ public final class RunLock implements AutoCloseable {
         Path file = dir.resolve(FILE);
         ProcessHandle self = ProcessHandle.current();
         Holder me = new Holder(self.pid(), self.info().startInstant().orElse(null), Instant.now(), hostName(), UUID.randomUUID().toString());
+        RunLock lock = new RunLock(file, me);
+        // Held (for alive()) before the file exists: another thread of this JVM that reads it must see it live.
+        HELD.add(lock);
         for (int attempt = 0; ; attempt++) {
             try {
-                Files.writeString(file, me.format(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                RunLock lock = new RunLock(file, me);
-                HELD.add(lock);
-                return lock;
-            } catch (FileAlreadyExistsException e) {
+                try {
+                    Files.writeString(file, me.format(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    return lock;
+                } catch (FileAlreadyExistsException e) {
+                    // someone's lock: live, or stale and taken over below
+                }
+                String stale = readText(file);
+                if (stale == null) continue;                  // released meanwhile: try again
                 Holder other = readHolder(file);
-                if (other != null && other.alive())
+                if (other != null && other.alive()) {
+                    HELD.remove(lock);
                     throw new UserError(what + " is in use by process " + other.pid() + " (running since " + other.acquired()
                             + "): wait for it to finish or choose another --out");
-                if (attempt >= 2) throw new UserError(what + ": cannot take over the stale lock " + file + "; remove it by hand");
-                try {
-                    Files.deleteIfExists(file);               // stale: its process is gone
-                } catch (IOException d) {
-                    throw FileErrors.cannotWrite(what, d);
                 }
+                if (attempt >= 20) {
+                    HELD.remove(lock);
+                    throw new UserError(what + ": cannot take over the stale lock " + file + "; remove it (and any "
+                            + FILE + ".takeover-* beside it) by hand");
+                }
+                takeOver(file, stale);                        // stale: its process is gone
             } catch (IOException e) {
+                HELD.remove(lock);
                 throw FileErrors.cannotWrite(what, e);
             }
+        }
+    }
+
+    /**
+     * Removes the lock file if it still holds {@code stale}, as the one taker of that stale lock: its takeover file
+     * is created with CREATE_NEW, and while it exists no one else removes that lock. A taker that finds the takeover
+     * file taken waits a moment; the caller then reads the lock again (most likely the winner's, live).
+     */
+    private static void takeOver(Path file, String stale) throws IOException {
+        Path takeover = file.resolveSibling(FILE + ".takeover-" + Integer.toHexString(stale.hashCode()));
+        try {
+            Files.createFile(takeover);
+        } catch (FileAlreadyExistsException busy) {
+            pause(20);
+            return;
+        }
+        try {
+            if (stale.equals(readText(file))) Files.deleteIfExists(file);
+        } finally {
+            Files.deleteIfExists(takeover);
+        }
+    }
+
+    /** The lock file's bytes as text (any bytes: a garbage lock too), or null when there is none. */
+    private static String readText(Path file) throws IOException {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** The lock and the takeover files beside it: no run writes them, none is the user's. */
+    static boolean isLockFile(String name) {
+        return name.equals(FILE) || name.startsWith(FILE + ".takeover-");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -44,6 +44,10 @@ class ConfigValidatorTest {
         assertTrue(refused("task.val_ratio=1").contains("a number in [0, 1)"));
         assertTrue(refused("task.n_action_steps=16").contains("exceeds task.horizon = 16"));
         assertTrue(refused("policy.n_groups=3").contains("not divisible by policy.n_groups = 3"));
+        // sizes are bounded above too: they size every buffer and layer (issue 21: horizon 1e9 ended in OutOfMemoryError)
+        assertTrue(refused("task.horizon=1000000000").contains("task.horizon = 1000000000 is not allowed (allowed: an integer in [1, 4096])"));
+        assertTrue(refused("policy.down_dims=[64, 100000]").contains("policy.down_dims"));
+        assertTrue(refused("task.obs_dim=2147483647").contains("task.obs_dim"));
         // 2.0 is an integer written as a float: accepted
         assertEquals(2, ConfigLoader.load(Path.of("configs/pusht-small.yaml"), List.of("training.batch_size=2.0")).training().batchSize());
     }

@@ -68,4 +68,22 @@ class DataInfoTest {
         DataFileException e = assertThrows(DataFileException.class, () -> DataInfo.report(f));
         assertEquals(f + ": /: not an HDF5 file (no HDF5 signature)", e.getMessage());
     }
+
+    /** data info runs train-dp's checks of the structure (issue 21 item 8): before, these files passed it. */
+    @Test
+    void refusesWhatTrainingRefuses() {
+        RobomimicFixture shortObs = new RobomimicFixture();
+        shortObs.omit = List.of("demo_1/obs/object");
+        shortObs.afterDemo = (i, g) -> {
+            if (i == 1) ((io.jhdf.api.WritableGroup) g.getChild("obs")).putDataset("object", new float[5][4]);
+        };
+        DataFileException e = assertThrows(DataFileException.class, () -> DataInfo.report(shortObs.write(dir.resolve("short.hdf5"))));
+        assertTrue(e.getMessage().contains("/data/demo_1/obs/object") && e.getMessage().contains("5 steps but actions has 9"), e.getMessage());
+
+        RobomimicFixture badMask = new RobomimicFixture();
+        badMask.masks = true;
+        badMask.valid = List.of("demo_1", "demo_7");
+        e = assertThrows(DataFileException.class, () -> DataInfo.report(badMask.write(dir.resolve("mask.hdf5"))));
+        assertTrue(e.getMessage().contains("/mask/valid") && e.getMessage().contains("names 'demo_7', which is not in /data"), e.getMessage());
+    }
 }

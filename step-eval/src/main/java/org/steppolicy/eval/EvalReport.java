@@ -122,13 +122,23 @@ public final class EvalReport {
     }
 
     static void writeAtomically(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            deleteQuietly(tmp, e);   // a full disk must not leave a .tmp behind
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Cleans up after {@code failure}; what cannot be deleted either is noted on it, not thrown instead. */
+    static void deleteQuietly(Path f, Exception failure) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 }

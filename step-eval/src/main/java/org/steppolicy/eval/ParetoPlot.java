@@ -113,13 +113,14 @@ public final class ParetoPlot {
     }
 
     private static void write(BufferedImage img, Path png) {
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
             ImageIO.write(img, "png", tmp.toFile());
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            EvalReport.deleteQuietly(tmp, e);
+            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
     }
 }

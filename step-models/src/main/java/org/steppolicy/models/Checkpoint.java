@@ -15,6 +15,7 @@ import java.util.Map;
 import java.nio.file.NoSuchFileException;
 import org.steppolicy.config.UserError;
 import org.steppolicy.run.Checksums;
+import org.steppolicy.run.FolderFile;
 
 /**
  * One training checkpoint, read side (docs/checkpoint-format.md): a directory holding {@code model.tensors} (raw parameters),
@@ -104,12 +105,17 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         for (String f : List.of(META, MODEL, EMA, CONFIG, NORMALIZER, DATA)) sums.verify(dir, f, what);
         Meta meta = readMeta(dir);
         try {
-            TensorStore model = TensorStore.load(dir.resolve(MODEL));
-            TensorStore ema = Files.exists(dir.resolve(EMA)) ? TensorStore.load(dir.resolve(EMA)) : null;
-            String config = Files.exists(dir.resolve(CONFIG)) ? Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8) : "";
-            String normalizer = Files.readString(dir.resolve(NORMALIZER), StandardCharsets.UTF_8);
+            // Each file is a regular file of the folder (no link out) and its size bounded before it is read.
+            TensorStore model = TensorStore.load(FolderFile.regular(dir, MODEL, Long.MAX_VALUE, false, what));
+            Path emaFile = FolderFile.regular(dir, EMA, Long.MAX_VALUE, true, what);
+            TensorStore ema = emaFile == null ? null : TensorStore.load(emaFile);
+            String config = FolderFile.regular(dir, CONFIG, FolderFile.MAX_TEXT_BYTES, true, what) == null ? ""
+                    : new String(FolderFile.read(dir, CONFIG, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
+            String normalizer = new String(FolderFile.read(dir, NORMALIZER, FolderFile.MAX_TEXT_BYTES, what), StandardCharsets.UTF_8);
             requireNormalizer(normalizer, dir);
-            return new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+            Checkpoint c = new Checkpoint(dir, meta.kind(), meta.step(), meta.valLoss(), meta.arch(), config, normalizer, model, ema);
+            if (KIND_DP.equals(meta.kind())) c.dpArch();   // meta.json's sizes checked on load, before anyone allocates by them
+            return c;
         } catch (NoSuchFileException e) {
             throw new UserError(what + ": " + dir.relativize(Path.of(e.getFile())) + " is missing", e);
         } catch (IOException e) {
@@ -122,6 +128,16 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         try {
             var n = JSON.readTree(json);
             if (n == null || !n.isObject()) throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not a JSON object");
+            // Its modes too: a file whose checksum agrees may still be an old or re-hashed one. (The arrays are
+            // checked where they are read, against the policy's dims; older files lack some of them.)
+            for (String part : List.of("obs", "action")) {
+                var mode = n.path(part).path("mode");
+                if (!mode.isMissingNode() && !org.steppolicy.data.LinearNormalizer.MODES.contains(mode.asText())
+                        && !org.steppolicy.data.LinearNormalizer.AFFINE.equals(mode.asText()))
+                    throw new UserError("checkpoint " + dir + ": " + NORMALIZER + ": unknown " + part + " mode '" + clip(mode.asText())
+                            + "' (modes: " + String.join(", ", org.steppolicy.data.LinearNormalizer.MODES) + ", "
+                            + org.steppolicy.data.LinearNormalizer.AFFINE + ")");
+            }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError("checkpoint " + dir + ": " + NORMALIZER + " is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
         }
@@ -129,6 +145,10 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
 
     private static String at(com.fasterxml.jackson.core.JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static String oneLine(String s) {
@@ -162,6 +182,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static Meta readMeta(Path dir) {
         Path file = dir.resolve(META);
         if (!Files.isRegularFile(file)) throw new UserError("not a checkpoint (no " + META + "): " + dir);
+        FolderFile.regular(dir, META, FolderFile.MAX_TEXT_BYTES, false, "checkpoint " + dir);
         try {
             Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
             Object kind = m.get("kind"), step = m.get("step"), val = m.get("val_loss"), arch = m.get("arch"), source = m.get("source");

@@ -1,5 +1,6 @@
 package org.steppolicy.models;
 
+import org.steppolicy.config.SizeLimits;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +15,19 @@ import java.util.Map;
  */
 public record DpArch(UnetConfig unet, int horizon, int nObsSteps, int nActionSteps, int obsDim, int actionDim,
                      int numTrainTimesteps, ImageObsSpec image, Sampler sampler) {
+
+    public DpArch {
+        // The policy's sizes, as a config's: a checkpoint's meta.json or an imported cfg must not ask for more.
+        if (horizon < 1 || nObsSteps < 1 || nActionSteps < 1 || obsDim < 1 || actionDim < 1 || numTrainTimesteps < 0)
+            throw new IllegalArgumentException("arch sizes must be positive: horizon " + horizon + ", n_obs_steps " + nObsSteps
+                    + ", n_action_steps " + nActionSteps + ", obs_dim " + obsDim + ", action_dim " + actionDim);
+        if (horizon > SizeLimits.MAX_STEPS || nObsSteps > SizeLimits.MAX_STEPS || nActionSteps > SizeLimits.MAX_STEPS
+                || obsDim > SizeLimits.MAX_DIM || actionDim > SizeLimits.MAX_DIM || numTrainTimesteps > SizeLimits.MAX_TIMESTEPS
+                || (long) horizon * actionDim > SizeLimits.MAX_VALUES || (long) nObsSteps * obsDim > SizeLimits.MAX_VALUES)
+            throw new IllegalArgumentException("arch sizes beyond what STEP runs (at most " + SizeLimits.MAX_STEPS + " steps, dims of "
+                    + SizeLimits.MAX_DIM + "): horizon " + horizon + ", n_obs_steps " + nObsSteps + ", n_action_steps " + nActionSteps
+                    + ", obs_dim " + obsDim + ", action_dim " + actionDim + ", num_train_timesteps " + numTrainTimesteps);
+    }
 
     /** The upstream sampler settings an importer keeps beside the arch, under the config's names. */
     public record Sampler(String betaSchedule, boolean clipSample, String predictionType) {}

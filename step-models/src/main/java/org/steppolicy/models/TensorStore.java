@@ -112,26 +112,49 @@ public final class TensorStore {
 
     public static TensorStore load(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         }
     }
 
     public static TensorStore read(InputStream input, String what) throws IOException {
+        return read(input, what, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads a tensor file of {@code size} bytes. Every count and length it holds is checked against the bytes left
+     * before anything is allocated for it, so a crafted header cannot ask for gigabytes (or a negative array).
+     */
+    public static TensorStore read(InputStream input, String what, long size) throws IOException {
         DataInputStream in = new DataInputStream(input);
         byte[] magic = new byte[MAGIC.length];
         try {
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) throw new IOException(what + ": not a tensor file (bad magic)");
             TensorStore store = new TensorStore();
+            long left = size - MAGIC.length - 4;
             int count = readInt(in);
+            if (count < 0 || count > left / 8) throw new IOException(what + ": corrupt tensor file (" + count + " tensors)");
             byte[] buf = new byte[1 << 16];
             for (int k = 0; k < count; k++) {
-                byte[] name = new byte[readInt(in)];
+                int nameLength = readInt(in);
+                if (nameLength < 0 || nameLength > Math.min(left - 8, 1 << 16)) throw new IOException(what + ": corrupt tensor file (a name of " + nameLength + " bytes)");
+                byte[] name = new byte[nameLength];
                 in.readFully(name);
-                long[] shape = new long[readInt(in)];
+                int dims = readInt(in);
+                left -= 8 + nameLength;
+                if (dims < 0 || dims > 64 || 8L * dims > left) throw new IOException(what + ": corrupt tensor file (" + dims + " dimensions)");
+                long[] shape = new long[dims];
                 for (int d = 0; d < shape.length; d++) shape[d] = readLong(in);
-                long n = numel(shape);
+                left -= 8L * dims;
+                long n;
+                try {
+                    n = numelExact(shape);
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw new IOException(what + ": corrupt tensor file (shape " + Arrays.toString(shape) + ")");
+                }
                 if (n > Integer.MAX_VALUE) throw new IOException(what + ": tensor too large");
+                if (4 * n > left) throw new IOException(what + ": truncated tensor file (a tensor of " + n + " values, " + left + " bytes left)");
+                left -= 4 * n;
                 float[] data = new float[(int) n];
                 for (int i = 0; i < data.length; ) {
                     int m = Math.min(buf.length / 4, data.length - i);
@@ -145,6 +168,15 @@ public final class TensorStore {
         } catch (EOFException e) {
             throw new IOException(what + ": truncated tensor file", e);
         }
+    }
+
+    private static long numelExact(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension");
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
     }
 
     private static int readInt(DataInputStream in) throws IOException {

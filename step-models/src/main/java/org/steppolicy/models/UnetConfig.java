@@ -1,5 +1,6 @@
 package org.steppolicy.models;
 
+import org.steppolicy.config.SizeLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,16 @@ public record UnetConfig(int inputDim, int globalCondDim, List<Integer> downDims
         if (diffusionStepEmbedDim < 4 || diffusionStepEmbedDim % 2 != 0) {
             throw new IllegalArgumentException("diffusionStepEmbedDim must be even and >= 4: " + diffusionStepEmbedDim);
         }
+        // Bounded above as well: these come from files (meta.json, an imported cfg) and size every layer allocated.
+        if (inputDim > SizeLimits.MAX_DIM || globalCondDim > SizeLimits.MAX_VALUES)
+            throw new IllegalArgumentException("inputDim " + inputDim + " or globalCondDim " + globalCondDim + " beyond what STEP runs");
+        if (downDims.size() > SizeLimits.MAX_LEVELS) throw new IllegalArgumentException("downDims has " + downDims.size() + " levels");
+        if (kernelSize < 1 || kernelSize > 63) throw new IllegalArgumentException("kernelSize must be in [1, 63]: " + kernelSize);
+        if (nGroups < 1 || diffusionStepEmbedDim > SizeLimits.MAX_CHANNELS)
+            throw new IllegalArgumentException("nGroups must be >= 1 and diffusionStepEmbedDim <= " + SizeLimits.MAX_CHANNELS + ": "
+                    + nGroups + ", " + diffusionStepEmbedDim);
         for (int d : downDims) {
+            if (d < 1 || d > SizeLimits.MAX_CHANNELS) throw new IllegalArgumentException("down dim " + d + " is not in [1, " + SizeLimits.MAX_CHANNELS + "]");
             if (d % nGroups != 0) throw new IllegalArgumentException("down dim " + d + " not divisible by nGroups " + nGroups);
         }
     }

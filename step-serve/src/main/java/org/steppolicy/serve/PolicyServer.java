@@ -78,8 +78,11 @@ public final class PolicyServer implements AutoCloseable {
                 .addService(new PolicyService(policy, sessions, connections, c.controlPeriod().toNanos(), maxMessageBytes, executor))
                 .addService(health.getHealthService());
         b.intercept(connections);
-        // Interceptors run last-added first: the token is checked before anything else.
+        // Interceptors run last-added first: the token is checked before anything else, and every status a call
+        // ends with (the token's refusal included) has its description bounded.
         if (c.token() != null) b.intercept(new TokenAuth(c.token()));
+        b.intercept(new BoundedStatus());
+        GrpcLogLines.install();
         try {
             this.server = b.build().start();
         } catch (IOException e) {

@@ -57,9 +57,7 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
     @Override
     public void openSession(OpenSessionRequest req, StreamObserver<OpenSessionResponse> out) {
         unary(out, () -> {
-            if (req.getControlPeriodNs() < 0)
-                throw invalid("control_period_ns is " + req.getControlPeriodNs() + "; give a positive period, or 0 for the default");
-            long period = req.getControlPeriodNs() > 0 ? req.getControlPeriodNs() : defaultPeriodNanos;
+            long period = RequestLimits.controlPeriod(req.getControlPeriodNs(), defaultPeriodNanos);
             Session s = sessions.open(req.getMethod(), period, req.hasSeed() ? req.getSeed() : 0L, ConnectionLoad.current());
             return OpenSessionResponse.newBuilder().setSessionId(s.id).setMethod(s.policy.method())
                     .setControlPeriodNs(period).setIdleTimeoutNs(sessions.idleTimeoutNanos()).build();

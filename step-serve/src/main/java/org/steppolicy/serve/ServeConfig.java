@@ -24,7 +24,8 @@ public record ServeConfig(String host, int port, int maxSessions, Duration idleT
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0-65535, got " + port);
         if (maxSessions < 1) throw new IllegalArgumentException("max sessions must be >= 1, got " + maxSessions);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
-        if (controlPeriod.isNegative() || controlPeriod.isZero()) throw new IllegalArgumentException("control period must be positive");
+        if (controlPeriod.isNegative() || controlPeriod.isZero() || controlPeriod.compareTo(Duration.ofNanos(RequestLimits.MAX_CONTROL_PERIOD_NS)) > 0)
+            throw new IllegalArgumentException("control period must be positive and at most an hour");
         if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("TLS needs both a certificate and a key");
         if (maxMessageBytes < 0 || threads < 0) throw new IllegalArgumentException("message size and threads must be >= 0");
     }

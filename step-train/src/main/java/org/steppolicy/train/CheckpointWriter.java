@@ -50,7 +50,16 @@ public final class CheckpointWriter {
             Files.createDirectories(root);
             deleteTree(tmp);
             Files.createDirectories(tmp);
-            writeFiles(tmp, c);
+            try {
+                writeFiles(tmp, c);
+            } catch (IOException e) {
+                try {
+                    deleteTree(tmp);   // the half-written copy (a full disk); the last complete checkpoint is untouched
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
             if (Files.exists(target)) {
                 Path old = root.resolve(name + ".old");
                 deleteTree(old);

@@ -12,6 +12,8 @@ import java.util.Map;
 import onnx.Onnx;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.steppolicy.config.UserError;
+import org.steppolicy.run.Checksums;
+import org.steppolicy.run.FolderFile;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.models.Checkpoint;
@@ -42,11 +44,20 @@ public record InitialWeights(Path source, String sha256, TensorStore weights, Da
         }
         Path policyJson = from.resolve("policy.json");
         if (Files.isRegularFile(policyJson)) {
+            // An export folder: the files it names lie inside it and are listed in and checked against its
+            // checksums, as OnnxExportFolder reads them for inference.
+            String what = "--init-from " + from;
+            Checksums sums = Checksums.read(from, what);
+            sums.verifyAll(from, what);
+            sums.requireListed("policy.json", what);
+            FolderFile.regular(from, "policy.json", FolderFile.MAX_TEXT_BYTES, false, what);
             JsonNode policy = readJson(policyJson);
             String section = Checkpoint.KIND_DP.equals(kind) ? "dp" : "predictor";
             JsonNode file = policy.path(section).path("file");
             if (!file.isTextual()) throw new UserError("--init-from " + from + ": policy.json has no " + section + " network");
-            return fromOnnx(from.resolve(file.asText()), exportNormalizer(policy, policyJson));
+            Path onnx = FolderFile.regular(from, file.asText(), FolderFile.MAX_MODEL_BYTES, false, what);
+            sums.requireListed(file.asText(), what);
+            return fromOnnx(onnx, exportNormalizer(policy, policyJson));
         }
         Path dir = Checkpoint.resolve(from);
         Checkpoint ck = Checkpoint.load(dir);

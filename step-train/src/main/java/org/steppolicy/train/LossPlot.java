@@ -33,11 +33,16 @@ public final class LossPlot {
         } finally {
             g.dispose();
         }
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
         try {
-            Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
             ImageIO.write(img, "png", tmp.toFile());
             Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);   // a full disk must not leave a .tmp behind
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
     }

@@ -76,32 +76,39 @@ public final class OnnxExport {
         }
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
-        out.add(writeAtomically(dir.resolve(DP_FILE), dpBytes));
-        if (b.hasImages())
-            out.add(writeAtomically(dir.resolve(ENCODER_FILE), OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder").toByteArray()));
-        PredictorBundle p = b.predictor();
-        if (p != null) {
-            byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
-            out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
+        try {
+            out.add(writeAtomically(dir.resolve(DP_FILE), dpBytes));
+            if (b.hasImages())
+                out.add(writeAtomically(dir.resolve(ENCODER_FILE), OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder").toByteArray()));
+            PredictorBundle p = b.predictor();
+            if (p != null) {
+                byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
+                out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
+            }
+            for (PredictorBundle q : baselines) {
+                byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
+                out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
+            }
+            ObjectNode side = sidecar(b, baselines);
+            if (fusedBytes != null) {
+                out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
+                String kind = fused.method().predictorKind();
+                boolean prev = kind != null && predictors.stream().anyMatch(q -> kind.equals(q.kind()) && q.usesPreviousChunk());
+                side.set("fused", fusedEntry(fused, b.shape(), b.scheduler(), prev));
+            }
+            out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
+            // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
+            Checksums sums = new Checksums();
+            for (Path f : out) sums.add(dir, f.getFileName().toString());
+            out.add(dir.resolve(Checksums.FILE));
+            sums.save(dir);
+            return out;
+        } catch (IOException | RuntimeException e) {
+            // An export is whole or absent: a half-written folder (a full disk) would be refused by the rerun and
+            // could be taken for a complete export.
+            for (Path f : out) deleteQuietly(f, e);
+            throw e;
         }
-        for (PredictorBundle q : baselines) {
-            byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
-            out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
-        }
-        ObjectNode side = sidecar(b, baselines);
-        if (fusedBytes != null) {
-            out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
-            String kind = fused.method().predictorKind();
-            boolean prev = kind != null && predictors.stream().anyMatch(q -> kind.equals(q.kind()) && q.usesPreviousChunk());
-            side.set("fused", fusedEntry(fused, b.shape(), b.scheduler(), prev));
-        }
-        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
-        // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
-        Checksums sums = new Checksums();
-        for (Path f : out) sums.add(dir, f.getFileName().toString());
-        sums.save(dir);
-        out.add(dir.resolve(Checksums.FILE));
-        return out;
     }
 
     /**
@@ -385,8 +392,22 @@ public final class OnnxExport {
 
     private static Path writeAtomically(Path file, byte[] bytes) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);   // a leftover .tmp would make the rerun refuse the folder
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
         return file;
+    }
+
+    /** Cleans up after {@code failure}; a file that cannot be deleted either is noted on it, not thrown instead. */
+    private static void deleteQuietly(Path f, Exception failure) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

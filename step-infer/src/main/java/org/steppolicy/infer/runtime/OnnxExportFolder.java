@@ -20,6 +20,8 @@ import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.StepPredictorNet;
+import org.steppolicy.run.Checksums;
+import org.steppolicy.run.FolderFile;
 
 /**
  * A folder written by {@link OnnxExport} (step export-onnx), read back for inference: sizes, normalisers and noise
@@ -30,6 +32,7 @@ public final class OnnxExportFolder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    private final Checksums sums;
     private final PolicyShape shape;
     private final SchedulerConfig scheduler;
     private final PolicyNormalization normalization;
@@ -61,14 +64,17 @@ public final class OnnxExportFolder {
         this.dir = dir;
         Path file = dir.resolve(OnnxExport.SIDECAR);
         String what = file.toString();
-        // Every file the export lists in checksums.sha256 must match before anything is read (folders without the
-        // file, written before checksums existed, load unchecked).
-        org.steppolicy.run.Checksums.read(dir, "export " + dir).verifyAll(dir, "export " + dir);
+        // Every file the export lists in checksums.sha256 must match before anything is read, and every file it
+        // uses must be listed (folders without the file, written before checksums existed, load unchecked). Files
+        // are named only inside the folder, never through a link, and bounded in size (FolderFile).
+        sums = Checksums.read(dir, "export " + dir);
+        sums.verifyAll(dir, "export " + dir);
+        sums.requireListed(OnnxExport.SIDECAR, "export " + dir);
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = JSON.readTree(FolderFile.read(dir, OnnxExport.SIDECAR, FolderFile.MAX_TEXT_BYTES, "export " + dir));
         } catch (IOException e) {
-            throw new UserError("cannot read " + what + ": " + e.getMessage(), e);
+            throw new UserError(what + " is not valid JSON: " + oneLine(e.getMessage()), e);
         }
         String format = root.path("format").asText("");
         if (!OnnxExport.FORMAT.equals(format))
@@ -215,11 +221,14 @@ public final class OnnxExportFolder {
     private byte[] bytes(JsonNode net, String what) {
         String name = net.path("file").asText("");
         if (name.isEmpty()) throw new UserError(what + ": a model entry lacks \"file\"");
-        try {
-            return Files.readAllBytes(dir.resolve(name));
-        } catch (IOException e) {
-            throw new UserError("cannot read " + dir.resolve(name) + ": " + e.getMessage(), e);
-        }
+        FolderFile.resolve(dir, name, what);   // a path or '..' is refused before anything is opened
+        sums.requireListed(name, "export " + dir);
+        return FolderFile.read(dir, name, FolderFile.MAX_MODEL_BYTES, "export " + dir);
+    }
+
+    private static String oneLine(String s) {
+        s = String.valueOf(s).replaceAll("\\s+", " ").trim();
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     /**

@@ -85,6 +85,25 @@ class OnnxExportTest {
                 e.getMessage());
     }
 
+    /**
+     * A full disk halfway through (a real ENOSPC: predictor.onnx.tmp leads to /dev/full) leaves no export behind: not
+     * the dp.onnx already written, not the .tmp, so a rerun is not refused; the message names the file and the reason.
+     */
+    @Test
+    void aFullDiskLeavesNothingBehind() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "no /dev/full");
+        Files.createSymbolicLink(dir.resolve(OnnxExport.PREDICTOR_FILE + ".tmp"), Path.of("/dev/full"));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> OnnxExport.write(bundle(), dir));
+        assertEquals("cannot write " + dir.resolve(OnnxExport.PREDICTOR_FILE) + ": No space left on device", e.getMessage());
+        assertEquals("cannot write " + dir.resolve(OnnxExport.PREDICTOR_FILE) + ": No space left on device",
+                org.steppolicy.run.FileErrors.osFailure(new RuntimeException(e)));
+        try (var s = Files.list(dir)) {
+            assertEquals(java.util.List.of(), s.toList());
+        }
+        OnnxExport.write(bundle(), dir);   // the rerun succeeds
+        OnnxExportFolder.read(dir);
+    }
+
     /** "Loads outside the project": the onnx Python package's full checker and strict shape inference. */
     @Test
     void exportedModelsPassTheOnnxChecker() throws Exception {

@@ -124,6 +124,7 @@ final class DiffusionPolicyImporter {
         boolean global = cfg.bool("policy.obs_as_global_cond", false);
         int horizon = cfg.integer("policy.horizon"), to = cfg.integer("policy.n_obs_steps"), ta = cfg.integer("policy.n_action_steps");
         int obsDim = cfg.integer("policy.obs_dim"), actionDim = cfg.integer("policy.action_dim");
+        ImportedPolicy.checkSizes(horizon, to, ta, obsDim, actionDim, "cfg policy");
         int inputDim = global ? actionDim : actionDim + obsDim, condDim = global ? obsDim * to : 0;
         String m = "policy.model.";
         // The cfg states them too; when they resolve, they must agree (they are computed from the same keys upstream).

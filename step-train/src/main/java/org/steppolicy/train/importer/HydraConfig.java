@@ -152,7 +152,12 @@ final class HydraConfig {
         return String.valueOf(v);
     }
 
+    /** A value for a message: containers by kind and size, text cut short (a crafted cfg may hold megabytes). */
     private static String describe(Object v) {
-        return v == null ? "absent" : "'" + v + "'";
+        if (v == null) return "absent";
+        if (v instanceof Map<?, ?> m) return "a dict of " + m.size() + " keys";
+        if (v instanceof List<?> l && l.size() > 16) return "a list of " + l.size() + " items";
+        String s = String.valueOf(v);
+        return "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";
     }
 }

@@ -1,6 +1,8 @@
 package org.steppolicy.train.importer;
 
+import java.util.List;
 import java.util.Map;
+import org.steppolicy.config.UserError;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.DpArch;
 import org.steppolicy.models.TensorStore;
@@ -20,6 +22,22 @@ import org.steppolicy.models.UnetConfig;
 public record ImportedPolicy(String format, String taskName, UnetConfig unet, int horizon, int nObsSteps, int nActionSteps,
                              int obsDim, int actionDim, TensorStore model, TensorStore ema, DatasetNormalizer normalizer,
                              NoiseScheduler scheduler, long step, Map<String, Object> source) {
+
+    public ImportedPolicy {
+        checkSizes(horizon, nObsSteps, nActionSteps, obsDim, actionDim, "cfg");
+    }
+
+    /**
+     * The policy sizes an upstream config states, under the range checks of every config here (DpArch's): an import
+     * of {@code horizon: 1000000000} is refused in one line, before anything is sized by it.
+     */
+    static void checkSizes(int horizon, int nObsSteps, int nActionSteps, int obsDim, int actionDim, String what) {
+        try {
+            new DpArch(UnetConfig.of(actionDim, 0, List.of(8), 4), horizon, nObsSteps, nActionSteps, obsDim, actionDim, 0, null, null);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(what + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The parameters loaders evaluate: EMA when imported, else the raw ones (as Checkpoint.evalParams). */
     public TensorStore evalParams() {

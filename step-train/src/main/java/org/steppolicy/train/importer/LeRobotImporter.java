@@ -57,6 +57,7 @@ final class LeRobotImporter {
         int actionDim = actionDim(c);
         int obsDim = obs.values().stream().mapToInt(Integer::intValue).sum();
         int horizon = c.path("horizon").asInt(16), to = c.path("n_obs_steps").asInt(2), ta = c.path("n_action_steps").asInt(8);
+        ImportedPolicy.checkSizes(horizon, to, ta, obsDim, actionDim, CONFIG);
         UnetConfig unet;
         try {
             unet = new UnetConfig(actionDim, obsDim * to, ints(c.get("down_dims"), List.of(512, 1024, 2048)), c.path("kernel_size").asInt(5),

@@ -28,19 +28,22 @@ final class OmegaNode {
         state = m;
     }
 
+    /** What {@link #plain} reads of the node: a value node's value, a container's content, nothing of metadata. */
+    Object content() {
+        return switch (kind) {
+            case VALUE -> state.get("_val");
+            case DICT, LIST -> state.get("_content");
+            case METADATA -> null;
+        };
+    }
+
     /**
      * The node as plain Java values: DictConfig to an ordered map, ListConfig to a list, a value node to its value
      * (str, int, float, bool or None; interpolations stay strings). {@code _parent} links are never followed, so
      * the pickle's reference cycles do not matter.
      */
     static Object plain(Object o) {
-        if (o instanceof OmegaNode n) {
-            return switch (n.kind) {
-                case VALUE -> plain(n.state.get("_val"));
-                case DICT, LIST -> plain(n.state.get("_content"));
-                case METADATA -> null;
-            };
-        }
+        if (o instanceof OmegaNode n) return plain(n.content());
         if (o instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), plain(e.getValue()));

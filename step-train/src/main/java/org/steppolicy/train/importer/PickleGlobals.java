@@ -75,7 +75,7 @@ final class PickleGlobals {
             case "collections.defaultdict" -> args -> new LinkedHashMap<>();   // the default factory is never called
             case "dill._dill._load_type" -> args -> {
                 if (args.length != 1 || !(args[0] instanceof String t) || !BUILTIN_TYPES.contains(t))
-                    throw refused("dill._dill._load_type(" + (args.length > 0 ? args[0] : "") + ")");
+                    throw refused("dill._dill._load_type(" + (args.length == 1 && args[0] instanceof String n ? n : "...") + ")");
                 return builtinType(t);
             };
             case "_codecs.encode" -> PickleGlobals::codecsEncode;
@@ -85,6 +85,8 @@ final class PickleGlobals {
     }
 
     static UserError refused(String what) {
+        // the name is the pickle's to choose, however long; a message quotes enough of it to recognise
+        if (what.length() > 100) what = what.substring(0, 100) + "...";
         return new UserError("refused to unpickle: it names the global " + what
                 + ", which is not on the allow-list of checkpoint globals (docs/import.md)");
     }
@@ -115,13 +117,19 @@ final class PickleGlobals {
         if (args.length < 4 || !(args[0] instanceof TorchTensor.Storage s) || !(args[1] instanceof Number off)
                 || !(args[2] instanceof Object[] size) || !(args[3] instanceof Object[] stride) || size.length != stride.length)
             throw malformed("torch._utils._rebuild_tensor_v2");
+        if (size.length > 64) throw new UserError("malformed checkpoint: a tensor of " + size.length + " dimensions");
         long[] shape = longs(size), strides = longs(stride);
         TorchTensor t = new TorchTensor(s, off.longValue(), shape, strides);
         // The view must stay inside its storage, so reading it later cannot run past the record.
         long last = t.offset();
-        for (int k = 0; k < shape.length; k++) {
-            if (shape[k] < 0 || strides[k] < 0) throw malformed("torch._utils._rebuild_tensor_v2");
-            if (shape[k] > 0) last += (shape[k] - 1) * strides[k];
+        try {
+            for (int k = 0; k < shape.length; k++) {
+                if (shape[k] < 0 || strides[k] < 0) throw malformed("torch._utils._rebuild_tensor_v2");
+                if (shape[k] > 0) last = Math.addExact(last, Math.multiplyExact(shape[k] - 1, strides[k]));
+            }
+            t.numel();
+        } catch (ArithmeticException e) {   // a crafted shape or stride whose extent overflows a long
+            throw new UserError("malformed checkpoint: a tensor of shape " + java.util.Arrays.toString(shape) + " overflows");
         }
         if (t.numel() > 0 && (t.offset() < 0 || last >= s.numel()))
             throw new UserError("malformed checkpoint: a tensor of shape " + java.util.Arrays.toString(shape)
@@ -142,8 +150,8 @@ final class PickleGlobals {
         Map<Object, Object> m = new LinkedHashMap<>();
         if (args.length == 1 && args[0] instanceof List<?> pairs) {
             for (Object p : pairs) {
-                if (p instanceof Object[] kv && kv.length == 2) m.put(kv[0], kv[1]);
-                else if (p instanceof List<?> kv && kv.size() == 2) m.put(kv.get(0), kv.get(1));
+                if (p instanceof Object[] kv && kv.length == 2) m.put(PickleBudget.hashable(kv[0]), kv[1]);
+                else if (p instanceof List<?> kv && kv.size() == 2) m.put(PickleBudget.hashable(kv.get(0)), kv.get(1));
                 else throw malformed("collections.OrderedDict");
             }
         } else if (args.length != 0) {

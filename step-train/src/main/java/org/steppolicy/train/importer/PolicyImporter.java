@@ -74,7 +74,7 @@ public final class PolicyImporter {
                     sha = sha256(source);
                 }
             } else {
-                throw new UserError("no such file or directory");
+                throw new UserError(org.steppolicy.run.FileErrors.whyNotAFile(source));
             }
         } catch (UserError e) {
             throw new UserError(source + ": " + e.getMessage(), e);

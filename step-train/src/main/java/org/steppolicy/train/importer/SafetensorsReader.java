@@ -71,6 +71,7 @@ public final class SafetensorsReader {
                 }
                 entries.put(f.getKey(), entry(f.getKey(), f.getValue(), dataLen));
             }
+            requireDisjoint(entries);
             return new SafetensorsReader(file, 8 + n, Collections.unmodifiableMap(entries), meta);
         } catch (IOException e) {
             throw new UserError("cannot read: " + e.getMessage());
@@ -81,21 +82,44 @@ public final class SafetensorsReader {
         JsonNode shapeNode = e.get("shape"), offsets = e.get("data_offsets");
         if (!e.path("dtype").isTextual() || shapeNode == null || !shapeNode.isArray() || offsets == null || !offsets.isArray() || offsets.size() != 2)
             throw new UserError("malformed safetensors header entry '" + name + "'");
+        if (shapeNode.size() > 64) throw new UserError("malformed safetensors header entry '" + name + "': " + shapeNode.size() + " dimensions");
         long[] shape = new long[shapeNode.size()];
-        long numel = 1;
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong(-1);
-            if (shape[i] < 0) throw new UserError("malformed safetensors header entry '" + name + "': shape " + shapeNode);
-            numel = Math.multiplyExact(numel, shape[i]);
+        long numel = 1, bytes;
+        Dtype d = Dtype.ofSafetensors(e.get("dtype").asText());
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeNode.get(i).asLong(-1);
+                if (shape[i] < 0) throw new UserError("malformed safetensors header entry '" + name + "': shape " + clip(shapeNode.toString()));
+                numel = Math.multiplyExact(numel, shape[i]);
+            }
+            bytes = d == null ? 0 : Math.multiplyExact(numel, (long) d.bytes());
+        } catch (ArithmeticException overflow) {   // a crafted shape whose size does not fit in a long
+            throw new UserError("malformed safetensors header entry '" + name + "': shape " + clip(shapeNode.toString()) + " overflows");
         }
         long begin = offsets.get(0).asLong(-1), end = offsets.get(1).asLong(-1);
         if (begin < 0 || end < begin || end > dataLen)
             throw new UserError("truncated safetensors file: tensor '" + name + "' lies at bytes " + begin + ".." + end + " of " + dataLen);
-        Dtype d = Dtype.ofSafetensors(e.get("dtype").asText());
-        if (d != null && end - begin != numel * d.bytes())
+        if (d != null && end - begin != bytes)
             throw new UserError("malformed safetensors header: tensor '" + name + "' has " + (end - begin) + " bytes for "
                     + e.get("dtype").asText() + Arrays.toString(shape));
         return new Entry(e.get("dtype").asText(), shape, begin, end);
+    }
+
+    /** No two tensors share bytes (the format lays them end to end): an overlap is a crafted or corrupt file. */
+    private static void requireDisjoint(Map<String, Entry> entries) {
+        Map.Entry<String, Entry> last = null;
+        for (Map.Entry<String, Entry> e : entries.entrySet().stream()
+                .filter(x -> x.getValue().end() > x.getValue().begin())
+                .sorted(java.util.Comparator.comparingLong(x -> x.getValue().begin())).toList()) {
+            if (last != null && e.getValue().begin() < last.getValue().end())
+                throw new UserError("malformed safetensors header: tensors '" + last.getKey() + "' and '" + e.getKey() + "' overlap (bytes "
+                        + e.getValue().begin() + ".." + last.getValue().end() + ")");
+            last = e;
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
     public Set<String> names() {
@@ -121,7 +145,8 @@ public final class SafetensorsReader {
         Entry e = entry(name);
         Dtype d = Dtype.ofSafetensors(e.dtype());
         if (d == null) throw new UserError("tensor '" + name + "' has dtype " + e.dtype() + ", which cannot be read");
-        byte[] raw = new byte[Math.toIntExact(e.end() - e.begin())];
+        if (e.end() - e.begin() > Integer.MAX_VALUE - 8) throw new UserError("tensor '" + name + "' is too large to read (" + (e.end() - e.begin()) + " bytes)");
+        byte[] raw = new byte[(int) (e.end() - e.begin())];
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             readFully(ch, ByteBuffer.wrap(raw), dataStart + e.begin());
         } catch (IOException ex) {

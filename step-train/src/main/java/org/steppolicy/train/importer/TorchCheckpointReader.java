@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -34,7 +35,7 @@ public final class TorchCheckpointReader implements AutoCloseable {
     }
 
     public static TorchCheckpointReader open(Path file) {
-        if (!Files.isRegularFile(file)) throw new UserError("no such file");
+        if (!Files.isRegularFile(file)) throw new UserError(org.steppolicy.run.FileErrors.whyNotAFile(file));
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -78,7 +79,12 @@ public final class TorchCheckpointReader implements AutoCloseable {
         if (raw == null) {
             ZipEntry e = zip.getEntry(prefix + "data/" + s.key());
             if (e == null) throw new UserError("truncated checkpoint: storage record " + prefix + "data/" + s.key() + " is missing");
-            long need = s.numel() * s.dtype().bytes();
+            long need;
+            try {
+                need = Math.multiplyExact(s.numel(), (long) s.dtype().bytes());
+            } catch (ArithmeticException ex) {
+                throw new UserError("malformed checkpoint: storage " + s.key() + " claims " + s.numel() + " elements");
+            }
             raw = read(zip, e, need);
             if (raw.length != need)
                 throw new UserError("truncated checkpoint: storage " + s.key() + " holds " + raw.length + " bytes, its tensor needs " + need);
@@ -87,15 +93,27 @@ public final class TorchCheckpointReader implements AutoCloseable {
         return s.dtype().toFloats(raw, t.offset(), t.shape(), t.stride());
     }
 
+    /**
+     * A record's bytes, at most {@code limit}, checked against the CRC-32 the central directory gives: Java's
+     * ZipFile checks none for STORED records (torch's), so a flipped byte inside a tensor would otherwise import.
+     */
     private static byte[] read(ZipFile zip, ZipEntry e, long limit) {
         if (e.getSize() > limit) throw new UserError("record " + e.getName() + " is larger than expected (" + e.getSize() + " bytes)");
+        byte[] data;
         try (InputStream in = zip.getInputStream(e)) {
-            return in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+            data = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+            if (in.read() >= 0) throw new UserError("record " + e.getName() + " holds more than the " + limit + " bytes expected");
         } catch (ZipException ex) {
             throw new UserError("corrupt zip record " + e.getName() + ": " + ex.getMessage());
         } catch (IOException ex) {
             throw new UserError("cannot read record " + e.getName() + " (truncated file?): " + ex.getMessage());
         }
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        if (e.getCrc() != crc.getValue())
+            throw new UserError("corrupt zip record " + e.getName() + ": its CRC-32 is " + Long.toHexString(crc.getValue())
+                    + ", the archive says " + Long.toHexString(e.getCrc()) + " (a damaged or altered file)");
+        return data;
     }
 
     /** Why a file is not a zip: a pre-1.6 torch.save file (a bare pickle) gets its own message. */

@@ -16,7 +16,7 @@ public record TorchTensor(Storage storage, long offset, long[] shape, long[] str
 
     public long numel() {
         long n = 1;
-        for (long d : shape) n *= d;
+        for (long d : shape) n = Math.multiplyExact(n, d);   // a crafted shape must not wrap to a small count
         return n;
     }
 

@@ -76,6 +76,33 @@ class BadInputTest {
     }
 
     @Test
+    void aFlippedByteInsideATensorIsRefusedByItsCrc() throws IOException {
+        Path f = write(good, "flipped.ckpt");
+        byte[] file = Files.readAllBytes(f), tensor;
+        String name;
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(f.toFile())) {
+            // the largest storage record: an EMA weight the import reads
+            ZipEntry e = z.stream().filter(x -> x.getName().contains("/data/")).max(java.util.Comparator.comparingLong(ZipEntry::getSize)).orElseThrow();
+            name = e.getName();
+            tensor = z.getInputStream(e).readAllBytes();
+        }
+        int at = indexOf(file, tensor);   // STORED: the record's bytes lie in the file as they are
+        assertTrue(at > 0);
+        file[at + tensor.length / 2] ^= 0x10;
+        Files.write(f, file);
+        refused(f, "corrupt zip record " + name, "CRC-32");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void notAZip() throws IOException {
         Path f = tmp.resolve("notes.ckpt");
         Files.writeString(f, "hello");
@@ -121,6 +148,16 @@ class BadInputTest {
         var d = copy();
         ((Map<String, Object>) d.cfg().get("task")).put("obs_dim", 10);
         refused(write(d, "obs.ckpt"), "has shape");
+    }
+
+    /** Imported sizes go through the range checks of every config: before, horizon 1e9 imported and bench ran out of memory. */
+    @Test
+    void sizesBeyondWhatStepRunsAreRefused() {
+        var c = copy();
+        policy(c.cfg()).put("horizon", 1_000_000_000);
+        refused(write(c, "huge.ckpt"), "beyond what STEP runs", "horizon 1000000000");
+        policy(c.cfg()).put("horizon", 0);
+        refused(write(c, "zero.ckpt"), "must be positive");
     }
 
     @Test
