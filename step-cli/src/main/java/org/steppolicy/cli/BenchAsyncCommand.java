@@ -1,0 +1,76 @@
+package org.steppolicy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.steppolicy.eval.AsyncExecution;
+import org.steppolicy.infer.policy.StepPolicy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code step bench async}: wiring only; the measurement is step-eval's {@link AsyncExecution}. */
+@Command(name = "async", mixinStandardHelpOptions = true,
+        description = "Synchronous vs asynchronous execution in the Push-T simulator with an artificial policy latency "
+                + "of L control periods (simulated time): mean score with its 95 % bootstrap interval, idle control ticks.")
+public final class BenchAsyncCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dp", paramLabel = "DIR", description = "Policy: a run, checkpoint or export-onnx folder (default: ${DEFAULT-VALUE}).")
+    Path dp = Path.of("models/pusht-lowdim");
+
+    @Option(names = "--method", paramLabel = "SPEC", description = "Method (default: ${DEFAULT-VALUE}).")
+    String method = "step:2";
+
+    @Option(names = "--latencies", paramLabel = "LIST", split = ",", description = "Policy latencies in control periods (default: 0,1,3).")
+    List<Integer> latencies = new ArrayList<>(List.of(0, 1, 3));
+
+    @Option(names = "--episodes", paramLabel = "N", description = "Episodes per mode and latency (default: ${DEFAULT-VALUE}).")
+    int episodes = 50;
+
+    @Option(names = "--seed", paramLabel = "S", description = "First episode seed (default: ${DEFAULT-VALUE}).")
+    long seed = 100_000L;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Episodes run at once, one policy each (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--margin", paramLabel = "N", description = "Control periods the asynchronous stream adds to the measured wait (default: ${DEFAULT-VALUE}).")
+    int margin = 0;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write per-episode results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        AsyncExecution.Settings s = AsyncExecution.Settings.pushT(latencies, episodes, seed, threads);
+        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), s.maxSteps());
+        AsyncExecution.Result r;
+        try (StepPolicy base = StepPolicy.load(dp, method)) {
+            List<StepPolicy> sessions = new ArrayList<>();
+            try {
+                r = AsyncExecution.run(s, () -> {
+                    StepPolicy p = base.newSession();
+                    synchronized (sessions) { sessions.add(p); }
+                    return AsyncExecution.of(p);
+                }, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } finally {
+                for (StepPolicy p : sessions) p.close();
+            }
+        }
+        out.println();
+        out.print(AsyncExecution.markdown(r));
+        if (json != null) {
+            AsyncExecution.writeJson(r, json);
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+}
