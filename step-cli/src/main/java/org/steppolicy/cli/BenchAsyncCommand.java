@@ -40,6 +40,9 @@ public final class BenchAsyncCommand implements Callable<Integer> {
     @Option(names = "--margin", paramLabel = "N", description = "Control periods the asynchronous stream adds to the measured wait (default: ${DEFAULT-VALUE}).")
     int margin = 0;
 
+    @Option(names = "--max-steps", paramLabel = "N", description = "Episode length in env steps (default: ${DEFAULT-VALUE}, Push-T's).")
+    int maxSteps = org.steppolicy.sim.PushTSpec.MAX_STEPS;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write per-episode results as JSON.")
     Path json;
 
@@ -47,7 +50,7 @@ public final class BenchAsyncCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         AsyncExecution.Settings s = AsyncExecution.Settings.pushT(latencies, episodes, seed, threads);
-        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), s.maxSteps());
+        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), maxSteps);
         AsyncExecution.Result r;
         try (StepPolicy base = StepPolicy.load(dp, method)) {
             List<StepPolicy> sessions = new ArrayList<>();
