@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.steppolicy.config.UserError;
 import org.steppolicy.eval.AsyncExecution;
+import org.steppolicy.serve.ActionStream;
 import org.steppolicy.infer.policy.StepPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +45,12 @@ public final class BenchAsyncCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Episode length in env steps (default: ${DEFAULT-VALUE}, Push-T's).")
     int maxSteps = org.steppolicy.sim.PushTSpec.MAX_STEPS;
 
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "sync, async or both (default: sync,async).")
+    List<String> modes = new ArrayList<>(List.of("sync", "async"));
+
+    @Option(names = "--shift-by-ta", description = "Ablation: the policy ignores the executed count and shifts its previous chunk by Ta (as before issue 25).")
+    boolean shiftByTa;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write per-episode results as JSON.")
     Path json;
 
@@ -50,7 +58,15 @@ public final class BenchAsyncCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         AsyncExecution.Settings s = AsyncExecution.Settings.pushT(latencies, episodes, seed, threads);
-        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), maxSteps);
+        List<ActionStream.Mode> ms = new ArrayList<>();
+        for (String m : modes) {
+            switch (m.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "sync" -> ms.add(ActionStream.Mode.SYNC);
+                case "async" -> ms.add(ActionStream.Mode.ASYNC);
+                default -> throw new UserError("--modes: '" + m + "' is not sync or async");
+            }
+        }
+        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), maxSteps, ms);
         AsyncExecution.Result r;
         try (StepPolicy base = StepPolicy.load(dp, method)) {
             List<StepPolicy> sessions = new ArrayList<>();
@@ -58,7 +74,7 @@ public final class BenchAsyncCommand implements Callable<Integer> {
                 r = AsyncExecution.run(s, () -> {
                     StepPolicy p = base.newSession();
                     synchronized (sessions) { sessions.add(p); }
-                    return AsyncExecution.of(p);
+                    return AsyncExecution.of(p, shiftByTa);
                 }, line -> {
                     out.println(line);
                     out.flush();

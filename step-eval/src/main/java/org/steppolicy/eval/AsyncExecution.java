@@ -49,11 +49,21 @@ public final class AsyncExecution {
 
     /** The shipped policy's route: StepPolicy with the executed count. */
     public static SimPolicy of(StepPolicy p) {
+        return of(p, false);
+    }
+
+    /**
+     * As {@link #of(StepPolicy)}; with {@code shiftByTa} the policy ignores the executed count and shifts its previous
+     * chunk by Ta as before issue 25 (an ablation: what a server unaware of asynchronous execution would do).
+     */
+    public static SimPolicy of(StepPolicy p, boolean shiftByTa) {
         int ta = p.info().actionSteps();
         return new SimPolicy() {
             public void reset(long seed) { p.reset(seed); }
 
-            public double[][] act(double[][] window, int executed) { return p.predictChunk(window, executed > 0 ? executed : ta); }
+            public double[][] act(double[][] window, int executed) {
+                return p.predictChunk(window, executed > 0 && !shiftByTa ? executed : ta);
+            }
         };
     }
 
@@ -63,9 +73,11 @@ public final class AsyncExecution {
      * @param margin    the asynchronous stream's margin over the measured wait (control periods)
      */
     public record Settings(List<Integer> latencies, int episodes, long startSeed, int threads, int margin, int obsSteps,
-                           int maxSteps) {
+                           int maxSteps, List<ActionStream.Mode> modes) {
         public Settings {
             latencies = List.copyOf(latencies);
+            modes = List.copyOf(modes);
+            if (modes.isEmpty()) throw new UserError("no execution mode to run");
             if (latencies.isEmpty() || latencies.stream().anyMatch(l -> l < 0)) throw new UserError("latencies must be >= 0: " + latencies);
             if (episodes < 1) throw new UserError("episodes must be >= 1, got " + episodes);
             if (threads < 1) throw new UserError("threads must be >= 1, got " + threads);
@@ -73,7 +85,7 @@ public final class AsyncExecution {
         }
 
         public static Settings pushT(List<Integer> latencies, int episodes, long startSeed, int threads) {
-            return new Settings(latencies, episodes, startSeed, threads, 0, 2, PushTSpec.MAX_STEPS);
+            return new Settings(latencies, episodes, startSeed, threads, 0, 2, PushTSpec.MAX_STEPS, List.of(ActionStream.Mode.values()));
         }
     }
 
@@ -129,7 +141,7 @@ public final class AsyncExecution {
         for (int w = 0; w < workers; w++) perThread.add(policies.get());
         try {
             for (int latency : s.latencies())
-                for (ActionStream.Mode mode : ActionStream.Mode.values()) {
+                for (ActionStream.Mode mode : s.modes()) {
                     long t0 = System.nanoTime();
                     Episode[] out = new Episode[s.episodes()];
                     AtomicInteger next = new AtomicInteger();
@@ -244,6 +256,7 @@ public final class AsyncExecution {
                     row.score().format(), 100 * row.successRate(), row.idleTicks() / n, row.startupTicks() / n,
                     row.calls() / n, row.meanExecuted(), row.dropped() / n));
         }
+        if (r.settings().modes().size() < 2) return b.toString();
         b.append("\n| latency (periods) | async − sync, paired over seeds [95 % CI] |\n|---:|---|\n");
         for (int l : r.settings().latencies())
             b.append(String.format(Locale.ROOT, "| %d | %s |\n", l, r.pairedGain(l).formatSigned()));

@@ -65,7 +65,7 @@ class AsyncExecutionTest {
 
     @Test
     void aRunGivesATableWithBothModesAtEveryLatency() {
-        AsyncExecution.Result r = AsyncExecution.run(new AsyncExecution.Settings(List.of(0, 3), 2, 100_000L, 2, 0, 2, 60),
+        AsyncExecution.Result r = AsyncExecution.run(new AsyncExecution.Settings(List.of(0, 3), 2, 100_000L, 2, 0, 2, 60, List.of(ActionStream.Mode.values())),
                 Recording::new, line -> {});
         assertEquals(4, r.rows().size());
         assertEquals(0, r.row(ActionStream.Mode.ASYNC, 3).idleTicks());
