@@ -50,6 +50,28 @@ with PolicyClient("127.0.0.1:" + sys.argv[1]) as c:
         assert e.code() == grpc.StatusCode.UNAUTHENTICATED, e.code()
         print("no token:", e.code().name, "-", e.details())
 PYEOF
+# The action stream against the server, in real time (50 ms periods, 40 ticks): actions every tick once running.
+"$PY" - "$PORT" "$WORK/token" <<'PYEOF'
+import sys, time
+sys.path.insert(0, "scripts")
+from serve_client import PolicyClient, ActionStream
+period = 50_000_000
+with PolicyClient("127.0.0.1:" + sys.argv[1], open(sys.argv[2]).readline().strip()) as c:
+    sid = c.open_session(seed=0, control_period_ns=period)
+    stream = ActionStream(ActionStream.server_source(c, sid), period, obs_steps=c.info().obs_steps, mode="async")
+    t0 = time.monotonic_ns()
+    for k in range(40):
+        now = t0 + k * period
+        time.sleep(max(0, now - time.monotonic_ns()) / 1e9)
+        a = stream.tick(now, [100.0 + k] * c.info().obs_dim)
+        assert a is None or len(a) == c.info().action_dim
+    stream.close()
+    assert stream.requests >= 4, stream.requests
+    print("action stream: %d ticks, %d requests, lead %d, startup %d, idle %d, stale dropped %d"
+          % (stream.ticks, stream.requests, stream.lead(), stream.startup_ticks, stream.idle_ticks, stream.dropped))
+    c.close_session(sid)
+PYEOF
+/usr/bin/python3 scripts/test_action_stream.py
 
 kill -TERM "$SERVER"
 set +e

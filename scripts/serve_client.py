@@ -22,10 +22,32 @@ As a library:
         reply = c.act(session, observations_since_last_call, observation_time_ns=time_of_newest_ns)
         for a in reply.actions:           # the Ta actions to execute, in order
             send(list(a.values), at=a.time_ns)
+
+An action stream, so that the robot never idles while the next chunk is computed (ActionStream below; the same class
+as step-serve's Java ActionStream): call tick() once per control period with the observation just taken and apply the
+action it returns. Asynchronous, it asks for the next chunk on a background thread when at most `lead` actions remain
+(the measured wait of recent replies in control periods, plus a margin), sends the observations since the previous
+request with their time and the number of the previous chunk's actions that came due (STEP shifts that chunk by it for
+its warm start), and switches to the reply at the action whose time has come, dropping the stale ones. Synchronous
+(for comparison), it asks when the chunk is used up and holds the last action until the reply comes.
+
+        from serve_client import PolicyClient, ActionStream
+        with PolicyClient("127.0.0.1:50051") as c:
+            session = c.open_session(method="step:2", control_period_ns=period_ns)
+            stream = ActionStream(ActionStream.server_source(c, session), period_ns, obs_steps=2, mode="async")
+            while running:
+                now = wait_for_next_tick()                     # any clock, in ns, one call per control period
+                a = stream.tick(now, robot.observe())          # None until the first chunk arrives
+                if a is not None:
+                    robot.send(a)
+            stream.close()
 """
 import argparse
+import collections
+import concurrent.futures
 import hashlib
 import importlib
+import math
 import os
 import random
 import subprocess
@@ -108,13 +130,18 @@ class PolicyClient:
             req.seed = seed
         return self._call("OpenSession", req, pb.OpenSessionResponse).session_id
 
-    def act(self, session_id, observations, observation_time_ns=None, full_horizon=False, allow_history_gap=False):
+    def act(self, session_id, observations, observation_time_ns=None, full_horizon=False, allow_history_gap=False,
+            executed_actions=None):
         """observations: those taken since the previous call, oldest first, one per control period (at least the To
         newest; after open/reset one is enough); observation_time_ns: when the newest was taken (required with fewer
-        than To observations). allow_history_gap accepts a stale history instead of INVALID_ARGUMENT."""
+        than To observations). allow_history_gap accepts a stale history instead of INVALID_ARGUMENT.
+        executed_actions: how many of the previous reply's actions had come due when the newest observation was taken
+        (STEP shifts the previous chunk by it); None lets the server derive it from the times (else Ta)."""
         req = pb.ActRequest(session_id=session_id, full_horizon=full_horizon, allow_history_gap=allow_history_gap)
         if observation_time_ns is not None:
             req.observation_time_ns = observation_time_ns
+        if executed_actions:
+            req.executed_actions = executed_actions
         for o in observations:
             req.observations.add().values.extend(float(v) for v in o)
         return self._call("Act", req, pb.ActResponse)
@@ -136,6 +163,110 @@ class PolicyClient:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _round(x):
+    """Half up, as Java's Math.round (Python's round() rounds half to even)."""
+    return int(math.floor(x + 0.5))
+
+
+class ActionStream:
+    """A robot's action stream over a chunk source (see the module docstring; step-serve's Java ActionStream).
+
+    source(observations, time_ns, executed) -> concurrent.futures.Future of the Ta actions (lists of floats), action j
+    meant for time_ns + j * period: observations are those since the previous request (at most obs_steps, newest last,
+    the newest taken at time_ns); executed is the number of the previous chunk's actions that had come due (0 for an
+    episode's first request). ActionStream.server_source(client, session) makes one over the policy server.
+
+    tick(now_ns, observation) returns the action to apply until the next tick: the last one again on an idle tick, None
+    before the first chunk. idle_ticks counts ticks after the first chunk with nothing to execute (0 when asynchronous
+    and the latency is within the lead), startup_ticks those before it. Not thread-safe: one control loop."""
+    SYNC, ASYNC = "sync", "async"
+    LATENCY_WINDOW = 4
+
+    def __init__(self, source, period_ns, obs_steps=2, mode="async", margin=1):
+        if mode not in (self.SYNC, self.ASYNC):
+            raise ValueError("mode must be 'sync' or 'async', got %r" % (mode,))
+        if period_ns <= 0 or obs_steps < 1 or margin < 0:
+            raise ValueError("period %r, obs_steps %r, margin %r" % (period_ns, obs_steps, margin))
+        self.source, self.period, self.obs_steps, self.mode, self.margin = source, period_ns, obs_steps, mode, margin
+        self.waits = collections.deque(maxlen=self.LATENCY_WINDOW)
+        self.ticks = self.idle_ticks = self.startup_ticks = self.requests = self.dropped = 0
+        self.executor = None
+        self.reset()
+
+    @staticmethod
+    def server_source(client, session_id):
+        """Chunks from a server session, each Act on one background thread (shut down by ActionStream.close)."""
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="action-stream")
+
+        def request(observations, time_ns, executed):
+            return pool.submit(lambda: [list(a.values) for a in client.act(
+                session_id, observations, observation_time_ns=time_ns, executed_actions=executed or None).actions])
+        request.executor = pool
+        return request
+
+    def reset(self):
+        """A new episode (after the session's own reset): forgets the chunk, the observations and a request in flight;
+        keeps the measured waits."""
+        if getattr(self, "in_flight", None) is not None:
+            self.in_flight.cancel()
+        self.in_flight = None
+        self.since = collections.deque(maxlen=self.obs_steps)
+        self.actions, self.next, self.first_time, self.started, self.last = [], 0, 0, False, None
+        self.request_time = 0
+
+    def lead(self):
+        """Actions that may remain when the next chunk is asked for: the longest recent wait in periods + margin."""
+        return max(self.waits, default=0) + self.margin
+
+    def tick(self, now_ns, observation):
+        self.ticks += 1
+        self.since.append(list(observation))
+        self._poll(now_ns)
+        if self.in_flight is None and self._remaining(now_ns) <= (self.lead() if self.mode == self.ASYNC else 0):
+            executed = max(1, _round((now_ns - self.first_time) / self.period)) if self.started else 0
+            self.requests += 1
+            self.request_time = now_ns
+            self.in_flight = self.source(list(self.since), now_ns, executed)
+            self.since.clear()
+            self._poll(now_ns)
+        self._skip_stale(now_ns)
+        if self.next < len(self.actions):
+            self.last = self.actions[self.next]
+            self.next += 1
+            return self.last
+        if self.started:
+            self.idle_ticks += 1
+        else:
+            self.startup_ticks += 1
+        return self.last
+
+    def _poll(self, now_ns):
+        if self.in_flight is None or not self.in_flight.done():
+            return
+        f, self.in_flight = self.in_flight, None
+        chunk = f.result()  # a failed request raises here; the next tick asks again
+        self.waits.append(max(0, _round((now_ns - self.request_time) / self.period)))
+        self.actions, self.next, self.started = chunk, 0, True
+        # Asynchronous: action j is meant for the request's time + j periods. Synchronous: executed from now on.
+        self.first_time = self.request_time if self.mode == self.ASYNC else now_ns
+
+    def _skip_stale(self, now_ns):
+        while self.next < len(self.actions) and self.first_time + self.next * self.period < now_ns - self.period // 2:
+            self.next += 1
+            self.dropped += 1
+
+    def _remaining(self, now_ns):
+        self._skip_stale(now_ns)
+        return len(self.actions) - self.next
+
+    def close(self):
+        if self.in_flight is not None:
+            self.in_flight.cancel()
+        pool = getattr(self.source, "executor", None)
+        if pool is not None:
+            pool.shutdown(wait=False)
 
 
 def main():

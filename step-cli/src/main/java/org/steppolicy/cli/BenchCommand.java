@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Batch-1 latency per action chunk (median, p95) for each method and one U-Net forward; "
-                + "`bench train` times a training step, `bench serve` load-tests the policy server.",
-        subcommands = {BenchTrainCommand.class, BenchServeCommand.class})
+                + "`bench train` times a training step, `bench serve` load-tests the policy server, `bench async` compares synchronous and asynchronous execution.",
+        subcommands = {BenchTrainCommand.class, BenchServeCommand.class, BenchAsyncCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -28,6 +28,21 @@ class ServeCommandsTest {
     }
 
     @Test
+    void benchAsyncOnTheShippedPolicyPrintsBothModesAndWritesJson(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("async.json");
+        Path shipped = java.nio.file.Files.isDirectory(Path.of("models/pusht-lowdim")) ? Path.of("models/pusht-lowdim")
+                : Path.of("../models/pusht-lowdim");
+        StepCliTest.Result r = StepCliTest.run("bench", "async", "--dp", shipped.toAbsolutePath().normalize().toString(), "--latencies", "3",
+                "--episodes", "1", "--max-steps", "24", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| sync | 3 | 1 |") && r.out().contains("| async | 3 | 1 |"), r.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, j.get("rows").size());
+        assertEquals(0, j.get("rows").get(1).get("idle_ticks").asInt(), "async: no idle tick");
+        assertTrue(j.get("rows").get(0).get("idle_ticks").asInt() > 0, "sync: idle while the policy computes");
+    }
+
+    @Test
     void serveArgumentErrorsAreOneLine() {
         StepCliTest.Result r = StepCliTest.run("serve", "--config", "configs/pusht-small.yaml");
         assertEquals(2, r.code());

@@ -15,6 +15,14 @@ import java.util.Map;
  * ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). Shaped like step-sim's
  * ChunkPolicy (reset(seed), act(obsHistory)); {@code org.steppolicy.infer.policy.StepPolicy} is the public face.
  * All buffers are allocated here; a call allocates only its returned action array. Not thread-safe.
+ *
+ * <p><b>Executed count.</b> {@link #act(double[][], int)} takes k, the control periods between the previous call's
+ * newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot that executes
+ * each chunk's Ta actions and then calls, fewer for an asynchronous client that asks for the next chunk early). The
+ * temporal start shifts the previous chunk by k, edge-padded at the end. The STEP predictor was trained on a previous
+ * chunk aligned Ta steps back, so it is given the cached chunk realigned to that: shifted by k − Ta, edge-padded at
+ * either end (for k &lt; Ta the first Ta − k actions repeat the cached chunk's first one), so that each of its indices
+ * means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit for bit.
  */
 public final class PolicyRunner {
     private final MethodConfig method;
@@ -44,6 +52,7 @@ public final class PolicyRunner {
     private final float[] estimate;  // [H*D] the warm start's clean estimate
     private final float[] pred;      // [H*Da] predictor / shifted-chunk estimate
     private final float[] zeros;     // [H*Da] "previous chunk" for obs-only predictors, which ignore it
+    private final float[] realigned; // [H*Da] the cached chunk realigned for the predictor when k != Ta
     private final float[] chunk;     // [H*Da] the last chunk produced, normalised
 
     private final List<CallLatency> latencies = new ArrayList<>();
@@ -88,6 +97,7 @@ public final class PolicyRunner {
         this.estimate = new float[n];
         this.pred = new float[shape.chunkSize()];
         this.zeros = new float[shape.chunkSize()];
+        this.realigned = new float[shape.chunkSize()];
         this.chunk = new float[shape.chunkSize()];
         this.constraint = inpainting ? this::pinObservedChannels : SampleConstraint.NONE;
     }
@@ -120,7 +130,7 @@ public final class PolicyRunner {
      * actions to execute, raw, chunk indices To−1 … To−1+Ta−1.
      */
     public double[][] act(double[][] obsHistory) {
-        return act(obsHistory, noise);
+        return act(obsHistory, shape.actionSteps(), noise);
     }
 
     /**
@@ -129,7 +139,22 @@ public final class PolicyRunner {
      * A warm start with σ_t = 0 or a DDIM chain from noise draws H·D values in sample order; DDPM draws more per step.
      */
     public double[][] act(double[][] obsHistory, GaussianNoise callNoise) {
+        return act(obsHistory, shape.actionSteps(), callNoise);
+    }
+
+    /**
+     * One control call whose observation was taken {@code executed} control periods after the previous call's (k in
+     * the class comment; {@code act(obs)} is {@code act(obs, Ta)}). The temporal start shifts the previous chunk by
+     * k and the STEP predictor sees it realigned by k − Ta. Ignored on a cold start. k ≥ 1.
+     */
+    public double[][] act(double[][] obsHistory, int executed) {
+        return act(obsHistory, executed, noise);
+    }
+
+    /** The control call all others are: executed count k and the noise source of this call. */
+    public double[][] act(double[][] obsHistory, int executed, GaussianNoise callNoise) {
         GaussianNoise noise = java.util.Objects.requireNonNull(callNoise, "callNoise");
+        if (executed < 1) throw new IllegalArgumentException("executed count " + executed + ": must be at least 1");
         long t0 = System.nanoTime();
         int to = shape.obsSteps(), doDim = shape.obsDim();
         if (obsHistory.length < to)
@@ -161,9 +186,11 @@ public final class PolicyRunner {
             copyActions(x, chunk);
         } else {
             if (start == Method.Start.PREVIOUS_CHUNK) {
-                shiftPrevious(cache.latest(), pred);
+                shift(cache.latest(), executed, pred);
             } else {
-                float[] prev = predictor.usesPreviousChunk() ? cache.latest() : zeros;
+                float[] prev = !predictor.usesPreviousChunk() ? zeros
+                        : executed == shape.actionSteps() ? cache.latest()
+                        : shift(cache.latest(), executed - shape.actionSteps(), realigned);
                 long p0 = System.nanoTime();
                 predictor.predict(obsBuf, prev, 1, pred);
                 predNanos = System.nanoTime() - p0;
@@ -235,10 +262,18 @@ public final class PolicyRunner {
         }
     }
 
-    /** Falcon-style start: the previous chunk advanced by Ta, its last action repeated at the end. */
-    private void shiftPrevious(float[] prev, float[] dst) {
-        int da = shape.actionDim(), h = shape.horizon(), ta = shape.actionSteps();
-        for (int i = 0; i < h; i++) System.arraycopy(prev, Math.min(i + ta, h - 1) * da, dst, i * da, da);
+    /**
+     * dst[i] = prev[i + by], the index clamped to the chunk (edge padding at either end): the Falcon-style start
+     * (by = k, the previous chunk advanced by the executed count, its last action repeated at the end) and the
+     * predictor's realignment (by = k − Ta). Returns dst.
+     */
+    private float[] shift(float[] prev, int by, float[] dst) {
+        int da = shape.actionDim(), h = shape.horizon();
+        for (int i = 0; i < h; i++) {
+            long j = Math.max(0, Math.min((long) i + by, h - 1));
+            System.arraycopy(prev, (int) j * da, dst, i * da, da);
+        }
+        return dst;
     }
 
     /** Inpainting: the obs channels of steps 0..To−1 are the normalised observed window (§B.1). */

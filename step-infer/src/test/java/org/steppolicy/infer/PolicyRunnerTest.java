@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -216,6 +217,74 @@ class PolicyRunnerTest {
             for (int a = 0; a < da; a++)
                 assertEquals(prev[Math.min(i + ta, h - 1) * da + a], start[i * da + a], 0f, "i=" + i);
         assertEquals(0, r.lastLatency().predictorNanos());
+    }
+
+    @Test
+    void executedCountTaIsTodaysRouteBitForBit() {
+        int ta = SHAPE.actionSteps();
+        for (String spec : new String[] {"step:2", "temporal:2", "ddim:2"}) {
+            Fakes.Predictor p1 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+            Fakes.Predictor p2 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
+            boolean step = spec.startsWith("step");
+            PolicyRunner a = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p1 : null);
+            PolicyRunner b = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p2 : null);
+            a.reset(4);
+            b.reset(4);
+            float[] ca = new float[SHAPE.chunkSize()], cb = new float[SHAPE.chunkSize()];
+            for (int k = 1; k < 5; k++) {
+                double[][] x = a.act(window(k)), y = b.act(window(k), ta);
+                for (int i = 0; i < x.length; i++) assertArrayEquals(x[i], y[i], 0.0, spec + " call " + k);
+                a.lastChunk(ca);
+                b.lastChunk(cb);
+                assertArrayEquals(ca, cb, 0f, spec + " chunk " + k);
+            }
+        }
+    }
+
+    @Test
+    void temporalStartShiftsThePreviousChunkByTheExecutedCount() {
+        int da = SHAPE.actionDim(), h = SHAPE.horizon();
+        for (int k : new int[] {1, 2, 5, 20}) {
+            Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
+            PolicyRunner r = runner("temporal:2:fine", dp, null);
+            r.reset(2);
+            r.act(window(1));
+            float[] prev = new float[SHAPE.chunkSize()];
+            r.lastChunk(prev);
+            dp.inputs.clear();
+            r.act(window(2), k);
+            float[] start = dp.inputs.get(0);
+            // By hand: k actions of the previous chunk have passed; the rest moves to the front, the last repeats.
+            float[] want = new float[SHAPE.chunkSize()];
+            for (int i = 0; i < h; i++) {
+                int src = i + k < h ? i + k : h - 1;
+                want[i * da] = prev[src * da];
+                want[i * da + 1] = prev[src * da + 1];
+            }
+            assertArrayEquals(want, start, 0f, "k=" + k);
+        }
+    }
+
+    @Test
+    void stepPredictorSeesThePreviousChunkRealignedToTaStepsBack() {
+        int da = SHAPE.actionDim(), h = SHAPE.horizon(), ta = SHAPE.actionSteps();
+        for (int k : new int[] {1, 2, 3, 5}) {
+            Fakes.Predictor pred = new Fakes.Predictor(h, da, true);
+            PolicyRunner r = runner("step:2", new Fakes.CondTarget(SHAPE, false), pred);
+            r.reset(9);
+            r.act(window(1));
+            float[] prev = new float[SHAPE.chunkSize()];
+            r.lastChunk(prev);
+            r.act(window(2), k);
+            float[] seen = pred.prevSeen.get(0);
+            for (int i = 0; i < h; i++) {
+                int src = Math.max(0, Math.min(i + k - ta, h - 1));
+                for (int a = 0; a < da; a++) assertEquals(prev[src * da + a], seen[i * da + a], 0f, "k=" + k + " i=" + i);
+            }
+            if (k == ta) assertArrayEquals(prev, seen, 0f);
+        }
+        PolicyRunner r = runner("step:2", new Fakes.CondTarget(SHAPE, false), new Fakes.Predictor(h, da, true));
+        assertThrows(IllegalArgumentException.class, () -> r.act(window(1), 0));
     }
 
     @Test

@@ -14,6 +14,7 @@ final class ObservationTimeline {
     private boolean started;
     private boolean timeKnown;
     private long newestNanos;
+    private long periods = -1;
 
     ObservationTimeline(int obsSteps, long periodNanos) {
         if (obsSteps < 1 || periodNanos <= 0) throw new IllegalArgumentException("obsSteps " + obsSteps + ", period " + periodNanos);
@@ -25,7 +26,15 @@ final class ObservationTimeline {
     void reset() {
         started = false;
         timeKnown = false;
+        periods = -1;
     }
+
+    /**
+     * The control periods between the last admitted request's newest observation and the previous one's (rounded to
+     * the nearest period, at least 1), or -1 when unknown (first request of an episode, or a time missing on either).
+     * This is how far the previous chunk's timeline had advanced: the executed count of its warm start.
+     */
+    long periodsSincePrevious() { return periods; }
 
     /**
      * Checks a request of {@code count} observations (the newest taken at {@code timeNanos} when {@code hasTime}) and
@@ -39,6 +48,8 @@ final class ObservationTimeline {
             throw new IllegalArgumentException("observation_time_ns " + timeNanos + " is not after the previous call's "
                     + newestNanos + ": it must increase from call to call (the time the newest observation was taken)");
         int skip = 0;
+        long since = -1;
+        if (started && hasTime && timeKnown) since = Math.max(1, Math.round((double) (timeNanos - newestNanos) / periodNanos));
         if (started && count < obsSteps && !allowGap) {
             if (!hasTime || !timeKnown)
                 throw new IllegalArgumentException("got " + count + " observation" + (count == 1 ? "" : "s") + " without "
@@ -60,6 +71,7 @@ final class ObservationTimeline {
             skip = (int) (count - Math.min(count, periods));
         }
         started = true;
+        periods = since;
         timeKnown = hasTime;
         if (hasTime) newestNanos = timeNanos;
         return skip;

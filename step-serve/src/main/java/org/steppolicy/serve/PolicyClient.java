@@ -188,8 +188,21 @@ public final class PolicyClient implements AutoCloseable {
          * observations than the history needs and keep its stale older steps (for clients that know what they do).
          */
         public ActResult act(double[][] observations, long observationTimeNs, boolean fullHorizon, boolean allowHistoryGap) {
+            return act(observations, observationTimeNs, fullHorizon, allowHistoryGap, 0);
+        }
+
+        /**
+         * As {@link #act(double[][], long, boolean, boolean)}, telling the server how many actions of the previous
+         * chunk had come due when the newest observation was taken ({@code executed_actions}: STEP shifts the
+         * previous chunk by it); 0 leaves it to the server (derived from the observation times, else Ta). A client
+         * that executes all Ta actions after each reply, however long the call took, passes Ta; {@link ActionStream}
+         * passes what it executed.
+         */
+        public ActResult act(double[][] observations, long observationTimeNs, boolean fullHorizon, boolean allowHistoryGap,
+                             int executedActions) {
             ActRequest.Builder r = ActRequest.newBuilder().setSessionId(id).setObservationTimeNs(observationTimeNs)
                     .setFullHorizon(fullHorizon).setAllowHistoryGap(allowHistoryGap);
+            if (executedActions > 0) r.setExecutedActions(executedActions);
             for (double[] o : observations) {
                 Observation.Builder ob = Observation.newBuilder();
                 for (double v : o) ob.addValues(v);

@@ -31,6 +31,8 @@ import org.steppolicy.models.ImageObsSpec;
  */
 final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
     private static final System.Logger LOG = System.getLogger("org.steppolicy.serve");
+    /** Larger executed counts shift the previous chunk out entirely anyway (edge padding); capped to stay an int. */
+    private static final int MAX_EXECUTED = 1_000_000;
 
     private final ServedPolicy policy;
     private final SessionRegistry sessions;
@@ -78,6 +80,9 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
         try {
             s = sessions.get(sessionId(req.getSessionId()));
             obs = observations(req);
+            if (req.hasExecutedActions() && (req.getExecutedActions() < 1 || req.getExecutedActions() > MAX_EXECUTED))
+                throw invalid("executed_actions is " + Integer.toUnsignedString(req.getExecutedActions())
+                        + ": give the previous chunk's actions whose time has come, 1 to " + MAX_EXECUTED);
         } catch (RuntimeException e) {
             fail(out, e);
             return;
@@ -111,8 +116,12 @@ final class PolicyService extends PolicyServiceGrpc.PolicyServiceImplBase {
                 throw invalid(e.getMessage());
             }
             for (int i = skip; i < obs.length; i++) s.history.push(obs[i]);
+            // The previous chunk's shift: told, else the periods since the previous call's observation, else Ta.
+            long since = s.timeline.periodsSincePrevious();
+            int executed = req.hasExecutedActions() ? req.getExecutedActions()
+                    : since > 0 ? (int) Math.min(since, MAX_EXECUTED) : shape.actionSteps();
             long start = System.nanoTime();
-            SessionPolicy.Chunk chunk = s.policy.predictChunk(s.history.window(), req.getFullHorizon());
+            SessionPolicy.Chunk chunk = s.policy.predictChunk(s.history.window(), executed, req.getFullHorizon());
             long end = System.nanoTime();
             computeSlots.release();
             slot = false;

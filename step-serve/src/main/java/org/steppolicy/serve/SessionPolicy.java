@@ -14,6 +14,15 @@ public interface SessionPolicy {
      */
     Chunk predictChunk(double[][] window, boolean fullHorizon);
 
+    /**
+     * As {@link #predictChunk(double[][], boolean)}, the newest observation taken {@code executed} control periods
+     * after the previous call's (the previous chunk's actions whose time has come): a warm-started policy shifts its
+     * previous chunk by that count instead of Ta. A policy without a warm start may ignore it (the default).
+     */
+    default Chunk predictChunk(double[][] window, int executed, boolean fullHorizon) {
+        return predictChunk(window, fullHorizon);
+    }
+
     /** Timing and flags of the last {@link #predictChunk} call. */
     ComputeTime lastLatency();
 

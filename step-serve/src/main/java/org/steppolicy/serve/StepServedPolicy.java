@@ -219,7 +219,12 @@ public final class StepServedPolicy implements ServedPolicy {
 
         @Override
         public Chunk predictChunk(double[][] window, boolean fullHorizon) {
-            double[][] actions = policy.predictChunk(window);
+            return predictChunk(window, policy.info().actionSteps(), fullHorizon);
+        }
+
+        @Override
+        public Chunk predictChunk(double[][] window, int executed, boolean fullHorizon) {
+            double[][] actions = policy.predictChunk(window, executed);
             CallLatency l = policy.lastLatency();
             last = new ComputeTime(l.totalNanos(), l.predictorNanos(), l.diffusionNanos(), l.coldStart(), l.stalled());
             return new Chunk(actions, fullHorizon ? widen(policy.lastHorizon()) : null);

@@ -47,7 +47,10 @@ class PolicyServerTest {
         return out;
     }
 
-    /** What the policy object gives in-process for the same session: the reference every server answer must equal. */
+    /**
+     * What the policy object gives in-process for the same session, one observation a call, each one control period
+     * after the previous call's (so the previous chunk is shifted by 1): the reference every server answer must equal.
+     */
     static List<double[][]> inProcess(String method, long seed, List<double[]> obs) {
         SessionPolicy p = policy.openSession(method);
         p.reset(seed);
@@ -55,7 +58,7 @@ class PolicyServerTest {
         List<double[][]> out = new ArrayList<>();
         for (double[] o : obs) {
             h.push(o);
-            out.add(p.predictChunk(h.window(), false).actions());
+            out.add(p.predictChunk(h.window(), 1, false).actions());
         }
         return out;
     }
@@ -188,6 +191,60 @@ class PolicyServerTest {
                 assertSame(inProcessCalls("step:2", 7, List.of(List.of(o.get(0)), List.of(o.get(8)))).subList(1, 2),
                         List.<double[][]>of(stale), "allow_history_gap");
             }
+        }
+    }
+
+    @Test
+    void theWarmStartShiftsByThePeriodsBetweenCallsOrTheToldExecutedCount() {
+        List<double[]> o = observations(41, 21);
+        long period = 100_000_000L;
+        // In-process with the executed count given: every 5 periods, and every 5 periods but told 8.
+        for (String method : List.of("step:2", "temporal:2")) {
+            for (int told : new int[] {0, 8}) {
+                int k = told == 0 ? 5 : told;
+                SessionPolicy p = policy.openSession(method);
+                p.reset(3);
+                ObservationHistory h = new ObservationHistory(2, 20);
+                List<double[][]> want = new ArrayList<>(), ta = new ArrayList<>();
+                SessionPolicy q = policy.openSession(method);
+                q.reset(3);
+                for (int c = 0; c * 5 < o.size(); c++) {
+                    if (c > 0) h.push(o.get(c * 5 - 1));
+                    h.push(o.get(c * 5));
+                    want.add(p.predictChunk(h.window(), k, false).actions());
+                    ta.add(q.predictChunk(h.window(), false).actions());
+                }
+                List<double[][]> got = new ArrayList<>();
+                try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0));
+                     PolicyClient c = PolicyClient.connect(server.target());
+                     PolicyClient.Session s = c.openSession(method, Duration.ofNanos(period), 3L)) {
+                    for (int i = 0; i * 5 < o.size(); i++) {
+                        // The observations since the previous call (5 of them; the first call: one), with a little jitter.
+                        double[][] sent = i == 0 ? new double[][] {o.get(0)} : o.subList(i * 5 - 4, i * 5 + 1).toArray(new double[0][]);
+                        got.add(s.act(sent, 1_000 + i * 5 * period + (i % 2) * period / 4, false, false, i == 0 ? 0 : told).actions());
+                    }
+                }
+                assertSame(want, got, method + (told == 0 ? ": calls every 5 periods shift by 5" : ": told 8"));
+                // ... and that is not what shifting by Ta gives (the test can tell them apart).
+                if (told == 0) {
+                    boolean differs = false;
+                    for (int i = 1; i < ta.size(); i++) differs |= !java.util.Arrays.deepEquals(ta.get(i), got.get(i));
+                    assertTrue(differs, method + ": shift 5 and shift Ta must differ");
+                }
+            }
+        }
+        try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0));
+             PolicyClient c = PolicyClient.connect(server.target());
+             PolicyClient.Session s = c.openSession("step:2", Duration.ofNanos(period), 3L)) {
+            s.act(new double[][] {o.get(0)}, 0, false);
+            ActRequest.Builder bad = ActRequest.newBuilder().setSessionId(s.id()).setObservationTimeNs(5 * period).setExecutedActions(0);
+            for (double[] x : o.subList(4, 6)) {
+                Observation.Builder b = Observation.newBuilder();
+                for (double v : x) b.addValues(v);
+                bad.addObservations(b);
+            }
+            assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.stub().act(bad.build()), "executed_actions is 0"));
+            assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.stub().act(bad.setExecutedActions(-1).build()), "executed_actions is 4294967295"));
         }
     }
 

@@ -191,12 +191,26 @@ public final class StepPolicy implements AutoCloseable {
 
     /** {@link #predictChunk(float[][])} in double precision end to end (closed-loop evaluation uses this). */
     public double[][] predictChunk(double[][] obsWindow) {
+        return predictChunk(obsWindow, info.actionSteps());
+    }
+
+    /**
+     * One model call whose newest observation was taken {@code executed} control periods after the previous call's
+     * (an asynchronous client asks for the next chunk before the Ta actions are used up): the warm start uses the
+     * previous chunk as executed, shifted by that count instead of Ta (PolicyRunner's class comment says how the STEP
+     * predictor's input is realigned). {@code predictChunk(w)} is {@code predictChunk(w, Ta)}, bit for bit.
+     */
+    public double[][] predictChunk(double[][] obsWindow, int executed) {
         checkOpen();
-        return modelCall(obsWindow);
+        return modelCall(obsWindow, executed);
     }
 
     private double[][] modelCall(double[][] window) {
-        double[][] actions = runner.act(window);
+        return modelCall(window, info.actionSteps());
+    }
+
+    private double[][] modelCall(double[][] window, int executed) {
+        double[][] actions = runner.act(window, executed);
         runner.clearLatencies(); // the runner's call log serves evaluation; a control loop keeps the last call only
         called = true;
         return actions;

@@ -1,0 +1,95 @@
+package org.steppolicy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.steppolicy.config.UserError;
+import org.steppolicy.eval.AsyncExecution;
+import org.steppolicy.serve.ActionStream;
+import org.steppolicy.infer.policy.StepPolicy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code step bench async}: wiring only; the measurement is step-eval's {@link AsyncExecution}. */
+@Command(name = "async", mixinStandardHelpOptions = true,
+        description = "Synchronous vs asynchronous execution in the Push-T simulator with an artificial policy latency "
+                + "of L control periods (simulated time): mean score with its 95 % bootstrap interval, idle control ticks.")
+public final class BenchAsyncCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dp", paramLabel = "DIR", description = "Policy: a run, checkpoint or export-onnx folder (default: ${DEFAULT-VALUE}).")
+    Path dp = Path.of("models/pusht-lowdim");
+
+    @Option(names = "--method", paramLabel = "SPEC", description = "Method (default: ${DEFAULT-VALUE}).")
+    String method = "step:2";
+
+    @Option(names = "--latencies", paramLabel = "LIST", split = ",", description = "Policy latencies in control periods (default: 0,1,3).")
+    List<Integer> latencies = new ArrayList<>(List.of(0, 1, 3));
+
+    @Option(names = "--episodes", paramLabel = "N", description = "Episodes per mode and latency (default: ${DEFAULT-VALUE}).")
+    int episodes = 50;
+
+    @Option(names = "--seed", paramLabel = "S", description = "First episode seed (default: ${DEFAULT-VALUE}).")
+    long seed = 100_000L;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Episodes run at once, one policy each (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--margin", paramLabel = "N", description = "Control periods the asynchronous stream adds to the measured wait (default: ${DEFAULT-VALUE}).")
+    int margin = 0;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Episode length in env steps (default: ${DEFAULT-VALUE}, Push-T's).")
+    int maxSteps = org.steppolicy.sim.PushTSpec.MAX_STEPS;
+
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "sync, async or both (default: sync,async).")
+    List<String> modes = new ArrayList<>(List.of("sync", "async"));
+
+    @Option(names = "--shift-by-ta", description = "Ablation: the policy ignores the executed count and shifts its previous chunk by Ta (as before issue 25).")
+    boolean shiftByTa;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write per-episode results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        AsyncExecution.Settings s = AsyncExecution.Settings.pushT(latencies, episodes, seed, threads);
+        List<ActionStream.Mode> ms = new ArrayList<>();
+        for (String m : modes) {
+            switch (m.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "sync" -> ms.add(ActionStream.Mode.SYNC);
+                case "async" -> ms.add(ActionStream.Mode.ASYNC);
+                default -> throw new UserError("--modes: '" + m + "' is not sync or async");
+            }
+        }
+        s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), maxSteps, ms);
+        AsyncExecution.Result r;
+        try (StepPolicy base = StepPolicy.load(dp, method)) {
+            List<StepPolicy> sessions = new ArrayList<>();
+            try {
+                r = AsyncExecution.run(s, () -> {
+                    StepPolicy p = base.newSession();
+                    synchronized (sessions) { sessions.add(p); }
+                    return AsyncExecution.of(p, shiftByTa);
+                }, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } finally {
+                for (StepPolicy p : sessions) p.close();
+            }
+        }
+        out.println();
+        out.print(AsyncExecution.markdown(r));
+        if (json != null) {
+            AsyncExecution.writeJson(r, json);
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+}
