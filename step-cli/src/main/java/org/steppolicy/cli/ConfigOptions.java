@@ -24,6 +24,24 @@ public final class ConfigOptions {
     @Option(names = "--verbose", description = "Show stack traces on errors.")
     boolean verbose;
 
+    /**
+     * As {@link #resolve()}, but without --config the resolved config a run wrote ({@code resolvedYaml}, e.g. an
+     * evaluation's config.yaml for --resume) instead of configs/pusht.yaml; overrides and --data still apply.
+     */
+    public StepConfig resolveOr(Path resolvedYaml) {
+        if (config != null) return resolve();
+        List<String> all = new ArrayList<>(overrides);
+        if (data != null) all.add("task.dataset=" + data);
+        String text;
+        try {
+            text = java.nio.file.Files.readString(resolvedYaml);
+        } catch (java.io.IOException e) {
+            throw new org.steppolicy.config.UserError(resolvedYaml + ": cannot read (" + e.getMessage() + "); is it an evaluation folder?");
+        }
+        StepConfig c = ConfigLoader.fromResolvedYaml(text, resolvedYaml.toString());
+        return all.isEmpty() ? c : c.with(all.toArray(String[]::new));
+    }
+
     /** The resolved configuration: file, then overrides, then --data. */
     public StepConfig resolve() {
         List<String> all = new ArrayList<>(overrides);

@@ -2,6 +2,7 @@ package org.steppolicy.cli;
 
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
+import org.steppolicy.eval.EvalReport;
 import org.steppolicy.eval.EvalRequest;
 import org.steppolicy.eval.EvalSources;
 import org.steppolicy.eval.EvalSummary;
@@ -11,6 +12,7 @@ import org.steppolicy.eval.TrainedRuns;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.ServeConfig;
+import org.steppolicy.train.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,10 +82,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an evaluation that is in --out.")
     boolean force;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Finish the evaluation interrupted (Ctrl-C) in DIR: its config.yaml "
+            + "(methods, episodes, seed) and policy unless given; only the methods and episodes its results lack run.")
+    Path resume;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        StepConfig c = config.resolve();
+        if (resume != null && out != null && !out.equals(resume)) throw new UserError("--resume " + resume + " writes into " + resume + "; drop --out " + out);
+        if (resume != null && !java.nio.file.Files.isDirectory(resume)) throw new UserError("--resume " + resume + ": no such evaluation folder");
+        StepConfig c = resume != null ? config.resolveOr(resume.resolve("config.yaml")) : config.resolve();
         if (steps != null && methods != null) throw new UserError("--steps and --methods: give one of them");
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
         EvalRequest r;
@@ -94,6 +102,11 @@ public final class EvalCommand implements Callable<Integer> {
             r = EvalRequest.of(c, null, List.of()).withMethods(steps == null && methods == null ? List.of() : specs)
                     .withServer(new EvalRequest.ServerTarget(server, token));
         } else {
+            EvalReport.Source before = resume != null && dp == null && predictors.isEmpty() ? recordedSource(resume) : null;
+            if (before != null) {   // the policy the interrupted evaluation ran, not the newest under runs/
+                dp = Path.of(before.policy());
+                predictors = new ArrayList<>(before.predictors().stream().map(Path::of).toList());
+            }
             EvalSources src = EvalSources.pick(dp, predictors, specs, steps != null, TrainedRuns.DEFAULT_ROOT, o);
             r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods());
         }
@@ -104,10 +117,23 @@ public final class EvalCommand implements Callable<Integer> {
         if (runtime != null) r = r.withRuntime(RuntimeKind.parse(runtime));
         if (videos != null) r = r.withVideos(videos);
         if (out != null) r = r.withOut(out);
-        EvalSummary s = Evaluation.run(r, o);
+        if (resume != null) r = r.withResume(resume);
+        EvalSummary s;
+        // Ctrl-C / SIGTERM: the running episodes finish, the results so far are written marked partial, exit 130.
+        try (StopSignal stop = StopSignal.install(System.err, "finishing the running episodes and writing the results so far "
+                + "(again to stop at once)", "the results of the running episodes are lost")) {
+            s = Evaluation.run(r, o, stop);
+        }
         o.println();
         o.print(s.table());
         o.println("wrote " + s.out());
         return 0;
+    }
+
+    /** The policy an evaluation folder's results.json names (null: none yet, or none recorded). */
+    static EvalReport.Source recordedSource(Path dir) {
+        Path json = dir.resolve("results.json");
+        if (!java.nio.file.Files.isRegularFile(json)) return null;
+        return EvalReport.read(json).stream().map(EvalReport.Stored::source).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 }

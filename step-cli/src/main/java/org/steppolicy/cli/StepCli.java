@@ -1,6 +1,7 @@
 package org.steppolicy.cli;
 
 import org.steppolicy.config.UserError;
+import org.steppolicy.eval.EvalInterrupted;
 import org.steppolicy.run.FileErrors;
 import org.steppolicy.run.RunLock;
 import org.steppolicy.train.StopSignal;
@@ -66,6 +67,12 @@ public final class StepCli implements Runnable {
         TrainingInterrupted stopped = find(ex, TrainingInterrupted.class);
         if (stopped != null) {
             err.println(stopped.getMessage());
+            err.flush();
+            return StopSignal.EXIT_CODE;
+        }
+        EvalInterrupted evalStopped = find(ex, EvalInterrupted.class);
+        if (evalStopped != null) {
+            err.println(evalStopped.getMessage());
             err.flush();
             return StopSignal.EXIT_CODE;
         }

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -59,13 +60,26 @@ public final class ClosedLoopEvaluation {
 
     /** Evaluates one method on seeds seed .. seed+episodes-1; GIFs of the first {@code videos} go into videoDir. */
     public MethodResult run(MethodSpec spec, long seed, int episodes, int videos, Path videoDir, Consumer<String> log) {
+        return run(spec, seed, 0, episodes, videos, videoDir, log, () -> false);
+    }
+
+    /**
+     * Evaluates one method on seeds seed+skip .. seed+episodes-1 (skip > 0: the rest of an interrupted run, whose first
+     * {@code skip} episodes are done); GIFs of the seeds below seed+videos go into videoDir. Once {@code stop} is true
+     * no further episode starts and the result holds the episodes done (a prefix of the seeds, each as in an
+     * uninterrupted run) with {@code episodesPlanned} = episodes - skip, so it is not {@link MethodResult#complete()}.
+     */
+    public MethodResult run(MethodSpec spec, long seed, int skip, int episodes, int videos, Path videoDir, Consumer<String> log,
+                            BooleanSupplier stop) {
         MethodConfig config = spec.config(settings);
         List<EvalPolicy> opened = Collections.synchronizedList(new ArrayList<>());
         Map<Long, List<BufferedImage>> frames = new ConcurrentHashMap<>();
         Evaluator.Result result;
         List<CallLatency> calls = new ArrayList<>();
+        long first = seed + skip;
+        int planned = episodes - skip;
         try {
-            result = evaluator.run(seed, episodes, threads, () -> {
+            result = evaluator.run(first, planned, threads, () -> {
                 EvalPolicy p = policies.open(spec, config);
                 opened.add(p);
                 return p;
@@ -74,25 +88,26 @@ public final class ClosedLoopEvaluation {
                 List<BufferedImage> list = new ArrayList<>();
                 frames.put(s, list);
                 return env -> list.add(PushTRenderer.render(FrameState.of(env), 256));
-            });
+            }, stop);
             for (EvalPolicy p : opened) calls.addAll(p.latencies());
         } finally {
             for (EvalPolicy p : opened) p.close();
         }
+        List<Double> scores = result.episodes().stream().map(Evaluator.Episode::maxReward).toList();
+        List<Long> seeds = result.episodes().stream().map(Evaluator.Episode::seed).toList();
         List<String> videoFiles = new ArrayList<>();
-        for (long s = seed; s < seed + Math.min(videos, episodes) && videoDir != null; s++) {
+        for (long s = first; s < seed + videos && s < first + seeds.size() && videoDir != null; s++) {
             Path gif = videoDir.resolve(spec.label().replace(':', '-') + "_seed" + s + ".gif");
             GifWriter.write(frames.get(s), gif, 10);
             videoFiles.add(gif.toString());
         }
-        List<Double> scores = result.episodes().stream().map(Evaluator.Episode::maxReward).toList();
-        List<Long> seeds = result.episodes().stream().map(Evaluator.Episode::seed).toList();
-        MethodResult mr = new MethodResult(spec.label(), config.steps(), episodes, result.meanScore(),
-                result.successRate(), LatencySummary.of(calls), scores, seeds, videoFiles, org.steppolicy.infer.StallTest.of(calls));
-        if (log != null) {
+        MethodResult mr = new MethodResult(spec.label(), config.steps(), seeds.size(), result.meanScore(),
+                result.successRate(), LatencySummary.of(calls), scores, seeds, videoFiles, org.steppolicy.infer.StallTest.of(calls), planned);
+        if (log != null && !seeds.isEmpty()) {
             BootstrapInterval ci = mr.scoreInterval();
-            log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f [%.3f, %.3f]  success %.2f  latency p50 %.2f ms",
-                    spec.label(), mr.meanScore(), ci.lo(), ci.hi(), mr.successRate(), mr.latency().medianMs()));
+            log.accept(String.format(java.util.Locale.ROOT, "%-14s score %.3f [%.3f, %.3f]  success %.2f  latency p50 %.2f ms%s",
+                    spec.label(), mr.meanScore(), ci.lo(), ci.hi(), mr.successRate(), mr.latency().medianMs(),
+                    mr.complete() ? "" : "  (interrupted: " + seeds.size() + " of " + planned + " episodes)"));
         }
         return mr;
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
@@ -33,10 +34,22 @@ public final class Evaluation {
 
     /** Runs the request, printing one line per method to {@code log}. */
     public static EvalSummary run(EvalRequest r, PrintWriter log) {
+        return run(r, log, () -> false);
+    }
+
+    /**
+     * As {@link #run(EvalRequest, PrintWriter)}, stopping early once {@code stop} is true (Ctrl-C: {@code StopSignal}):
+     * no episode starts after that, the running ones finish, and the results written so far (finished methods whole,
+     * the interrupted one with its episodes done, marked partial) stay in the folder; then {@link EvalInterrupted}.
+     * With {@link EvalRequest#resume()} only what the folder's results lack runs, and they are rewritten complete.
+     */
+    public static EvalSummary run(EvalRequest r, PrintWriter log, BooleanSupplier stop) {
         StepConfig c = r.config();
         Require.atLeast("--episodes", r.episodes(), 1);
         Require.atLeast("--threads", r.threads(), 1);
         Require.atLeast("--videos", r.videos(), 0);
+        if (r.resume() && r.server() != null) throw new UserError("--resume: evaluations through --server are not resumable; run them again");
+        if (r.resume() && r.force()) throw new UserError("--force would delete the results --resume continues; give one of them");
         if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of(), r.compare());
         if (r.methods().isEmpty()) throw new UserError("no methods to evaluate");
         checkCompare(r.compare(), r.methods());
@@ -76,8 +89,13 @@ public final class Evaluation {
             StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
         }
         Path dir = r.out();
+        EvalReport.Source source = source(r);
+        // What was asked is what config.yaml records, so that `step eval --resume DIR` alone asks it again.
+        StepConfig written = recorded(r);
+        List<MethodResult> done = r.resume() ? EvalResume.check(r, written, source) : List.of();
         // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
-        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), false).writeText("config.yaml", c.toYaml());
+        RunFolder folder = RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), r.resume());
+        if (!r.resume()) folder.writeText("config.yaml", written.toYaml());
         if (!c.task().hasSimulator()) {
             List<OfflineResult> offline = OfflineRun.run(c, dp, models, settings, r.methods(), r.seed(), log);
             OfflineReport.write(offline, dir);
@@ -85,15 +103,41 @@ public final class Evaluation {
         }
         Evaluator evaluator = new Evaluator(trained.shape().obsSteps(), c.task().evalMaxSteps(), observation);
         ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, r.threads());
+        String title = c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed();
         List<MethodResult> results = new ArrayList<>();
-        for (MethodSpec m : r.methods()) {
-            results.add(eval.run(m, r.seed(), r.episodes(), r.videos(), r.videos() > 0 ? dir.resolve("videos") : null, line -> {
+        for (int i = 0; i < r.methods().size(); i++) {
+            MethodSpec m = r.methods().get(i);
+            MethodResult before = i < done.size() ? done.get(i) : null;
+            if (before != null && before.complete()) {
+                results.add(before);
+                continue;
+            }
+            if (stop.getAsBoolean()) break;
+            int skip = before == null ? 0 : before.episodes();
+            MethodResult now = eval.run(m, r.seed(), skip, r.episodes(), r.videos(), r.videos() > 0 ? dir.resolve("videos") : null, line -> {
                 log.println(line);
                 log.flush();
-            }));
-            EvalReport.write(results, r.compare(), dir, c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed());
+            }, stop);
+            MethodResult merged = before == null ? now : EvalResume.merge(before, now);
+            if (merged.episodes() > 0) results.add(merged);
+            if (merged.episodes() > 0 || !results.isEmpty()) EvalReport.write(results, r.compare(), dir, title, source);
+            if (!merged.complete()) break;
         }
+        if (results.size() < r.methods().size() || !results.get(results.size() - 1).complete())
+            throw EvalInterrupted.of(r, results);
         return new EvalSummary(dir, results, List.of(), r.compare());
+    }
+
+    /** The request's config with its methods, episodes and seed in the eval section (what config.yaml records). */
+    static StepConfig recorded(EvalRequest r) {
+        return r.config().with("eval.methods=" + String.join(",", r.methods().stream().map(MethodSpec::label).toList()),
+                "eval.episodes=" + r.episodes(), "eval.seed=" + r.seed(), "eval.videos=" + r.videos());
+    }
+
+    /** The DP and predictors as given (absolute), recorded in results.json and checked by --resume. */
+    static EvalReport.Source source(EvalRequest r) {
+        return new EvalReport.Source(r.dp().toAbsolutePath().normalize().toString(),
+                r.predictors().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
     }
 
     /** A {@code compare} label (null: none) must be one of the methods: else a one-line {@link UserError}, before any rollout. */

@@ -12,13 +12,16 @@ import java.util.Locale;
  */
 public record PairedComparison(String reference, String method, int episodes, BootstrapInterval difference) {
 
-    /** Reference against each other method of {@code results}, in their order; none when the reference is not there. */
+    /**
+     * Reference against each other method of {@code results}, in their order; none when the reference is not there.
+     * A partial method (an interrupted evaluation) is compared only where it ran the reference's seeds.
+     */
     public static List<PairedComparison> against(String reference, List<MethodResult> results) {
         MethodResult ref = results.stream().filter(r -> r.method().equals(reference)).findFirst().orElse(null);
         List<PairedComparison> out = new ArrayList<>();
         if (ref == null) return out;
         for (MethodResult r : results)
-            if (r != ref) out.add(of(ref, r));
+            if (r != ref && (ref.complete() && r.complete() || ref.episodeSeeds().equals(r.episodeSeeds()))) out.add(of(ref, r));
         return out;
     }
 

@@ -82,6 +82,16 @@ public final class Evaluator {
     /** As {@link #run(long, int, int, Supplier)}, with a watcher per seed (null for none). */
     public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies,
                       java.util.function.LongFunction<StepWatcher> watchers) {
+        return run(startSeed, n, threads, policies, watchers, () -> false);
+    }
+
+    /**
+     * As {@link #run(long, int, int, Supplier, java.util.function.LongFunction)}, stopping early once {@code stop} is
+     * true: no episode starts after that, the ones running finish. Episodes are started in seed order, so the result
+     * then holds the first k seeds (start .. start+k-1), each exactly as in an uninterrupted run.
+     */
+    public Result run(long startSeed, int n, int threads, Supplier<? extends ChunkPolicy> policies,
+                      java.util.function.LongFunction<StepWatcher> watchers, java.util.function.BooleanSupplier stop) {
         if (n < 0) throw new UserError("number of episodes must be >= 0, got " + n);
         if (threads < 1) throw new UserError("threads must be >= 1, got " + threads);
         Episode[] out = new Episode[n];
@@ -94,7 +104,9 @@ public final class Evaluator {
                 futures.add(pool.submit(() -> {
                     PushTEnv env = new PushTEnv();
                     ChunkPolicy policy = policies.get();
-                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    while (!stop.getAsBoolean()) {
+                        int i = next.getAndIncrement();
+                        if (i >= n) break;
                         out[i] = runEpisode(env, policy, startSeed + i, watchers.apply(startSeed + i));
                     }
                     return null;
@@ -110,7 +122,12 @@ public final class Evaluator {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(List.of(out));
+        List<Episode> done = new ArrayList<>();
+        for (Episode e : out) {
+            if (e == null) break;   // a stop: the started episodes are a prefix of the seeds, all finished
+            done.add(e);
+        }
+        return new Result(List.copyOf(done));
     }
 
     /** One episode on the calling thread. */

@@ -21,14 +21,26 @@ public final class StopSignal implements AutoCloseable, BooleanSupplier {
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
     private final PrintStream out;
+    private final String first;
+    private final String second;
 
-    private StopSignal(PrintStream out) {
+    private StopSignal(PrintStream out, String first, String second) {
         this.out = out;
+        this.first = first;
+        this.second = second;
     }
 
     /** Installs the handlers where the platform allows (else the signals keep the JVM's default behaviour). */
     public static StopSignal install(PrintStream out) {
-        StopSignal s = new StopSignal(out);
+        return install(out, "finishing this step and writing a checkpoint (again to stop at once)", "no checkpoint for the current step");
+    }
+
+    /**
+     * As {@link #install(PrintStream)}, saying {@code first} after the signal's name on the first signal (what the
+     * run does now) and {@code second} on a second one (what is lost), e.g. for an evaluation.
+     */
+    public static StopSignal install(PrintStream out, String first, String second) {
+        StopSignal s = new StopSignal(out, first, second);
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal sig = new Signal(name);
@@ -43,13 +55,13 @@ public final class StopSignal implements AutoCloseable, BooleanSupplier {
 
     private void handle(Signal sig) {
         if (requested) {
-            if (out != null) out.println("\nstopping now (second " + sig.getName() + "): no checkpoint for the current step");
+            if (out != null) out.println("\nstopping now (second " + sig.getName() + "): " + second);
             RunLock.releaseAll();                          // halt skips shutdown hooks
             Runtime.getRuntime().halt(EXIT_CODE);
         }
         requested = true;
         if (out != null) {
-            out.println("\n" + sig.getName() + ": finishing this step and writing a checkpoint (again to stop at once)");
+            out.println("\n" + sig.getName() + ": " + first);
             out.flush();
         }
     }
