@@ -93,6 +93,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (resume != null && !java.nio.file.Files.isDirectory(resume)) throw new UserError("--resume " + resume + ": no such evaluation folder");
         StepConfig c = resume != null ? config.resolveOr(resume.resolve("config.yaml")) : config.resolve();
         if (steps != null && methods != null) throw new UserError("--steps and --methods: give one of them");
+        // A closed-loop evaluation runs in the simulator and reads no demonstrations: a --data there would be ignored.
+        if (config.data != null && c.task().hasSimulator())
+            throw new UserError("--data " + config.data + ": a closed-loop evaluation of task " + c.task().name()
+                    + " runs in the simulator and reads no dataset; leave --data out");
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
         EvalRequest r;
         if (server != null) {

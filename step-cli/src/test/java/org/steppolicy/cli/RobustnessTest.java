@@ -49,7 +49,7 @@ class RobustnessTest {
     static StepCliTest.Result eval(String... more) {
         List<String> a = new ArrayList<>(List.of("eval"));
         a.addAll(List.of(TINY));
-        a.addAll(List.of("--data", data.toString(), "--methods", "ddim:2"));
+        a.addAll(List.of("--methods", "ddim:2"));   // no --data: the closed loop reads none (and refuses one)
         a.addAll(List.of(more));
         return StepCliTest.run(a.toArray(String[]::new));
     }
@@ -91,6 +91,17 @@ class RobustnessTest {
     }
 
     // 1. A reused --out mixes or loses runs.
+    @Test
+    void closedLoopEvalRefusesADataFileItWouldNotRead() {
+        // Issue 21 item 10: the Push-T evaluation runs in the simulator; --data, even a missing file, was ignored.
+        Path missing = tmp.resolve("no-such.hdf5");
+        StepCliTest.Result r = StepCliTest.run("eval", "--config", "configs/pusht-small.yaml", "--data", missing.toString(),
+                "--dp", "models/pusht-lowdim", "--methods", "ddim:2", "--episodes", "1", "--out", tmp.resolve("eval").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--data " + missing) && r.err().contains("runs in the simulator") && r.err().strip().lines().count() == 1, r.err());
+        assertFalse(Files.exists(tmp.resolve("eval")), "nothing written");
+    }
+
     @Test
     void item1_aFolderHoldingAnotherRunIsRefusedUnlessResumedOrForced() throws Exception {
         Path out = tmp.resolve("run");
