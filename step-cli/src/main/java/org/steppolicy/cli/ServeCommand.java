@@ -41,6 +41,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Every call must send 'authorization: Bearer <the file's first line>'.")
     Path tokenFile;
 
+    @Option(names = "--health-needs-token", description = "With --token-file: the standard health service asks for the token too (default: open, it reveals nothing but SERVING).")
+    boolean healthNeedsToken;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key).")
     Path tlsCert;
 
@@ -53,7 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             c = ServeConfig.loopback(port).withHost(host).withMaxSessions(maxSessions)
                     .withIdleTimeout(ServeConfig.parseDuration(idleTimeout)).withControlPeriod(ServeConfig.parseDuration(controlPeriod))
-                    .withTls(tlsCert, tlsKey).withToken(tokenFile == null ? null : ServeConfig.readToken(tokenFile));
+                    .withTls(tlsCert, tlsKey).withToken(tokenFile == null ? null : ServeConfig.readToken(tokenFile)).withHealthNeedsToken(healthNeedsToken);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }

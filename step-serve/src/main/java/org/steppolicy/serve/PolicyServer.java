@@ -80,7 +80,7 @@ public final class PolicyServer implements AutoCloseable {
         b.intercept(connections);
         // Interceptors run last-added first: the token is checked before anything else, and every status a call
         // ends with (the token's refusal included) has its description bounded.
-        if (c.token() != null) b.intercept(new TokenAuth(c.token()));
+        if (c.token() != null) b.intercept(new TokenAuth(c.token(), !c.healthNeedsToken()));
         b.intercept(new BoundedStatus());
         GrpcLogLines.install();
         try {

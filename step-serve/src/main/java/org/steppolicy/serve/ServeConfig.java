@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param maxMessageBytes largest request accepted; 0 sizes it from the policy (a few observation windows)
  * @param threads         transport threads (one per connection) and threads for calls that wait; 0: the session limit + 4
  * @param drainTimeout    how long a shutdown waits for in-flight calls
+ * @param healthNeedsToken with a token: the standard health service asks for it too (default open: it answers
+ *                        SERVING or not and reveals nothing, and load balancers probe it without credentials)
  */
 public record ServeConfig(String host, int port, int maxSessions, Duration idleTimeout, String token, Path tlsCert,
-                          Path tlsKey, Duration controlPeriod, int maxMessageBytes, int threads, Duration drainTimeout) {
+                          Path tlsKey, Duration controlPeriod, int maxMessageBytes, int threads, Duration drainTimeout,
+                          boolean healthNeedsToken) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 50051;
 
@@ -33,7 +36,7 @@ public record ServeConfig(String host, int port, int maxSessions, Duration idleT
     /** 127.0.0.1, 16 sessions, 5 minutes idle, no token, plaintext, 100 ms control period. */
     public static ServeConfig loopback(int port) {
         return new ServeConfig(LOOPBACK, port, 16, Duration.ofMinutes(5), null, null, null, Duration.ofMillis(100), 0, 0,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), false);
     }
 
     /** "5m", "30s", "100ms", "2h", "250us" or an ISO-8601 duration ("PT5M"). */
@@ -65,34 +68,38 @@ public record ServeConfig(String host, int port, int maxSessions, Duration idleT
     }
 
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, p, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withControlPeriod(Duration d) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, d, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, d, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withMaxSessions(int n) {
-        return new ServeConfig(host, port, n, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, port, n, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withIdleTimeout(Duration d) {
-        return new ServeConfig(host, port, maxSessions, d, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, port, maxSessions, d, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withToken(String t) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, t, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, port, maxSessions, idleTimeout, t, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(h, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withTls(Path cert, Path key) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, cert, key, controlPeriod, maxMessageBytes, threads, drainTimeout);
+        return new ServeConfig(host, port, maxSessions, idleTimeout, token, cert, key, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
     }
 
     public ServeConfig withMaxMessageBytes(int n) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, n, threads, drainTimeout);
+        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, n, threads, drainTimeout, healthNeedsToken);
+    }
+
+    public ServeConfig withHealthNeedsToken(boolean b) {
+        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, b);
     }
 }

@@ -135,4 +135,22 @@ class ServerHardeningTest {
             }
         }
     }
+
+    @Test
+    void healthAsksForTheTokenWhenConfiguredSo() {
+        try (PolicyServer server = PolicyServer.start(policy, ServeConfig.loopback(0).withToken("s3cret").withHealthNeedsToken(true))) {
+            ManagedChannel ch = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
+            try {
+                var health = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+                assertEquals(Status.Code.UNAUTHENTICATED, refused(() -> health.check(
+                        HealthCheckRequest.newBuilder().setService(PolicyServiceGrpc.SERVICE_NAME).build())).getStatus().getCode());
+                Metadata m = new Metadata();
+                m.put(TokenAuth.AUTHORIZATION, "Bearer s3cret");
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m))
+                        .check(HealthCheckRequest.newBuilder().setService(PolicyServiceGrpc.SERVICE_NAME).build()).getStatus());
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
 }
