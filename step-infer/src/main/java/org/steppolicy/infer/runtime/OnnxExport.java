@@ -140,37 +140,43 @@ public final class OnnxExport {
         for (PredictorBundle p : predictors) fresh.put(p.kind(), p);
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
-        for (String f : List.of(DP_FILE, ENCODER_FILE))
-            if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
-        String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
-                : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
-        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(entries.keySet());
-        kinds.addAll(fresh.keySet());
-        ArrayNode baselines = JSON.createArrayNode();
-        sidecar.putNull("predictor");
-        for (String kind : kinds) {
-            String file = kind.equals(mainKind) ? PREDICTOR_FILE : predictorFile(kind);
-            ObjectNode entry;
-            if (fresh.containsKey(kind)) {
-                PredictorBundle p = fresh.get(kind);
-                out.add(writeAtomically(dir.resolve(file), OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray()));
-                entry = predictorEntry(p, file, shape, from.normalization());
-            } else {
-                entry = ((ObjectNode) entries.get(kind)).deepCopy();
-                out.add(writeAtomically(dir.resolve(file), Files.readAllBytes(from.dir().resolve(entry.get("file").asText()))));
-                entry.put("file", file);
+        try {
+            for (String f : List.of(DP_FILE, ENCODER_FILE))
+                if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+            String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
+                    : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
+            java.util.Set<String> kinds = new java.util.LinkedHashSet<>(entries.keySet());
+            kinds.addAll(fresh.keySet());
+            ArrayNode baselines = JSON.createArrayNode();
+            sidecar.putNull("predictor");
+            for (String kind : kinds) {
+                String file = kind.equals(mainKind) ? PREDICTOR_FILE : predictorFile(kind);
+                ObjectNode entry;
+                if (fresh.containsKey(kind)) {
+                    PredictorBundle p = fresh.get(kind);
+                    out.add(writeAtomically(dir.resolve(file), OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray()));
+                    entry = predictorEntry(p, file, shape, from.normalization());
+                } else {
+                    entry = ((ObjectNode) entries.get(kind)).deepCopy();
+                    out.add(writeAtomically(dir.resolve(file), Files.readAllBytes(from.dir().resolve(entry.get("file").asText()))));
+                    entry.put("file", file);
+                }
+                if (kind.equals(mainKind)) sidecar.set("predictor", entry);
+                else baselines.add(entry);
             }
-            if (kind.equals(mainKind)) sidecar.set("predictor", entry);
-            else baselines.add(entry);
+            sidecar.remove("baseline_predictors");
+            if (!baselines.isEmpty()) sidecar.set("baseline_predictors", baselines);
+            out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar)));
+            Checksums sums = new Checksums();
+            for (Path f : out) sums.add(dir, f.getFileName().toString());
+            sums.save(dir);
+            out.add(dir.resolve(Checksums.FILE));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            // Whole or absent, as write() leaves it: a half-written folder would be refused by the rerun.
+            for (Path f : out) deleteQuietly(f, e);
+            throw e;
         }
-        sidecar.remove("baseline_predictors");
-        if (!baselines.isEmpty()) sidecar.set("baseline_predictors", baselines);
-        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar)));
-        Checksums sums = new Checksums();
-        for (Path f : out) sums.add(dir, f.getFileName().toString());
-        sums.save(dir);
-        out.add(dir.resolve(Checksums.FILE));
-        return out;
     }
 
     /**
@@ -191,18 +197,24 @@ public final class OnnxExport {
         ObjectNode side = (ObjectNode) JSON.readTree(src.dir().resolve(SIDECAR).toFile());
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
-        for (String f : src.files()) {
-            if (f.equals(SIDECAR) || f.equals(FusedOnnx.FILE)) continue;
-            out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(src.dir().resolve(f))));
+        try {
+            for (String f : src.files()) {
+                if (f.equals(SIDECAR) || f.equals(FusedOnnx.FILE)) continue;
+                out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(src.dir().resolve(f))));
+            }
+            out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), bytes));
+            side.set("fused", fusedEntry(fused, src.shape(), src.scheduler(), prev));
+            out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
+            Checksums sums = new Checksums();
+            for (Path f : out) sums.add(dir, f.getFileName().toString());
+            sums.save(dir);
+            out.add(dir.resolve(Checksums.FILE));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            // Whole or absent, as write() leaves it: a half-written folder would be refused by the rerun.
+            for (Path f : out) deleteQuietly(f, e);
+            throw e;
         }
-        out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), bytes));
-        side.set("fused", fusedEntry(fused, src.shape(), src.scheduler(), prev));
-        out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
-        Checksums sums = new Checksums();
-        for (Path f : out) sums.add(dir, f.getFileName().toString());
-        sums.save(dir);
-        out.add(dir.resolve(Checksums.FILE));
-        return out;
     }
 
     /** The sidecar's "fused" entry: file, method, timesteps, inputs, outputs and the noise layout. */
