@@ -97,12 +97,7 @@ public final class OnnxExport {
                 side.set("fused", fusedEntry(fused, b.shape(), b.scheduler(), prev));
             }
             out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
-            // SHA-256 of each file (sha256sum's format): `sha256sum -c checksums.sha256`, or Checksums.verifyAll, checks a copy.
-            Checksums sums = new Checksums();
-            for (Path f : out) sums.add(dir, f.getFileName().toString());
-            out.add(dir.resolve(Checksums.FILE));
-            sums.save(dir);
-            return out;
+            return withChecksums(dir, out);
         } catch (IOException | RuntimeException e) {
             // An export is whole or absent: a half-written folder (a full disk) would be refused by the rerun and
             // could be taken for a complete export.
@@ -167,11 +162,7 @@ public final class OnnxExport {
             sidecar.remove("baseline_predictors");
             if (!baselines.isEmpty()) sidecar.set("baseline_predictors", baselines);
             out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar)));
-            Checksums sums = new Checksums();
-            for (Path f : out) sums.add(dir, f.getFileName().toString());
-            sums.save(dir);
-            out.add(dir.resolve(Checksums.FILE));
-            return out;
+            return withChecksums(dir, out);
         } catch (IOException | RuntimeException e) {
             // Whole or absent, as write() leaves it: a half-written folder would be refused by the rerun.
             for (Path f : out) deleteQuietly(f, e);
@@ -205,11 +196,7 @@ public final class OnnxExport {
             out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), bytes));
             side.set("fused", fusedEntry(fused, src.shape(), src.scheduler(), prev));
             out.add(writeAtomically(dir.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side)));
-            Checksums sums = new Checksums();
-            for (Path f : out) sums.add(dir, f.getFileName().toString());
-            sums.save(dir);
-            out.add(dir.resolve(Checksums.FILE));
-            return out;
+            return withChecksums(dir, out);
         } catch (IOException | RuntimeException e) {
             // Whole or absent, as write() leaves it: a half-written folder would be refused by the rerun.
             for (Path f : out) deleteQuietly(f, e);
@@ -412,6 +399,18 @@ public final class OnnxExport {
             throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /**
+     * Lists the SHA-256 of every written file in checksums.sha256 (sha256sum's format: `sha256sum -c` or
+     * Checksums.verifyAll checks a copy) and returns the files, the checksum file included (so a failed save is cleaned up too).
+     */
+    private static List<Path> withChecksums(Path dir, List<Path> out) throws IOException {
+        Checksums sums = new Checksums();
+        for (Path f : out) sums.add(dir, f.getFileName().toString());
+        out.add(dir.resolve(Checksums.FILE));
+        sums.save(dir);
+        return out;
     }
 
     /** Cleans up after {@code failure}; a file that cannot be deleted either is noted on it, not thrown instead. */
