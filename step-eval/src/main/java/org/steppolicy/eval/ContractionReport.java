@@ -13,12 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.steppolicy.eval.ContractionAnalysis.Result;
 import org.steppolicy.eval.ContractionAnalysis.StartResult;
 
@@ -170,13 +168,7 @@ public final class ContractionReport {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawString(provenance.length() > 110 ? provenance.substring(0, 110) + "…" : provenance, L, H - 6);
         g.dispose();
-        try {
-            Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-            ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(png + ": " + e.getMessage(), e);
-        }
+        ParetoPlot.write(img, png);
     }
 
     private static double niceCeil(double v) {

@@ -112,7 +112,8 @@ public final class ParetoPlot {
         return box;
     }
 
-    private static void write(BufferedImage img, Path png) {
+    /** Writes a PNG atomically (a .tmp renamed into place), creating its folder: every plot of this module. */
+    static void write(BufferedImage img, Path png) {
         Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
