@@ -34,11 +34,25 @@ public final class ServePolicyOptions {
     @Option(names = "--runtime", paramLabel = "NAME", description = "onnx or samediff. Default: inference.runtime of the config.")
     String runtime;
 
-    @Option(names = "--instances", paramLabel = "N", description = "Runtime instances of each network = chunks computed at once. Default: the number of cores.")
+    @Option(names = "--instances", paramLabel = "N", description = "Runtime instances of each network = forwards run at once. Default: the number of cores.")
     Integer instances;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "Concurrent sessions' forwards run as one batched forward of up to N rows; 1: no batching (default: ${DEFAULT-VALUE}).")
+    int maxBatch = StepServedPolicy.Options.DEFAULT_MAX_BATCH;
+
+    @Option(names = "--batch-window", paramLabel = "TIME", description = "Longest wait of a forward for sessions about to join its batch; only while other sessions are computing (default: 2ms).")
+    String batchWindow = "2ms";
 
     @Mixin
     ConfigOptions config;
+
+    private java.time.Duration window() {
+        try {
+            return org.steppolicy.serve.ServeConfig.parseDuration(batchWindow);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--batch-window: " + e.getMessage());
+        }
+    }
 
     ServedPolicy load() {
         StepConfig c = config.resolve();
@@ -52,7 +66,7 @@ public final class ServePolicyOptions {
         }
         StepServedPolicy.Options o = new StepServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
                 RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime()),
-                instances != null ? instances : Runtime.getRuntime().availableProcessors());
+                instances != null ? instances : Runtime.getRuntime().availableProcessors(), maxBatch, window());
         if (randomWeights) {
             if (policy != null || !predictors.isEmpty()) throw new UserError("--random-weights takes no --policy/--predictor");
             long seed = c.training().seed();

@@ -30,6 +30,8 @@ final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
 
     T any() { return all.get(0); }
 
+    int size() { return all.size(); }
+
     T borrow() {
         T m = free.pollFirst();
         if (m != null) return m;

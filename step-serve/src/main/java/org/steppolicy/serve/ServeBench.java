@@ -54,7 +54,7 @@ public final class ServeBench {
     /** RSS and heap readings are taken after a full GC: at start (models loaded), after warm-up, after the runs. */
     public record Result(String method, List<Run> runs, double overheadP50Ms, double throughputRatio, long rssStartKb,
                          long rssBeforeKb, long rssAfterKb, long heapBeforeKb, long heapAfterKb, String loadAverageStart, String loadAverageEnd, int cores,
-                         String firstError) {
+                         String firstError, int maxBatch, double meanBatch) {
         public double rssGrowthMb() { return (rssAfterKb - rssBeforeKb) / 1024.0; }
     }
 
@@ -119,7 +119,9 @@ public final class ServeBench {
             log.accept(row(inRun));
             log.accept(row(oneRun));
             log.accept(String.format(Locale.ROOT, "%d sessions: %d requests", s.sessions(), s.requests()));
+            BatchStats batches0 = policy.batchStats();
             Samples many = concurrent(robots, pool, obs, s.requests(), s.maxTime());
+            BatchStats batches = batches0 == null ? null : policy.batchStats().since(batches0);
             Run manyRun = many.run("server", s.sessions(), s.requests());
             log.accept(row(manyRun));
             long rssAfter = settledRssKb();
@@ -127,7 +129,9 @@ public final class ServeBench {
             String firstError = one.firstError != null ? one.firstError : many.firstError;
             return new Result(method, List.of(inRun, oneRun, manyRun), oneRun.p50Ms() - inRun.p50Ms(),
                     manyRun.throughputPerS() / oneRun.throughputPerS(), rssStart, rssBefore, rssAfter, heapBefore, heapAfter, load0,
-                    loadAverage(), Runtime.getRuntime().availableProcessors(), firstError);
+                    loadAverage(), Runtime.getRuntime().availableProcessors(), firstError,
+                    parseInt(policy.info().provenance().get("max_batch")),
+                    batches == null ? 1.0 : batches.meanBatch());
         } finally {
             pool.shutdownNow();
             for (Robot r : robots) r.close();
@@ -237,6 +241,14 @@ public final class ServeBench {
         return Percentile.ofSorted(Arrays.stream(sorted).mapToDouble(n -> n / 1e6).toArray(), p);
     }
 
+    private static int parseInt(String s) {
+        try {
+            return s == null ? 1 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     private static double[][] observations(int dim, int n) {
         SplittableRandom r = new SplittableRandom(1);
         double[][] o = new double[n][dim];
@@ -302,6 +314,10 @@ public final class ServeBench {
         for (Run run : r.runs()) b.append(row(run)).append('\n');
         b.append(String.format(Locale.ROOT, "%nmethod %s; server overhead at p50: %.3f ms; throughput %d sessions / 1 session: %.2fx;%n",
                 r.method(), r.overheadP50Ms(), r.runs().get(2).sessions(), r.throughputRatio()));
+        b.append(r.maxBatch() > 1
+                ? String.format(Locale.ROOT, "forwards of concurrent sessions batched (up to %d rows): %.2f rows per forward in the %d-session run;%n",
+                        r.maxBatch(), r.meanBatch(), r.runs().get(2).sessions())
+                : "no batching: every session's forward runs alone;\n");
         b.append(String.format(Locale.ROOT, "RSS after a full GC: %.1f MB at start, %.1f MB after warm-up, %.1f MB after the runs (growth %.1f MB); heap in use %.1f -> %.1f MB;%n",
                 r.rssStartKb() / 1024.0, r.rssBeforeKb() / 1024.0, r.rssAfterKb() / 1024.0, r.rssGrowthMb(),
                 r.heapBeforeKb() / 1024.0, r.heapAfterKb() / 1024.0));

@@ -15,8 +15,14 @@ public interface ServedPolicy extends AutoCloseable {
      */
     SessionPolicy openSession(String method);
 
-    /** How many sessions may compute at the same time (the server never runs more chunks at once). */
+    /**
+     * How many sessions may compute at the same time (the server never runs more chunks at once): the model instances,
+     * times the largest batch when the sessions' forwards are batched.
+     */
     int concurrency();
+
+    /** Forwards and rows run so far when sessions' forwards are batched; null when they are not. */
+    default BatchStats batchStats() { return null; }
 
     @Override
     void close();

@@ -2,6 +2,7 @@ package org.steppolicy.serve;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,18 +43,37 @@ public final class StepServedPolicy implements ServedPolicy {
      * @param defaultMethod the method of sessions that name none
      * @param methods       further methods sessions may ask for (the default is always allowed)
      * @param settings      the inference settings every method spec is resolved against (the config's inference section)
-     * @param instances     runtime instances of each network: the number of chunks computed at the same time
+     * @param instances     runtime instances of each network: the number of forwards run at the same time
+     * @param maxBatch      at most this many sessions' forwards run as one batched forward of an instance; 1: no
+     *                      batching, each session's forward runs alone
+     * @param batchWindow   how long a forward may wait for sessions that are computing a chunk and about to call the
+     *                      same network (it never waits when no other session is computing)
      */
     public record Options(String defaultMethod, List<String> methods, InferenceSettings settings, RuntimeKind runtime,
-                          int instances) {
+                          int instances, int maxBatch, Duration batchWindow) {
+        /** Batches of up to 8 sessions, waiting at most 2 ms for sessions about to join. */
+        public static final int DEFAULT_MAX_BATCH = 8;
+        public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(2);
+
         public Options {
             methods = List.copyOf(methods);
             if (instances < 1) throw new UserError("the server needs at least one model instance, got " + instances);
+            if (maxBatch < 1) throw new UserError("the largest batch must be at least 1 (no batching), got " + maxBatch);
+            if (batchWindow.isNegative()) throw new UserError("the batch window must not be negative, got " + batchWindow);
+        }
+
+        /** No batching: every session's forward runs alone on one of the instances. */
+        public Options(String defaultMethod, List<String> methods, InferenceSettings settings, RuntimeKind runtime, int instances) {
+            this(defaultMethod, methods, settings, runtime, instances, 1, Duration.ZERO);
         }
 
         public static Options of(String defaultMethod) {
             return new Options(defaultMethod, List.of(), InferenceSettings.defaults(), RuntimeKind.ONNX,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_BATCH, DEFAULT_BATCH_WINDOW);
+        }
+
+        public Options withBatching(int max, Duration window) {
+            return new Options(defaultMethod, methods, settings, runtime, instances, max, window);
         }
     }
 
@@ -62,6 +82,7 @@ public final class StepServedPolicy implements ServedPolicy {
     private final Map<String, ModelSource> sources = new HashMap<>();
     private final List<ModelPool<?>> pools = new ArrayList<>();
     private final int instances;
+    private final ForwardBatcher batcher;
 
     /** A DP checkpoint (or run, or export-onnx folder) with its predictor checkpoints. */
     public static StepServedPolicy load(Path dir, List<Path> predictorDirs, Options o) {
@@ -91,6 +112,7 @@ public final class StepServedPolicy implements ServedPolicy {
      */
     public StepServedPolicy(TrainedPolicy trained, Options o, ImageObsSpec image) {
         this.instances = o.instances();
+        this.batcher = o.maxBatch() > 1 ? new ForwardBatcher(o.maxBatch(), o.batchWindow()) : null;
         List<String> labels = new ArrayList<>();
         labels.add(o.defaultMethod());
         labels.addAll(o.methods());
@@ -114,6 +136,7 @@ public final class StepServedPolicy implements ServedPolicy {
         provenance.put("runtime", o.runtime().id());
         provenance.put("scheduler", String.valueOf(trained.scheduler()));
         provenance.put("instances", Integer.toString(instances));
+        provenance.put("max_batch", Integer.toString(o.maxBatch()));
         this.info = new PolicyInfo(trained.shape(), List.copyOf(methods.keySet()), methods.keySet().iterator().next(),
                 provenance, image);
     }
@@ -159,12 +182,12 @@ public final class StepServedPolicy implements ServedPolicy {
         }
         ModelPool<Denoiser> dpPool = new ModelPool<>(denoisers);
         pools.add(dpPool);
-        Denoiser dp = ModelPool.denoiser(dpPool);
+        Denoiser dp = batcher != null ? batcher.denoiser(dpPool) : ModelPool.denoiser(dpPool);
         Map<String, ChunkPredictor> shared = new HashMap<>();
         for (Map.Entry<String, List<ChunkPredictor>> k : predictors.entrySet()) {
             ModelPool<ChunkPredictor> pool = new ModelPool<>(k.getValue());
             pools.add(pool);
-            shared.put(k.getKey(), ModelPool.predictor(pool));
+            shared.put(k.getKey(), batcher != null ? batcher.predictor(pool) : ModelPool.predictor(pool));
         }
         for (Map.Entry<String, MethodConfig> m : methods.entrySet()) {
             String kind = m.getValue().method().predictorKind();
@@ -188,14 +211,17 @@ public final class StepServedPolicy implements ServedPolicy {
     public PolicyInfo info() { return info; }
 
     @Override
-    public int concurrency() { return instances; }
+    public BatchStats batchStats() { return batcher == null ? null : batcher.stats(); }
+
+    @Override
+    public int concurrency() { return batcher != null ? instances * batcher.maxBatch() : instances; }
 
     @Override
     public SessionPolicy openSession(String method) {
         String label = method == null || method.isBlank() ? info.defaultMethod() : MethodSpec.parse(method).label();
         MethodConfig config = methods.get(label);
         if (config == null) throw new IllegalArgumentException("method '" + label + "' is not served here (allowed: " + info.methods() + ")");
-        return new Session(StepPolicy.open(sources.get(label), config));
+        return new Session(StepPolicy.open(sources.get(label), config), batcher);
     }
 
     @Override
@@ -207,9 +233,13 @@ public final class StepServedPolicy implements ServedPolicy {
     /** One robot's StepPolicy. */
     private static final class Session implements SessionPolicy {
         private final StepPolicy policy;
+        private final ForwardBatcher batcher;
         private ComputeTime last;
 
-        Session(StepPolicy policy) { this.policy = policy; }
+        Session(StepPolicy policy, ForwardBatcher batcher) {
+            this.policy = policy;
+            this.batcher = batcher;
+        }
 
         @Override
         public String method() { return policy.info().method(); }
@@ -224,7 +254,17 @@ public final class StepServedPolicy implements ServedPolicy {
 
         @Override
         public Chunk predictChunk(double[][] window, int executed, boolean fullHorizon) {
-            double[][] actions = policy.predictChunk(window, executed);
+            double[][] actions;
+            if (batcher == null) {
+                actions = policy.predictChunk(window, executed);
+            } else {
+                batcher.enterChunk();
+                try {
+                    actions = policy.predictChunk(window, executed);
+                } finally {
+                    batcher.exitChunk();
+                }
+            }
             CallLatency l = policy.lastLatency();
             last = new ComputeTime(l.totalNanos(), l.predictorNanos(), l.diffusionNanos(), l.coldStart(), l.stalled());
             return new Chunk(actions, fullHorizon ? widen(policy.lastHorizon()) : null);

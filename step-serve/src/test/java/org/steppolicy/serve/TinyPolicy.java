@@ -32,6 +32,13 @@ final class TinyPolicy {
                 List.of("ddim:2", "temporal:2", "falcon:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances));
     }
 
+    /** As {@link #served(int)}, the sessions' forwards batched up to {@code maxBatch} rows. */
+    static StepServedPolicy batched(int instances, int maxBatch, java.time.Duration window) {
+        return StepServedPolicy.of(bundle(), List.of(), "random weights (seed 7)", new StepServedPolicy.Options("step:2",
+                List.of("ddim:2", "temporal:2", "falcon:2"), InferenceSettings.defaults(), RuntimeKind.ONNX, instances,
+                maxBatch, window));
+    }
+
     /** A plausible Push-T observation (20 keypoint coordinates in [0, 512)). */
     static double[] observation(SplittableRandom r) {
         double[] o = new double[20];
