@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code step bench async}: wiring only; the measurement is step-eval's {@link AsyncExecution}. */
 @Command(name = "async", mixinStandardHelpOptions = true,
         description = "Synchronous vs asynchronous execution in the Push-T simulator with an artificial policy latency "
-                + "of L control periods (simulated time): mean score with its 95 % bootstrap interval, idle control ticks.")
+                + "of L control periods (simulated time): mean score with its 95 %% bootstrap interval, idle control ticks.")
 public final class BenchAsyncCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -52,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
     Integer steps;
 
     @Option(names = "--compare", paramLabel = "METHOD", description = "One of the methods, e.g. step:2: adds, for every other method, "
-            + "the paired difference METHOD - method over the same episode seeds with its 95 % bootstrap interval.")
+            + "the paired difference METHOD - method over the same episode seeds with its 95 %% bootstrap interval.")
     String compare;
 
     @Option(names = "--episodes", paramLabel = "N", description = "Episodes per method. Default: eval.episodes (50).")

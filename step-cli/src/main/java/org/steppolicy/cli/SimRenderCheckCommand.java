@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** {@code step sim render-check --data IMAGEFILE [--json OUT]}: the renderer against the recorded obs/image. */
 @Command(name = "render-check", mixinStandardHelpOptions = true,
         description = "Render every recorded state of an image Push-T file and compare with its obs/image. "
-                + "Exit 0 when the bar holds (mean abs error <= 4 levels, >= 98 % of pixels within 16), 1 otherwise.")
+                + "Exit 0 when the bar holds (mean abs error <= 4 levels, >= 98 %% of pixels within 16), 1 otherwise.")
 public final class SimRenderCheckCommand implements Callable<Integer> {
     static final String DEFAULT_IMAGE_DATA = "../shared/data/pusht/pusht_cchi_v7_replay_image.hdf5";
 
