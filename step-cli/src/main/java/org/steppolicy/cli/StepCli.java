@@ -57,6 +57,9 @@ public final class StepCli implements Runnable {
         try {
             return cl.execute(args);
         } finally {
+            // Output a command printed without a newline (print, not println) would be lost at exit otherwise.
+            out.flush();
+            err.flush();
             // A command's run folders are released when it ends, however it ends (the lock files go with them).
             RunLock.releaseHeldBy(Thread.currentThread());
         }
