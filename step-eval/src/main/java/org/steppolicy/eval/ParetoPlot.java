@@ -31,13 +31,8 @@ public final class ParetoPlot {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (MethodResult r : results) {
-            double ms = Math.max(1e-3, r.latency().medianMs());
-            if (Double.isFinite(ms)) { lo = Math.min(lo, ms); hi = Math.max(hi, ms); }
-        }
-        if (!Double.isFinite(lo)) { lo = 1; hi = 10; }
-        double x0 = Math.floor(Math.log10(lo)), x1 = Math.max(x0 + 1, Math.ceil(Math.log10(hi)));
+        double[] decades = decades(results);
+        double x0 = decades[0], x1 = decades[1];
         int pw = W - L - R, ph = H - T - B;
         g.setColor(new Color(230, 230, 230));
         for (int d = (int) x0; d <= (int) x1; d++) {
@@ -71,45 +66,69 @@ public final class ParetoPlot {
         Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
                 new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        java.util.List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
+        Layout layout = layout(results, g.getFontMetrics(), x0, x1);
+        for (int k = 0; k < layout.points().size(); k++) {
+            int i = layout.indices().get(k);
             MethodResult r = results.get(i);
-            double ms = Math.max(1e-3, r.latency().medianMs());
-            if (!Double.isFinite(ms)) continue;
-            int x = L + (int) Math.round((Math.log10(ms) - x0) / (x1 - x0) * pw);
-            int y = T + ph - (int) Math.round(Math.max(0, Math.min(1, r.meanScore())) * ph);
+            java.awt.Point p = layout.points().get(k);
             g.setColor(palette[i % palette.length]);
             BootstrapInterval ci = r.scoreInterval();
             if (Double.isFinite(ci.lo()) && Double.isFinite(ci.hi())) {
-                int yLo = T + ph - (int) Math.round(Math.max(0, Math.min(1, ci.lo())) * ph);
-                int yHi = T + ph - (int) Math.round(Math.max(0, Math.min(1, ci.hi())) * ph);
-                g.drawLine(x, yLo, x, yHi);
-                g.drawLine(x - 4, yLo, x + 4, yLo);
-                g.drawLine(x - 4, yHi, x + 4, yHi);
+                int yLo = y(ci.lo()), yHi = y(ci.hi());
+                g.drawLine(p.x, yLo, p.x, yHi);
+                g.drawLine(p.x - 4, yLo, p.x + 4, yLo);
+                g.drawLine(p.x - 4, yHi, p.x + 4, yHi);
             }
-            g.fillOval(x - 6, y - 6, 12, 12);
-            placed.add(label(g, r.method(), x, y, L + pw, placed));
+            g.fillOval(p.x - 6, p.y - 6, 12, 12);
+            LabelLayout.Placed label = layout.labels().get(k);
+            java.awt.Rectangle b = label.box();
+            if (label.leader()) {
+                g.setStroke(new BasicStroke(1f));
+                g.drawLine(p.x, p.y, Math.max(b.x, Math.min(p.x, b.x + b.width)), Math.max(b.y, Math.min(p.y, b.y + b.height)));
+            }
+            g.drawString(r.method(), b.x, b.y + g.getFontMetrics().getAscent());
         }
         g.dispose();
         write(img, png);
     }
 
-    /**
-     * Draws a point's label where it stays inside the plot (left of the point near the right edge) and clear of the
-     * labels already drawn (nearby methods, e.g. step:2 and temporal:2, often sit on top of each other).
-     */
-    private static java.awt.Rectangle label(Graphics2D g, String text, int x, int y, int right, java.util.List<java.awt.Rectangle> placed) {
-        int w = g.getFontMetrics().stringWidth(text), h = g.getFontMetrics().getAscent();
-        int lx = x + 9 + w > right - 2 ? x - 9 - w : x + 9;
-        int[] dy = {-6, 14, -20, 28, -34, 42};
-        java.awt.Rectangle box = null;
-        for (int d : dy) {
-            box = new java.awt.Rectangle(lx, y + d - h, w, h);
-            final java.awt.Rectangle b = box;
-            if (placed.stream().noneMatch(p -> p.intersects(b))) break;
+    /** The x axis: whole decades of latency around every finite median. */
+    static double[] decades(List<MethodResult> results) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (MethodResult r : results) {
+            double ms = Math.max(1e-3, r.latency().medianMs());
+            if (Double.isFinite(ms)) { lo = Math.min(lo, ms); hi = Math.max(hi, ms); }
         }
-        g.drawString(text, box.x, box.y + h);
-        return box;
+        if (!Double.isFinite(lo)) { lo = 1; hi = 10; }
+        double x0 = Math.floor(Math.log10(lo));
+        return new double[] {x0, Math.max(x0 + 1, Math.ceil(Math.log10(hi)))};
+    }
+
+    /** Where each plotted method's point and label go (methods without a finite latency are not plotted). */
+    record Layout(List<Integer> indices, List<java.awt.Point> points, List<LabelLayout.Placed> labels) {}
+
+    static Layout layout(List<MethodResult> results, java.awt.FontMetrics fm, double x0, double x1) {
+        int pw = W - L - R;
+        List<Integer> indices = new java.util.ArrayList<>();
+        List<java.awt.Point> points = new java.util.ArrayList<>();
+        List<Integer> widths = new java.util.ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            MethodResult r = results.get(i);
+            double ms = Math.max(1e-3, r.latency().medianMs());
+            if (!Double.isFinite(ms)) continue;
+            indices.add(i);
+            points.add(new java.awt.Point(L + (int) Math.round((Math.log10(ms) - x0) / (x1 - x0) * pw), y(r.meanScore())));
+            widths.add(fm.stringWidth(r.method()));
+        }
+        List<LabelLayout.Placed> labels = LabelLayout.place(points, widths.stream().mapToInt(Integer::intValue).toArray(),
+                fm.getAscent(), new java.awt.Rectangle(L + 1, T + 1, pw - 2, H - T - B - 2));
+        return new Layout(indices, points, labels);
+    }
+
+    /** The pixel row of a score (clamped to [0, 1]). */
+    private static int y(double score) {
+        int ph = H - T - B;
+        return T + ph - (int) Math.round(Math.max(0, Math.min(1, score)) * ph);
     }
 
     /** Writes a PNG atomically (a .tmp renamed into place), creating its folder: every plot of this module. */
