@@ -15,7 +15,9 @@ import org.steppolicy.infer.Denoiser;
  * own timestep, so sessions at different solver steps, or of different methods, share a batch.
  *
  * <p>No dispatcher thread: the first caller that finds a model instance free leads a batch and runs it on its own
- * thread (a lone robot pays no hand-off); callers that arrive meanwhile queue and are run by the next leader. A
+ * thread (a lone robot pays no hand-off); callers that arrive meanwhile queue and are run by the next leader. At most
+ * as many forwards run at once as each network has instances, over all networks together: the instances are sized to
+ * the cores, and a request that would only compete for a core batches better by waiting for the next forward. A
  * leader waits, at most {@code window}, only while some session is inside a chunk without a request queued or running
  * here, i.e. between two of its network calls and about to arrive; with nobody else computing it runs at once.
  *
@@ -30,6 +32,7 @@ final class ForwardBatcher {
     // Guarded by lock:
     private int inChunk;   // sessions inside predictChunk
     private int pending;   // requests queued or running, over every network
+    private int leaders;   // batches being formed or run, over every network
     private long forwards, rows;
 
     ForwardBatcher(int maxBatch, Duration window) {
@@ -82,7 +85,6 @@ final class ForwardBatcher {
         final ModelPool<T> pool;
         final ArrayDeque<R> queue = new ArrayDeque<>();
         final int instances;
-        int leaders;        // batches being formed or run
         boolean forming;    // a leader is collecting its batch: later arrivals join it instead of leading their own
 
         Lane(ModelPool<T> pool) {
