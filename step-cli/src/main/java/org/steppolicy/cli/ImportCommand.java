@@ -3,7 +3,7 @@ package org.steppolicy.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.steppolicy.train.importer.PolicyImporter;
+import org.steppolicy.importer.PolicyImporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

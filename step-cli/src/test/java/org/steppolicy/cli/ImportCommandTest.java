@@ -33,7 +33,7 @@ import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.UnetConfig;
 import org.steppolicy.train.CheckpointWriter;
-import org.steppolicy.train.importer.DiffusionPolicyCheckpointWriter;
+import org.steppolicy.importer.DiffusionPolicyCheckpointWriter;
 
 /** {@code step import}: success on both formats, identical actions after a round trip, and every bad input refused. */
 class ImportCommandTest {

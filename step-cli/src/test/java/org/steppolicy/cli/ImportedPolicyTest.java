@@ -15,7 +15,7 @@ import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.PredictorArch;
 import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
-import org.steppolicy.train.importer.DiffusionPolicyCheckpointWriter;
+import org.steppolicy.importer.DiffusionPolicyCheckpointWriter;
 
 /**
  * Issue 13's last criterion: a DP that went through diffusion_policy's checkpoint format and {@code step import} acts
