@@ -48,7 +48,7 @@ public final class BenchAsyncCommand implements Callable<Integer> {
     @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "sync, async or both (default: sync,async).")
     List<String> modes = new ArrayList<>(List.of("sync", "async"));
 
-    @Option(names = "--shift-by-ta", description = "Ablation: the policy ignores the executed count and shifts its previous chunk by Ta (as before issue 25).")
+    @Option(names = "--shift-by-ta", description = "Ablation: the policy ignores the executed count and shifts its previous chunk by Ta, as a server unaware of asynchronous execution would.")
     boolean shiftByTa;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write per-episode results as JSON.")

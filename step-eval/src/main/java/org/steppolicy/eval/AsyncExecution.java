@@ -26,7 +26,7 @@ import org.steppolicy.sim.PushTSpec;
 import org.steppolicy.sim.StepResult;
 
 /**
- * Synchronous against asynchronous execution in the Push-T simulator (issue 25), in simulated time: a policy call's
+ * Synchronous against asynchronous execution in the Push-T simulator, in simulated time: a policy call's
  * reply becomes available {@code L} control ticks after its request (L = 0, 1, 3, ...), deterministically, with no
  * real sleeping; the world steps on every tick whatever the policy does. Each tick runs step-serve's {@link
  * ActionStream} (the same class a robot uses against the server) over an in-process policy: synchronous, the robot
@@ -54,7 +54,7 @@ public final class AsyncExecution {
 
     /**
      * As {@link #of(StepPolicy)}; with {@code shiftByTa} the policy ignores the executed count and shifts its previous
-     * chunk by Ta as before issue 25 (an ablation: what a server unaware of asynchronous execution would do).
+     * chunk by Ta (an ablation: what a server unaware of asynchronous execution would do).
      */
     public static SimPolicy of(StepPolicy p, boolean shiftByTa) {
         int ta = p.info().actionSteps();

@@ -1,5 +1,6 @@
 package org.steppolicy.serve;
 
+import org.steppolicy.data.Matrices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -267,17 +268,9 @@ public final class StepServedPolicy implements ServedPolicy {
             }
             CallLatency l = policy.lastLatency();
             last = new ComputeTime(l.totalNanos(), l.predictorNanos(), l.diffusionNanos(), l.coldStart(), l.stalled());
-            return new Chunk(actions, fullHorizon ? widen(policy.lastHorizon()) : null);
+            return new Chunk(actions, fullHorizon ? Matrices.widen(policy.lastHorizon()) : null);
         }
 
-        private static double[][] widen(float[][] a) {
-            double[][] out = new double[a.length][];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = new double[a[i].length];
-                for (int j = 0; j < a[i].length; j++) out[i][j] = a[i][j];
-            }
-            return out;
-        }
 
         @Override
         public ComputeTime lastLatency() { return last; }

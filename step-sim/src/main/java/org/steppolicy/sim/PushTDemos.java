@@ -1,5 +1,6 @@
 package org.steppolicy.sim;
 
+import org.steppolicy.data.Matrices;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DemoDataset;
 import org.steppolicy.data.Episode;
@@ -42,15 +43,7 @@ public final class PushTDemos {
         if (seed < 0 || seed > 0xFFFF_FFFFL) {
             throw new UserError(file + ": /data/" + e.name() + " has seed " + seed + ", outside numpy's 0 to 4294967295");
         }
-        return new Demo(e.name(), seed, widen(e.actions()), widen(e.obs()));
+        return new Demo(e.name(), seed, Matrices.widen(e.actions()), Matrices.widen(e.obs()));
     }
 
-    private static double[][] widen(float[][] a) {
-        double[][] out = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = new double[a[i].length];
-            for (int j = 0; j < a[i].length; j++) out[i][j] = a[i][j];
-        }
-        return out;
-    }
 }

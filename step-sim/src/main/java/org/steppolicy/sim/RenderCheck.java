@@ -5,11 +5,13 @@ import org.steppolicy.data.DemoFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
- * The renderer's fidelity check (issue 8): every recorded {@code obs/state} of an image Push-T file is drawn at the
+ * The renderer's fidelity check: every recorded {@code obs/state} of an image Push-T file is drawn at the
  * policy's size with {@link PushTRenderer} and compared with the recorded {@code obs/image} of the same step. Frames
  * are read one demo at a time through {@link DemoFile#readFrames}, so the image set never sits in memory.
  *
@@ -17,7 +19,7 @@ import java.util.Locale;
  * raises the error from 0.03 to 0.35 levels on demo_2 step 40), so frames are drawn without one.
  */
 public final class RenderCheck {
-    /** Bar of issue 8: mean absolute error ≤ 4 levels of 255 and ≥ 98 % of pixels within 16 levels. */
+    /** The renderer's acceptance bar: mean absolute error ≤ 4 levels of 255 and ≥ 98 % of pixels within 16 levels. */
     public static final double MAX_MEAN_ABS_ERR = 4.0;
     public static final double MIN_SHARE_WITHIN = 0.98;
     /** A pixel is "within" when each of its three channels differs by at most this many levels. */
@@ -64,21 +66,24 @@ public final class RenderCheck {
         }
 
         public String toJson() {
-            StringBuilder sb = new StringBuilder("{\n");
-            sb.append(String.format(Locale.ROOT, "  \"file\": \"%s\",\n", file.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
-            sb.append(String.format(Locale.ROOT, "  \"demos\": %d,\n  \"frames\": %d,\n", demos.size(), frames()));
-            sb.append(String.format(Locale.ROOT, "  \"mean_abs_err\": %.9g,\n", meanAbsErr()));
-            sb.append(String.format(Locale.ROOT, "  \"share_within_%d\": %.9g,\n", WITHIN_LEVELS, shareWithin()));
-            sb.append(String.format(Locale.ROOT, "  \"meets_bar\": %s,\n", meetsBar()));
-            sb.append("  \"per_demo\": [\n");
-            for (int i = 0; i < demos.size(); i++) {
-                DemoResult d = demos.get(i);
-                sb.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"frames\": %d, \"mean_abs_err\": %.9g, "
-                                + "\"share_within_%d\": %.9g}%s\n", d.name(), d.frames(), d.meanAbsErr(), WITHIN_LEVELS,
-                        d.shareWithin(), i + 1 < demos.size() ? "," : ""));
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("file", file.toString());
+            root.put("demos", demos.size());
+            root.put("frames", frames());
+            root.put("mean_abs_err", meanAbsErr());
+            root.put("share_within_" + WITHIN_LEVELS, shareWithin());
+            root.put("meets_bar", meetsBar());
+            List<Map<String, Object>> perDemo = new ArrayList<>();
+            for (DemoResult d : demos) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", d.name());
+                m.put("frames", d.frames());
+                m.put("mean_abs_err", d.meanAbsErr());
+                m.put("share_within_" + WITHIN_LEVELS, d.shareWithin());
+                perDemo.add(m);
             }
-            sb.append("  ]\n}\n");
-            return sb.toString();
+            root.put("per_demo", perDemo);
+            return Json.pretty(root);
         }
     }
 

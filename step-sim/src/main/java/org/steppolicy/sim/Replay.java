@@ -3,7 +3,9 @@ package org.steppolicy.sim;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -34,32 +36,35 @@ public final class Replay {
 
         public int steps() { return demos.stream().mapToInt(DemoResult::steps).sum(); }
 
-        /** Median ≤ 0.5 px, worst ≤ 3 px, worst angle ≤ 0.05 rad (issue 3). */
+        /** Median ≤ 0.5 px, worst ≤ 3 px, worst angle ≤ 0.05 rad: the simulator's acceptance bar against the recorded demos. */
         public boolean meetsBar() {
             return medianMaxPosErrPx() <= 0.5 && worstMaxPosErrPx() <= 3.0 && worstMaxAngleErrRad() <= 0.05;
         }
 
         public String toJson() {
-            StringBuilder sb = new StringBuilder("{\n");
-            sb.append(String.format(Locale.ROOT, "  \"demos\": %d,\n  \"steps\": %d,\n", demos.size(), steps()));
-            sb.append(String.format(Locale.ROOT, "  \"median_max_pos_err_px\": %.9g,\n", medianMaxPosErrPx()));
-            sb.append(String.format(Locale.ROOT, "  \"worst_max_pos_err_px\": %.9g,\n", worstMaxPosErrPx()));
-            sb.append(String.format(Locale.ROOT, "  \"median_max_angle_err_rad\": %.9g,\n", medianMaxAngleErrRad()));
-            sb.append(String.format(Locale.ROOT, "  \"worst_max_angle_err_rad\": %.9g,\n", worstMaxAngleErrRad()));
-            sb.append(String.format(Locale.ROOT, "  \"worst_max_agent_err_px\": %.9g,\n", worstMaxAgentErrPx()));
-            sb.append(String.format(Locale.ROOT, "  \"worst_final_coverage_err\": %.9g,\n", worstFinalCoverageErr()));
-            sb.append(String.format(Locale.ROOT, "  \"meets_bar\": %s,\n", meetsBar()));
-            sb.append("  \"per_demo\": [\n");
-            for (int i = 0; i < demos.size(); i++) {
-                DemoResult d = demos.get(i);
-                sb.append(String.format(Locale.ROOT,
-                        "    {\"name\": \"%s\", \"seed\": %d, \"steps\": %d, \"max_pos_err_px\": %.9g, \"max_angle_err_rad\": %.9g, "
-                                + "\"max_agent_err_px\": %.9g, \"final_coverage_sim\": %.9g, \"final_coverage_recorded\": %.9g}%s\n",
-                        d.name(), d.seed(), d.steps(), d.maxPosErrPx(), d.maxAngleErrRad(), d.maxAgentErrPx(),
-                        d.finalCoverageSim(), d.finalCoverageRecorded(), i + 1 < demos.size() ? "," : ""));
-            }
-            sb.append("  ]\n}\n");
-            return sb.toString();
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("demos", demos.size());
+            root.put("steps", steps());
+            root.put("median_max_pos_err_px", medianMaxPosErrPx());
+            root.put("worst_max_pos_err_px", worstMaxPosErrPx());
+            root.put("median_max_angle_err_rad", medianMaxAngleErrRad());
+            root.put("worst_max_angle_err_rad", worstMaxAngleErrRad());
+            root.put("worst_max_agent_err_px", worstMaxAgentErrPx());
+            root.put("worst_final_coverage_err", worstFinalCoverageErr());
+            root.put("meets_bar", meetsBar());
+            root.put("per_demo", demos.stream().map(d -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", d.name());
+                m.put("seed", d.seed());
+                m.put("steps", d.steps());
+                m.put("max_pos_err_px", d.maxPosErrPx());
+                m.put("max_angle_err_rad", d.maxAngleErrRad());
+                m.put("max_agent_err_px", d.maxAgentErrPx());
+                m.put("final_coverage_sim", d.finalCoverageSim());
+                m.put("final_coverage_recorded", d.finalCoverageRecorded());
+                return m;
+            }).toList());
+            return Json.pretty(root);
         }
 
         /** A few human-readable lines. */

@@ -43,11 +43,17 @@ class ReplayTest {
         assertEquals(120, s.steps());
         // Only the float32 rounding of the stored states remains.
         assertTrue(s.worstMaxPosErrPx() < 1e-4, s.report());
-        String json = s.toJson();
-        for (String key : List.of("\"demos\": 2", "median_max_pos_err_px", "worst_max_pos_err_px", "worst_max_angle_err_rad",
-                "worst_final_coverage_err")) {
-            assertTrue(json.contains(key), key + " missing from " + json);
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.toJson());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + s.toJson(), e);
         }
+        assertEquals(2, json.get("demos").asInt());
+        assertEquals(2, json.get("per_demo").size());
+        assertEquals(s.worstMaxPosErrPx(), json.get("worst_max_pos_err_px").asDouble(), 0.0);
+        for (String key : List.of("median_max_pos_err_px", "worst_max_angle_err_rad", "worst_final_coverage_err"))
+            assertTrue(json.has(key), key + " missing from " + json);
     }
 
     @Test

@@ -286,7 +286,7 @@ public final class TrainRuns {
         if (progress != null) progress.printf("train-predictor (%s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                 s.kind().id(), d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
         if (progress != null && d.valid() != null && d.valid().size() > 0)
-            // The temporal-only start (previous chunk shifted by Ta) is the bar a predictor has to beat (issue 5).
+            // The temporal-only start (previous chunk shifted by Ta) is the bar a predictor has to beat.
             progress.printf("validation MSE of the previous chunk shifted by Ta (temporal-only start): %.6f%n",
                     PredictorTask.shiftedPreviousChunkMse(d.valid(), c.task().nActionSteps()));
         Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());

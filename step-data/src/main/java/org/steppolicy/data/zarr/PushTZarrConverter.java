@@ -14,7 +14,7 @@ import org.steppolicy.data.EpisodeSplit;
 
 /**
  * Converts DP's Push-T replay buffer ({@code pusht_cchi_v7_replay.zarr}, docs/reference/diffusion-policy.md §D.3) to the RoboMimic
- * layout of the shipped {@code pusht_cchi_v7_replay_lowdim.hdf5} (../shared/data/pusht/README.md): per episode
+ * layout of the official {@code pusht_cchi_v7_replay_lowdim.hdf5} (docs/data-layer.md): per episode
  * {@code actions}, {@code dones}, {@code obs/{agent_pos, state, keypoint (9×2 → 18), n_contacts}}, attrs
  * {@code num_samples} and {@code seed} (episode i was recorded from env seed i), {@code data@env_args},
  * {@code data@total}, and {@code /mask/valid}/{@code /mask/train} from DP's seeded split. Images ({@code data/img})

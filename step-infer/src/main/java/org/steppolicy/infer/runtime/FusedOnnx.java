@@ -30,7 +30,7 @@ import org.steppolicy.models.OnnxBuilder;
 import org.steppolicy.models.StepPredictorNet;
 
 /**
- * One ONNX file for a whole control call ({@value #FILE}, issue 25 item 4): raw observation window, previous chunk
+ * One ONNX file for a whole control call ({@value #FILE}): raw observation window, previous chunk
  * and noise in; raw executed actions and the raw chunk out. Inside: the observation normaliser, the predictor (step,
  * spatial) or the shifted previous chunk (temporal), the strided warm start at the method's first timestep, the DDIM
  * steps with the U-Net, and the action unnormaliser — what {@link org.steppolicy.infer.PolicyRunner} does for the same

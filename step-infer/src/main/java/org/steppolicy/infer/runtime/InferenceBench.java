@@ -21,7 +21,7 @@ import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.policy.TrainedPolicy;
 
 /**
- * Batch-1 latency per action chunk (issue 7, "Benchmark"): one U-Net forward ({@value #UNET_FORWARD}) and each
+ * Batch-1 latency per action chunk: one U-Net forward ({@value #UNET_FORWARD}) and each
  * method through a {@link StepPolicy} of its own on random observations; median and p95 over the steady-state calls
  * (warm-started methods' cold-start calls are left out by {@link LatencySummary}). Methods with many denoiser
  * calls per chunk (ddpm:100) take {@code slowCalls} calls, since 200 of them would take minutes. The methods run
