@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The falcon:K selection rule (docs/falcon.md); each field is the config key {@code inference.falcon_*} of the same
- * name, documented in step-data's defaults.yaml.
+ * name, documented in step-base's defaults.yaml.
  *
  * @param solver      host solver when the spec names none (ddim or dpmsolver; falcon:2:ddim overrides it)
  * @param eps         a stored latent passes when the L2 norm (normalised action units) between its one-step clean

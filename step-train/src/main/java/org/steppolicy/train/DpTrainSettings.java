@@ -9,7 +9,7 @@ import org.steppolicy.models.UnetConfig;
 
 /**
  * What the DP trainer runs: the resolved config (task, policy, training; every field is documented once, in
- * step-data's defaults.yaml) and the optimiser step count it resolved to. The accessors below only name the config's
+ * step-base's defaults.yaml) and the optimiser step count it resolved to. The accessors below only name the config's
  * fields the way the trainer reads them.
  *
  * @param steps optimiser steps, and the cosine schedule's length (--max-steps, training.max_steps or epochs)

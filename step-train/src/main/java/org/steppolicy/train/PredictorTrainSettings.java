@@ -9,7 +9,7 @@ import org.steppolicy.models.PredictorNetConfig;
 
 /**
  * What the predictor trainer runs: the resolved config (task, predictor, predictor_training; every field is documented
- * once, in step-data's defaults.yaml) and the optimiser step count it resolved to.
+ * once, in step-base's defaults.yaml) and the optimiser step count it resolved to.
  */
 public record PredictorTrainSettings(StepConfig config, long steps) {
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Optimiser, schedule, EMA and bookkeeping of one training run (docs/reference/diffusion-policy.md B.4).
- * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ * Each field is documented once, in step-base's defaults.yaml (under its snake_case key).
  */
 public record TrainingConfig(
         long seed,

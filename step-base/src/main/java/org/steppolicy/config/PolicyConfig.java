@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Diffusion Policy's ConditionalUnet1D and its noise schedule (docs/reference/diffusion-policy.md A.1, B.3).
- * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ * Each field is documented once, in step-base's defaults.yaml (under its snake_case key).
  */
 public record PolicyConfig(
         boolean obsAsGlobalCond,

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * How a policy call runs: runtime, warm start, cold start, perturbation (docs/reference/step-method.md), and the
  * falcon:K baseline's selection rule (docs/falcon.md).
- * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ * Each field is documented once, in step-base's defaults.yaml (under its snake_case key).
  */
 public record InferenceConfig(
         String runtime,

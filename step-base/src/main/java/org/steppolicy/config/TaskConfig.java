@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The task: dataset, observation keys and sizes, chunking (docs/reference/diffusion-policy.md B.1, B.2, C).
- * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ * Each field is documented once, in step-base's defaults.yaml (under its snake_case key).
  */
 public record TaskConfig(
         String name,
