@@ -1,4 +1,4 @@
-package org.steppolicy.infer.runtime;
+package org.steppolicy.infer.bench;
 
 /**
  * Batch-1 latency of one method on one runtime, in milliseconds over {@code calls} timed calls after

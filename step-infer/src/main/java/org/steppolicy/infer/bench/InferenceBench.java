@@ -1,4 +1,4 @@
-package org.steppolicy.infer.runtime;
+package org.steppolicy.infer.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +17,10 @@ import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.data.Percentile;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.policy.PolicyOptions;
+import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.policy.TrainedPolicy;
 
