@@ -79,11 +79,18 @@ public final class ConfigLoader {
     public static StepConfig fromResolvedYaml(String yaml, String origin) {
         ObjectNode tree = defaultTree();
         JsonNode node = parse(yaml, origin);
+        StepConfig.Provenance provenance = new StepConfig.Provenance(origin, List.of());
         if (node instanceof ObjectNode obj) {
-            obj.remove("provenance");
+            // A run's config keeps saying where it came from (the file and overrides it was first resolved from).
+            JsonNode written = obj.remove("provenance");
+            if (written != null && written.path("file").isTextual()) {
+                List<String> overrides = new ArrayList<>();
+                for (JsonNode o : written.path("overrides")) overrides.add(o.asText());
+                provenance = new StepConfig.Provenance(written.get("file").asText(), overrides);
+            }
             merge(tree, obj, "", origin);
         }
-        return bind(tree, new StepConfig.Provenance(origin, List.of()));
+        return bind(tree, provenance);
     }
 
     private static ObjectNode defaultTree() {

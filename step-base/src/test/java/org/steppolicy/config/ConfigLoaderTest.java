@@ -84,6 +84,8 @@ class ConfigLoaderTest {
         assertEquals(c.policy(), back.policy());
         assertEquals(c.training(), back.training());
         assertEquals(c.task(), back.task());
+        // Where it came from survives the round trip (a resumed run's config still names its first file and overrides).
+        assertEquals(c.provenance(), back.provenance());
         StepConfig more = c.with("task.dataset=/tmp/x.hdf5");
         assertEquals("/tmp/x.hdf5", more.task().dataset());
         assertEquals(List.of("training.batch_size=32", "task.dataset=/tmp/x.hdf5"), more.provenance().overrides());

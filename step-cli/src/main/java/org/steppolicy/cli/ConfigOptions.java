@@ -36,7 +36,7 @@ public final class ConfigOptions {
         try {
             text = java.nio.file.Files.readString(resolvedYaml);
         } catch (java.io.IOException e) {
-            throw new org.steppolicy.config.UserError(resolvedYaml + ": cannot read (" + e.getMessage() + "); is it an evaluation folder?");
+            throw new org.steppolicy.config.UserError(resolvedYaml + ": cannot read (" + e.getMessage() + "); give --config, or a folder a run wrote");
         }
         StepConfig c = ConfigLoader.fromResolvedYaml(text, resolvedYaml.toString());
         return all.isEmpty() ? c : c.with(all.toArray(String[]::new));

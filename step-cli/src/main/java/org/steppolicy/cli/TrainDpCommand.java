@@ -29,7 +29,7 @@ public final class TrainDpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StepConfig c = config.resolve();
+        StepConfig c = run.config(config);
         Path dir = run.dir(out, "dp-" + c.task().name());
         Trainer.Summary s = TrainRuns.trainDp(c, dir, run.maxSteps, run.resume, run.runOptions(),
                 ErrStream.of(spec.commandLine().getErr()));

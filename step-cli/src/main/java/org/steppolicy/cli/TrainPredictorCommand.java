@@ -32,7 +32,7 @@ public final class TrainPredictorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StepConfig c = config.resolve();
+        StepConfig c = run.config(config);
         Path dir = run.dir(out, "predictor-" + c.predictor().kind() + "-" + c.task().name());
         Trainer.Summary s = TrainRuns.trainPredictor(c, dir, run.maxSteps, run.resume, dp, run.runOptions(),
                 ErrStream.of(spec.commandLine().getErr()));

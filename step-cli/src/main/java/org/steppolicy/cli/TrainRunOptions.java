@@ -1,6 +1,7 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
+import org.steppolicy.config.StepConfig;
 import org.steppolicy.eval.TrainedRuns;
 import org.steppolicy.train.TrainRuns;
 import picocli.CommandLine.Option;
@@ -11,7 +12,8 @@ public final class TrainRunOptions {
     Long maxSteps;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from a checkpoint (or a run directory's latest); "
-            + "--out defaults to that run's folder. The data and normaliser must be the run's.")
+            + "--out defaults to that run's folder and, without --config, the config is the run's own config.yaml (overrides still apply). "
+            + "The data and normaliser must be the run's.")
     Path resume;
 
     @Option(names = "--force", description = "Start over in an --out that holds another run (its files are deleted).")
@@ -33,6 +35,15 @@ public final class TrainRunOptions {
         if (out != null) return out;
         Path resumed = TrainRuns.runDirOf(resume);
         return resumed != null ? resumed : TrainedRuns.DEFAULT_ROOT.resolve(name);
+    }
+
+    /**
+     * The run's configuration: with --resume and no --config, the config.yaml the resumed run wrote (so its settings
+     * need not be repeated), else --config; overrides and --data apply on top either way.
+     */
+    StepConfig config(ConfigOptions options) {
+        Path run = TrainRuns.runDirOf(resume);
+        return run != null ? options.resolveOr(run.resolve("config.yaml")) : options.resolve();
     }
 
     TrainRuns.RunOptions runOptions() {

@@ -121,6 +121,13 @@ class RobustnessTest {
         assertTrue(r.out().contains("trained steps 2..3, last checkpoint " + out.resolve("checkpoints/step-0000003")), r.out());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/step-0000003")));
 
+        // Without --config, --resume takes the run's own config.yaml (tiny U-Net, its data file): nothing is repeated
+        String config = Files.readString(out.resolve("config.yaml"));
+        r = StepCliTest.run("train-dp", "--resume", out.toString(), "--max-steps", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trained steps 3..4"), r.out());
+        assertEquals(config.replace("max_steps: 3", "max_steps: 4"), Files.readString(out.resolve("config.yaml")).replace("max_steps: 3", "max_steps: 4"));
+
         // --force starts clean
         r = train(data, "--out", out.toString(), "--max-steps", "1", "--force", "training.seed=7");
         assertEquals(0, r.code(), r.err());
