@@ -168,21 +168,27 @@ public final class Sweep {
         return conf;
     }
 
-    /** Waits for the job, drawing cells done / total with an ETA; a task's UserError comes back as one. */
+    /**
+     * Waits for the job, drawing cells done / total with an ETA; the bar and the ETA count seed blocks (a cell's share
+     * of work), so the ETA is there before the first cell ends. A task's UserError comes back as one.
+     */
     private static List<EpisodeRow> await(JavaFutureAction<List<EpisodeRow>> job, CollectionAccumulator<String> done, int cells,
                                           int blocks, PrintStream progress) {
-        ProgressBar bar = progress == null ? null : new ProgressBar(progress, 0, cells);
+        ProgressBar bar = progress == null ? null : new ProgressBar(progress, 0, (long) cells * blocks);
         try {
             while (true) {
                 try {
                     List<EpisodeRow> rows = job.get(500, TimeUnit.MILLISECONDS);
                     if (bar != null) {
-                        bar.update(cells, "cells", "");
+                        bar.update((long) cells * blocks, "blocks", "cells " + cells + "/" + cells + " done");
                         bar.finish();
                     }
                     return rows;
                 } catch (TimeoutException e) {
-                    if (bar != null) bar.update(cellsDone(done.value(), blocks), "cells", "");
+                    if (bar != null) {
+                        List<String> d = List.copyOf(done.value());
+                        bar.update(new HashSet<>(d).size(), "blocks", "cells " + cellsDone(d, blocks) + "/" + cells + " done");
+                    }
                 }
             }
         } catch (InterruptedException e) {

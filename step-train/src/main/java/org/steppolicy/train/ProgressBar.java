@@ -35,7 +35,7 @@ public final class ProgressBar {
 
     /**
      * The same bar for work counted in other units than training steps (a sweep's cells):
-     * {@code cells 3/12 [======>         ] 0.05 cells/s ETA 0:03:00 (note)}; throttled unless all are done.
+     * {@code blocks 4/15 [======>         ] 0.050 blocks/s ETA 0:03:40 cells 1/5 done}; throttled unless all are done.
      */
     public void update(long done, String unit, String note) {
         long now = System.nanoTime();
