@@ -135,7 +135,10 @@ public record SweepGrid(Path file, String text, List<Policy> policies, List<Meth
     }
 
     private static Method method(Path file, String at, JsonNode n) {
-        if (n.isTextual()) return new Method(spec(file, at, n.asText()).label(), spec(file, at, n.asText()), Map.of());
+        if (n.isTextual()) {
+            MethodSpec spec = spec(file, at, n.asText());
+            return new Method(spec.label(), spec, Map.of());
+        }
         if (!n.isObject()) throw new UserError(file + ": " + at + ": a method is a spec (step:2) or {method: SPEC, label: L, inference: {KEY: VALUE}}");
         keys(file, at, n, Set.of("method", "label", "inference"));
         MethodSpec spec = spec(file, at + ".method", text(file, at + ".method", n.get("method")));
