@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code step sweep}: wiring for {@link Sweep}: options to a {@link SweepRequest}, the table to stdout. */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(name = "step sweep", mixinStandardHelpOptions = true, version = "step 0.1.0",
         description = "Evaluate a grid of policies x methods (with inference overrides) x seed blocks on Apache Spark: "
                 + "every cell x seed block is a task; local mode by default (docs/sweep.md).")
 public final class SweepCommand implements Callable<Integer> {
