@@ -63,7 +63,8 @@ public final class StepCli implements Runnable {
         return run(command, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
+    /** As {@link #run(Object, String...)}, printing to {@code out} and {@code err}. */
+    public static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(command);
         cl.setOut(out);
