@@ -24,7 +24,7 @@ public final class RunFolder implements AutoCloseable {
     /** What the folder is for; names it in messages. */
     public enum Kind {
         TRAINING("a training run", RunLayout.TRAINING), EVALUATION("an evaluation", RunLayout.EVALUATION),
-        EXPORT("an ONNX export", RunLayout.EXPORT);
+        EXPORT("an ONNX export", RunLayout.EXPORT), SWEEP("a sweep", RunLayout.SWEEP);
 
         final String description;
         /** What a run of this kind writes: --force removes exactly that and refuses to touch anything else. */
@@ -144,6 +144,7 @@ public final class RunFolder implements AutoCloseable {
             }
             if (last >= 0) return "a " + (kind == null ? "" : kind + " ") + "training run with checkpoints up to step " + last;
         }
+        if (entries.contains("grid.yaml")) return "a sweep (grid.yaml)";
         if (entries.contains("results.json")) return "an evaluation (results.json)";
         if (entries.contains("policy.json")) return "an ONNX export (policy.json)";
         if (entries.contains("metrics.csv") || entries.contains("config.yaml")) return "an unfinished run (" + list(entries) + ")";

@@ -32,6 +32,10 @@ final class RunLayout {
                     "contraction\\.json", "contraction\\.md", "contraction\\.png")
             .folder("videos", new RunLayout().files("[A-Za-z0-9_.:-]+\\.gif"));
 
+    /** sweep (step-sweep): the config and grid it ran, the table, every episode, the per-cell results and the plot. */
+    static final RunLayout SWEEP = new RunLayout().files("config\\.yaml", "grid\\.yaml", "results\\.json", "results\\.md",
+            "results\\.csv", "score_vs_latency\\.png");
+
     /** export-onnx: the networks, policy.json and the checksums (step-infer's OnnxExport). */
     static final RunLayout EXPORT = new RunLayout().files("dp\\.onnx", "predictor\\.onnx", "predictor-[A-Za-z0-9_]+\\.onnx",
             "obs_encoder\\.onnx", "step_policy\\.onnx", "policy\\.json", "checksums\\.sha256");

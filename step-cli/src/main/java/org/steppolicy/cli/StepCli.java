@@ -15,6 +15,9 @@ import java.util.Arrays;
 /** The {@code step} command: wiring only; each subcommand calls into its module. */
 @Command(name = "step", mixinStandardHelpOptions = true, version = "step 0.1.0",
         description = "STEP for the JVM: train, evaluate and run warm-started diffusion policies.",
+        // step-sweep brings Spark, so it is its own main class; the launcher dispatches `step sweep` to it.
+        footer = "%nAlso: `./step sweep --grid FILE ...` evaluates a grid of policies x methods x seed blocks on Apache Spark "
+                + "(built on first use; docs/sweep.md).",
         subcommands = {
                 ConfigCommand.class,
                 DataCommand.class,
@@ -49,8 +52,21 @@ public final class StepCli implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(new StepCli(), out, err, args);
+    }
+
+    /**
+     * Runs a command object of a module above this one (step-sweep's {@code sweep}, which brings Spark and so is not a
+     * subcommand here) with this CLI's exit codes, error lines and run-folder release.
+     */
+    public static int run(Object command, String... args) {
+        return run(command, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #run(Object, String...)}, printing to {@code out} and {@code err}. */
+    public static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cl = new CommandLine(new StepCli());
+        CommandLine cl = new CommandLine(command);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> report(ex, verbose, err));

@@ -11,6 +11,7 @@ import org.steppolicy.sim.ChunkPolicy;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.FrameState;
 import org.steppolicy.sim.GifWriter;
+import org.steppolicy.sim.PushTEnv;
 import org.steppolicy.sim.PushTRenderer;
 
 import java.awt.image.BufferedImage;
@@ -30,6 +31,7 @@ import java.util.function.Consumer;
 public final class ClosedLoopEvaluation {
     /** One evaluation thread's policy: acts, reports its calls' latencies, frees what it opened. */
     public interface EvalPolicy extends ChunkPolicy, AutoCloseable {
+        /** Every call so far, in call order. */
         List<CallLatency> latencies();
 
         @Override
@@ -56,6 +58,25 @@ public final class ClosedLoopEvaluation {
         this.settings = settings;
         this.evaluator = evaluator;
         this.threads = threads;
+    }
+
+    /**
+     * Runs one method on seeds firstSeed .. firstSeed+n-1 on the calling thread, with one policy, and returns every
+     * episode with its calls' latencies: the unit of work of a caller that parallelises itself (a sweep's Spark task).
+     * Each episode depends only on its seed (the policy and the env are reset with it), so an episode's score equals
+     * the one {@link #run} gives for the same seed.
+     */
+    public List<EpisodeResult> episodes(MethodSpec spec, long firstSeed, int n) {
+        List<EpisodeResult> out = new ArrayList<>();
+        try (EvalPolicy policy = policies.open(spec, spec.config(settings))) {
+            PushTEnv env = new PushTEnv();
+            for (int i = 0; i < n; i++) {
+                int before = policy.latencies().size();
+                Evaluator.Episode e = evaluator.runEpisode(env, policy, firstSeed + i);
+                out.add(new EpisodeResult(e, policy.latencies().subList(before, policy.latencies().size())));
+            }
+        }
+        return out;
     }
 
     /** Evaluates one method on seeds seed .. seed+episodes-1; GIFs of the first {@code videos} go into videoDir. */

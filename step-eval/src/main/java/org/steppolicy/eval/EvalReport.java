@@ -212,7 +212,8 @@ public final class EvalReport {
         return out;
     }
 
-    static void writeAtomically(Path file, String text) {
+    /** Writes a text file atomically (a .tmp renamed into place), creating its folder; a failed write leaves no .tmp. */
+    public static void writeAtomically(Path file, String text) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

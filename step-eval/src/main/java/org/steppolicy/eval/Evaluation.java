@@ -12,14 +12,9 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.OfflineResult;
 import org.steppolicy.infer.policy.ModelSource;
-import org.steppolicy.infer.policy.StepPolicy;
-import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyBundle;
-import org.steppolicy.infer.runtime.PolicyLoader;
-import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.run.RunFolder;
-import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.ImageObservation;
 import org.steppolicy.sim.PushTObservation;
 
@@ -55,39 +50,11 @@ public final class Evaluation {
         checkCompare(r.compare(), r.methods());
         if (r.compare() != null && !c.task().hasSimulator())
             throw new UserError("--compare: paired differences are of closed-loop scores; task " + c.task().name() + " is evaluated offline");
-        boolean export = OnnxExportFolder.isExport(r.dp());
-        PolicyBundle dp = null;
-        TrainedPolicy trained;
-        PushTObservation observation = null;
-        if (export) {
-            if (!r.predictors().isEmpty())
-                throw new UserError(r.dp() + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
-            if (!c.task().hasSimulator())
-                throw new UserError(r.dp() + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
-            OnnxExportFolder folder = OnnxExportFolder.read(r.dp());
-            trained = TrainedPolicy.of(folder);
-            observation = observation(folder.shape().obsDim(), folder.image(), r.dp());
-        } else {
-            dp = PolicyLoader.fromCheckpoints(r.dp(), null);
-            List<PredictorBundle> preds = new ArrayList<>();
-            for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
-            trained = TrainedPolicy.of(dp, preds, "dp " + r.dp());
-            if (c.task().hasSimulator()) observation = observation(dp, r.dp());
-        }
-        ModelSource models = trained.source(r.runtime(), 1);
+        LoadedPolicy policy = LoadedPolicy.load(c, r.dp(), r.predictors());
+        ModelSource models = policy.models(r.runtime());
         InferenceSettings settings = InferenceSettings.from(c.inference());
         // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
-        for (MethodSpec m : r.methods()) {
-            String kind = m.method().predictorKind();
-            if (kind != null && !trained.predictorKinds().contains(kind))
-                throw new UserError(export
-                        ? "method " + m.label() + " needs a '" + kind + "' predictor; " + r.dp() + " has "
-                          + (trained.predictorKinds().isEmpty() ? "none" : "only " + String.join(", ", trained.predictorKinds()))
-                          + " (export one with export-onnx --predictor CKPT)"
-                        : "method " + m.label() + " needs a '" + kind + "' predictor checkpoint: pass --predictor DIR"
-                          + " (trained with predictor.kind=" + kind + ")");
-            StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
-        }
+        for (MethodSpec m : r.methods()) policy.check(m, models, settings);
         Path dir = r.out();
         EvalReport.Source source = source(r);
         // What was asked is what config.yaml records, so that `step eval --resume DIR` alone asks it again.
@@ -97,12 +64,11 @@ public final class Evaluation {
         RunFolder folder = RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), r.resume());
         if (!r.resume()) folder.writeText("config.yaml", written.toYaml());
         if (!c.task().hasSimulator()) {
-            List<OfflineResult> offline = OfflineRun.run(c, dp, models, settings, r.methods(), r.seed(), log);
+            List<OfflineResult> offline = OfflineRun.run(c, policy.dp(), models, settings, r.methods(), r.seed(), log);
             OfflineReport.write(offline, dir);
             return new EvalSummary(dir, List.of(), offline, null);
         }
-        Evaluator evaluator = new Evaluator(trained.shape().obsSteps(), c.task().evalMaxSteps(), observation);
-        ClosedLoopEvaluation eval = new ClosedLoopEvaluation(models, settings, evaluator, r.threads());
+        ClosedLoopEvaluation eval = policy.closedLoop(c, models, r.threads());
         String title = c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed();
         List<MethodResult> results = new ArrayList<>();
         for (int i = 0; i < r.methods().size(); i++) {

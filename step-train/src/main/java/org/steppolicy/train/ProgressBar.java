@@ -30,8 +30,21 @@ public final class ProgressBar {
     public void update(long step, double loss, double lr) {
         long now = System.nanoTime();
         if (step < total && now - lastDraw < MIN_REDRAW_NANOS) return;
+        draw(now, render(step, loss, lr, (now - startNanos) / 1e9));
+    }
+
+    /**
+     * The same bar for work counted in other units than training steps (a sweep's cells):
+     * {@code blocks 4/15 [======>         ] 0.050 blocks/s ETA 0:03:40 cells 1/5 done}; throttled unless all are done.
+     */
+    public void update(long done, String unit, String note) {
+        long now = System.nanoTime();
+        if (done < total && now - lastDraw < MIN_REDRAW_NANOS) return;
+        draw(now, render(done, unit, note, (now - startNanos) / 1e9));
+    }
+
+    private void draw(long now, String line) {
         lastDraw = now;
-        String line = render(step, loss, lr, (now - startNanos) / 1e9);
         int pad = Math.max(0, lastLength - line.length());
         out.print("\r" + line + " ".repeat(pad));
         out.flush();
@@ -40,11 +53,23 @@ public final class ProgressBar {
 
     String render(long step, double loss, double lr, double elapsedSeconds) {
         double rate = elapsedSeconds > 0 ? (step - firstStep) / elapsedSeconds : 0;
-        int filled = (int) Math.min(WIDTH, WIDTH * step / Math.max(1, total));
-        String bar = "=".repeat(filled) + (filled < WIDTH ? ">" + " ".repeat(WIDTH - filled - 1) : "");
-        String eta = rate > 0 ? clock((total - step) / rate) : "--:--:--";
         return String.format(Locale.ROOT, "step %d/%d [%s] loss %.4f lr %.2e %.2f step/s ETA %s",
-                step, total, bar, loss, lr, rate, eta);
+                step, total, bar(step), loss, lr, rate, eta(step, rate));
+    }
+
+    String render(long done, String unit, String note, double elapsedSeconds) {
+        double rate = elapsedSeconds > 0 ? (done - firstStep) / elapsedSeconds : 0;
+        return String.format(Locale.ROOT, "%s %d/%d [%s] %.3f %s/s ETA %s%s", unit, done, total, bar(done), rate, unit,
+                eta(done, rate), note == null || note.isEmpty() ? "" : " " + note);
+    }
+
+    private String bar(long done) {
+        int filled = (int) Math.min(WIDTH, WIDTH * done / Math.max(1, total));
+        return "=".repeat(filled) + (filled < WIDTH ? ">" + " ".repeat(WIDTH - filled - 1) : "");
+    }
+
+    private String eta(long done, double rate) {
+        return rate > 0 ? clock((total - done) / rate) : "--:--:--";
     }
 
     /** Ends the line so later output starts on a fresh one. */
