@@ -1,0 +1,8 @@
+package org.steppolicy.config;
+
+/**
+ * BRIDGeR, the spatial-consistency baseline trained as its own policy family (docs/bridger.md).
+ * Each field is documented once, in step-data's defaults.yaml (under its snake_case key).
+ */
+public record BridgerConfig(String source, String interpolant, double noiseScale, String sampler, String timeGrid) {
+}
