@@ -67,8 +67,6 @@ public final class ConfigValidator {
         oneOf("bridger.source", "gaussian");
         oneOf("bridger.interpolant", "linear", "power3", "power4");
         number("bridger.noise_scale", 0, true, 10, true);
-        oneOf("bridger.sampler", "sde", "ode", "reference");
-        oneOf("bridger.time_grid", "end", "mid");
         // training, predictor_training and bridger_training share one shape
         for (String s : TRAINING_SECTIONS) {
             any(s + ".seed", s + ".ema_enabled");
@@ -113,6 +111,8 @@ public final class ConfigValidator {
         integer("inference.falcon_k_min", 0);
         integer("inference.falcon_buffer", 1);
         oneOf("inference.falcon_align", "shift", "none");
+        oneOf("inference.bridger_sampler", "sde", "ode", "reference");
+        oneOf("inference.bridger_time_grid", "end", "mid");
         // eval (methods are parsed where the method grammar lives, step-infer's MethodSpec)
         any("eval.methods", "eval.seed");
         integer("eval.episodes", 1);
