@@ -68,10 +68,9 @@ public final class Evaluation {
             trained = TrainedPolicy.of(folder);
             observation = observation(folder.shape().obsDim(), folder.image(), r.dp());
         } else {
-            dp = PolicyLoader.fromCheckpoints(r.dp(), null);
-            List<PredictorBundle> preds = new ArrayList<>();
-            for (Path p : r.predictors()) preds.add(PolicyLoader.predictorFromCheckpoint(p));
-            trained = TrainedPolicy.of(dp, preds, "dp " + r.dp());
+            PolicyLoader.WithOthers loaded = PolicyLoader.withOthers(r.dp(), r.predictors());   // predictors and BRIDGeR
+            dp = loaded.dp();
+            trained = TrainedPolicy.of(dp, loaded.predictors(), "dp " + r.dp());
             if (c.task().hasSimulator()) observation = observation(dp, r.dp());
         }
         ModelSource models = trained.source(r.runtime(), 1);

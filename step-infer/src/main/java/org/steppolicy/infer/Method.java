@@ -35,11 +35,18 @@ public enum Method {
 
     public boolean usesPredictor() { return start == Start.PREDICTOR || start == Start.PREDICTOR_ONLY; }
 
-    /** The predictor kind this method reads ("step": spatiotemporal, "spatial": obs-only), or null for none. */
+    /** The kind of BRIDGeR's model among the models loaded beside a DP (a trained policy's "predictor kinds"). */
+    public static final String BRIDGER_KIND = "bridger";
+
+    /**
+     * The model kind this method reads beside the DP ("step": spatiotemporal predictor, "spatial": obs-only predictor,
+     * "bridger": a BRIDGeR model), or null for none.
+     */
     public String predictorKind() {
         return switch (this) {
             case STEP, PREDICTOR -> "step";
             case SPATIAL -> "spatial";
+            case BRIDGER -> BRIDGER_KIND;
             default -> null;
         };
     }

@@ -79,9 +79,29 @@ public final class PolicyLoader {
     public static PolicyModels models(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser dp = denoiser(b, runtime, threads);
         PredictorBundle p = b.predictor();
-        if (p == null) return new PolicyModels(b.shape(), dp, b.normalization(), null, null, b.scheduler());
-        return new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization(), b.scheduler());
+        PolicyModels m = p == null ? new PolicyModels(b.shape(), dp, b.normalization(), null, null, b.scheduler())
+                : new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization(), b.scheduler());
+        return b.bridger() == null ? m : m.withBridger(b.bridger().open(runtime, threads));
     }
+
+    /**
+     * The DP with the models beside it: each of {@code others} is a predictor checkpoint or a BRIDGeR one (told apart by
+     * its meta.json kind); returns the DP bundle (with BRIDGeR when given) and the predictors.
+     */
+    public static WithOthers withOthers(Path dpDir, java.util.List<Path> others) {
+        PolicyBundle dp = fromCheckpoints(dpDir, null);
+        java.util.List<PredictorBundle> preds = new java.util.ArrayList<>();
+        for (Path p : others) {
+            if (BridgerBundle.isBridger(p)) {
+                if (dp.bridger() != null) throw new UserError("two BRIDGeR checkpoints given; pass one");
+                dp = dp.withBridger(BridgerBundle.fromCheckpoint(p));
+            } else preds.add(predictorFromCheckpoint(p));
+        }
+        return new WithOthers(dp, preds);
+    }
+
+    /** A DP bundle and the predictor bundles read beside it. */
+    public record WithOthers(PolicyBundle dp, java.util.List<PredictorBundle> predictors) {}
 
     public static Denoiser denoiser(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser unet = switch (runtime) {
