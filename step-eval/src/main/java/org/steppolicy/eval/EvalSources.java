@@ -64,8 +64,9 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
     static List<MethodSpec> dropUnavailable(List<MethodSpec> methods, Set<String> kinds, Path dp, Path root, PrintWriter log) {
         Split s = split(methods, kinds);
         if (!s.dropped().isEmpty()) {
-            List<String> how = s.missing().stream().map(k -> "./step train-predictor --config configs/pusht-small.yaml --dp " + dp
-                    + " predictor.kind=" + k).toList();
+            List<String> how = s.missing().stream().map(k -> k.equals(org.steppolicy.infer.Method.BRIDGER_KIND)
+                    ? "./step train-bridger --config configs/pusht-small.yaml"
+                    : "./step train-predictor --config configs/pusht-small.yaml --dp " + dp + " predictor.kind=" + k).toList();
             log.println("no " + String.join(" or ", s.missing()) + " predictor run under " + root + "/: skipping "
                     + String.join(", ", s.dropped()) + " (train with " + String.join("; ", how) + ")");
         }

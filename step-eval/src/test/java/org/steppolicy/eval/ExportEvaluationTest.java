@@ -59,7 +59,7 @@ class ExportEvaluationTest {
         assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "falcon:2", "step:2", "predictor"),
                 src.methods().stream().map(MethodSpec::label).toList());
         assertEquals(1, log.toString().lines().count(), log.toString());
-        assertTrue(log.toString().contains("no spatial predictor: skipping spatial:2"), log.toString());
+        assertTrue(log.toString().contains("no spatial or bridger predictor: skipping spatial:2, bridger:2"), log.toString());
 
         Path out = tmp.resolve("eval");
         EvalRequest r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods()).withEpisodes(2).withThreads(2)

@@ -33,7 +33,7 @@ import org.steppolicy.run.Checksums;
  */
 public final class OnnxExport {
     public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json",
-            ENCODER_FILE = "obs_encoder.onnx";
+            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx";
     /** Bumped when the sidecar's meaning changes. */
     public static final String FORMAT = "step-policy-onnx/1";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,6 +89,8 @@ public final class OnnxExport {
                 byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
                 out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
             }
+            if (b.bridger() != null)   // BRIDGeR's own policy beside the DP (docs/bridger.md)
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), b.bridger().arch().net().toOnnx(b.bridger().params()).toByteArray()));
             ObjectNode side = sidecar(b, baselines);
             if (fusedBytes != null) {
                 out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
@@ -336,7 +338,28 @@ public final class OnnxExport {
             ArrayNode more = root.putArray("baseline_predictors");
             for (PredictorBundle q : baselines) more.add(predictorEntry(q, predictorFile(q.kind()), b.shape(), lowDim(q.normalization(), b)));
         }
+        if (b.bridger() != null) root.set("bridger", bridgerEntry(b.bridger(), s));
         return root;
+    }
+
+    /** policy.json's "bridger": BRIDGeR's velocity and score networks in one file, and how to sample them. */
+    private static ObjectNode bridgerEntry(BridgerBundle br, PolicyShape s) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("file", BRIDGER_FILE);
+        e.put("source", br.arch().source());
+        e.put("interpolant", br.arch().interpolant().shape().label());
+        e.put("noise_scale", br.arch().interpolant().noiseScale());
+        e.put("note", "x_t = alpha(t) x0 + beta(t) x1 + sqrt(2t(1-t)) z, z = noise_scale*N(0,I); x0 from the source, "
+                + "bridged to t=1 in K steps (docs/bridger.md)");
+        ArrayNode in = e.putArray("inputs");
+        in.add(io(ConditionalUnet1d.SAMPLE, "float32", "batch", s.horizon(), s.actionDim()).put("note", "x_t, normalised actions"));
+        in.add(io(ConditionalUnet1d.TIMESTEP, "float32", "batch").put("note", "the interpolant time t in [0.001, 0.999]"));
+        in.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", s.condDim())
+                .put("note", "normalised observations of the last n_obs_steps steps, flattened time-major"));
+        e.set("output", io(org.steppolicy.models.BridgerNet.OUTPUT, "float32", "batch", s.horizon(), 2 * s.actionDim())
+                .put("note", "per chunk step: action_dim velocity values, then action_dim score values"));
+        e.set("normalizer", normalizer(br.normalization()));
+        return e;
     }
 
     private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyShape s, PolicyNormalization norm) {
