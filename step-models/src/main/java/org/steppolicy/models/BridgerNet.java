@@ -13,28 +13,56 @@ import java.util.List;
 public final class BridgerNet implements NetworkDefinition {
     public static final String VELOCITY = "velocity.", SCORE = "score.", OUTPUT = "bridger_pred";
 
-    private final ConditionalUnet1d unet;
+    /**
+     * What each of the two networks is: (sample [B, horizon, Da], timestep [B], global_cond [B, C]) to [B, horizon, Da],
+     * its parameters declared on the builder it is given. The U-Net in every policy; tests use a small MLP, because
+     * SameDiff's per-op cost makes even a one-level U-Net pair too slow to train to convergence in a unit test.
+     */
+    public interface Body {
+        int horizon();
 
-    public BridgerNet(ConditionalUnet1d unet) {
-        if (unet.config().inpainting()) throw new IllegalArgumentException("BRIDGeR needs a global-condition U-Net (obs_as_global_cond)");
-        this.unet = unet;
+        int actionDim();
+
+        int condDim();
+
+        <T> T apply(NetBuilder<T> b, T sample, T timestep, T globalCond);
     }
 
-    public ConditionalUnet1d unet() { return unet; }
+    private final Body body;
 
-    public int horizon() { return unet.horizon(); }
+    public BridgerNet(ConditionalUnet1d unet) {
+        this(unetBody(unet));
+    }
 
-    public int actionDim() { return unet.config().inputDim(); }
+    public BridgerNet(Body body) {
+        this.body = body;
+    }
 
-    public int condDim() { return unet.config().globalCondDim(); }
+    private static Body unetBody(ConditionalUnet1d unet) {
+        if (unet.config().inpainting()) throw new IllegalArgumentException("BRIDGeR needs a global-condition U-Net (obs_as_global_cond)");
+        return new Body() {
+            @Override public int horizon() { return unet.horizon(); }
+            @Override public int actionDim() { return unet.config().inputDim(); }
+            @Override public int condDim() { return unet.config().globalCondDim(); }
+            @Override public <T> T apply(NetBuilder<T> b, T sample, T timestep, T globalCond) {
+                return unet.denoise(b, sample, timestep, globalCond);
+            }
+        };
+    }
+
+    public int horizon() { return body.horizon(); }
+
+    public int actionDim() { return body.actionDim(); }
+
+    public int condDim() { return body.condDim(); }
 
     @Override
     public <T> void define(NetBuilder<T> b) {
-        T sample = b.input(ConditionalUnet1d.SAMPLE, -1, unet.horizon(), actionDim());
+        T sample = b.input(ConditionalUnet1d.SAMPLE, -1, horizon(), actionDim());
         T time = b.input(ConditionalUnet1d.TIMESTEP, -1);
         T cond = b.input(ConditionalUnet1d.GLOBAL_COND, -1, condDim());
-        T v = unet.denoise(new PrefixedBuilder<>(b, VELOCITY), sample, time, cond);
-        T s = unet.denoise(new PrefixedBuilder<>(b, SCORE), sample, time, cond);
+        T v = body.apply(new PrefixedBuilder<>(b, VELOCITY), sample, time, cond);
+        T s = body.apply(new PrefixedBuilder<>(b, SCORE), sample, time, cond);
         b.output(OUTPUT, b.concat(2, List.of(v, s)));
     }
 

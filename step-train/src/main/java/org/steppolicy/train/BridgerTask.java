@@ -39,6 +39,14 @@ public final class BridgerTask implements TrainTask {
     private String configYaml;
 
     public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson) {
+        this(settings, train, valid, normalizerJson, null);
+    }
+
+    /**
+     * With {@code net} in place of the config's U-Nets (tests: a small body trains in seconds); its checkpoints still
+     * describe the config's architecture, so only the caller knows how to rebuild the network. Null: the config's.
+     */
+    public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson, BridgerNet net) {
         this.s = settings;
         this.train = train;
         this.valid = valid;
@@ -51,7 +59,9 @@ public final class BridgerTask implements TrainTask {
         this.condDim = To * Do;
         this.arch = settings.arch(Do, Da);
         this.interpolant = arch.interpolant();
-        BridgerNet net = arch.net();
+        if (net == null) net = arch.net();
+        if (net.horizon() != T || net.actionDim() != Da || net.condDim() != condDim)
+            throw new IllegalArgumentException("network shapes do not match horizon " + T + ", action dim " + Da + ", condition " + condDim);
         TensorStore init = net.initParams(settings.seed());
         SameDiff sd = SameDiffBuilder.build(net, init, true);   // no dropout in the U-Nets: one graph
         this.timeType = sd.getVariable(ConditionalUnet1d.TIMESTEP).dataType();
