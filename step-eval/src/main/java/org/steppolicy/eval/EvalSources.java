@@ -49,7 +49,8 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
      */
     static EvalSources ofExport(Path dir, List<Path> predictors, List<MethodSpec> methods, boolean dropUnavailable, PrintWriter log) {
         if (!predictors.isEmpty())
-            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
+                    + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
         if (dropUnavailable) {
             Split s = split(methods, OnnxExportFolder.read(dir).predictorKinds());
             if (!s.dropped().isEmpty())

@@ -61,7 +61,8 @@ public final class Evaluation {
         PushTObservation observation = null;
         if (export) {
             if (!r.predictors().isEmpty())
-                throw new UserError(r.dp() + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+                throw new UserError(r.dp() + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
+                        + r.dp() + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
             if (!c.task().hasSimulator())
                 throw new UserError(r.dp() + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
             OnnxExportFolder folder = OnnxExportFolder.read(r.dp());

@@ -115,8 +115,30 @@ public final class OnnxExport {
      * whose checkpoint is gone. The predictors must fit the folder (horizon, action dim, normaliser).
      */
     public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, Path dir) throws IOException {
+        return withPredictors(from, predictors, null, dir);
+    }
+
+    /**
+     * As {@link #withPredictors(OnnxExportFolder, List, Path)}, and with {@code bridger} (null: the folder's own, if
+     * any, copied) written as {@value #BRIDGER_FILE} with policy.json's "bridger" entry: how a BRIDGeR model ships
+     * beside an exported DP such as models/pusht-lowdim. It must fit the folder (horizon, action dim, condition, and
+     * the DP's normaliser, which bridger:K shares).
+     */
+    public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, BridgerBundle bridger, Path dir)
+            throws IOException {
         verify(from.dir());
         PolicyShape shape = from.shape();
+        if (bridger != null) {
+            org.steppolicy.models.BridgerNet net = bridger.arch().net();
+            if (net.horizon() != shape.horizon() || net.actionDim() != shape.actionDim() || net.condDim() != shape.condDim())
+                throw new org.steppolicy.config.UserError("the BRIDGeR model has horizon " + net.horizon() + ", action_dim " + net.actionDim()
+                        + " and condition " + net.condDim() + "; " + from.dir() + " has " + shape.horizon() + ", " + shape.actionDim()
+                        + " and " + shape.condDim());
+            if (from.image() != null) throw new org.steppolicy.config.UserError(from.dir() + " is an image export; BRIDGeR is low-dim only");
+            if (!bridger.normalization().obs().sameAs(from.normalization().obs(), 1e-6)
+                    || !bridger.normalization().action().sameAs(from.normalization().action(), 1e-6))
+                throw new org.steppolicy.config.UserError("the BRIDGeR model was trained with another normaliser than " + from.dir() + "'s");
+        }
         for (PredictorBundle p : predictors) {
             if (p.horizon() != shape.horizon() || p.actionDim() != shape.actionDim())
                 throw new org.steppolicy.config.UserError("the " + p.kind() + " predictor has horizon " + p.horizon() + " and action_dim "
@@ -140,6 +162,13 @@ public final class OnnxExport {
         try {
             for (String f : List.of(DP_FILE, ENCODER_FILE))
                 if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+            if (bridger != null) {
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), bridger.arch().net().toOnnx(bridger.params()).toByteArray()));
+                sidecar.set("bridger", bridgerEntry(bridger, shape));
+            } else if (sidecar.path("bridger").isObject()) {   // the folder's own BRIDGeR model stays with its entry
+                String f = sidecar.get("bridger").path("file").asText(BRIDGER_FILE);
+                out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+            }
             String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
                     : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
             java.util.Set<String> kinds = new java.util.LinkedHashSet<>(entries.keySet());
