@@ -75,6 +75,24 @@ public final class PolicyLoader {
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
     }
 
+    /**
+     * The config's BRIDGeR networks (bridger section, policy.* U-Net sizes, as train-bridger builds them) with seeded
+     * random weights and the given normaliser: bridger:K latency figures (bench, serve --random-weights) before a
+     * train-bridger checkpoint exists. Low-dim policies only.
+     */
+    public static BridgerBundle randomBridger(StepConfig c, long seed, PolicyNormalization norm) {
+        var t = c.task();
+        if (ImageSpecs.dp(c) != null) throw new UserError("bridger:K: BRIDGeR is low-dim only (the config has task.image_key)");
+        if (!c.policy().obsAsGlobalCond()) throw new UserError("bridger:K needs policy.obs_as_global_cond: true");
+        UnetConfig unet = UnetConfig.forPolicy(c.policy(), t.obsDim(), t.actionDim(), t.nObsSteps(), t.obsDim());
+        org.steppolicy.models.DpArch policy = new org.steppolicy.models.DpArch(unet, t.horizon(), t.nObsSteps(), t.nActionSteps(),
+                t.obsDim(), t.actionDim(), 0, null, null);
+        var b = c.bridger();
+        var arch = new org.steppolicy.models.BridgerArch(policy, b.source(), new org.steppolicy.models.StochasticInterpolant(
+                org.steppolicy.models.StochasticInterpolant.Shape.parse(b.interpolant()), b.noiseScale()));
+        return new BridgerBundle(arch, arch.net().initParams(seed), norm);
+    }
+
     /** The bundle's networks on one runtime; every call builds fresh instances (one per environment thread). */
     public static PolicyModels models(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser dp = denoiser(b, runtime, threads);
