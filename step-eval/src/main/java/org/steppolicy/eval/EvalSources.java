@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
@@ -80,7 +80,7 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
     private static Split split(List<MethodSpec> methods, Set<String> kinds) {
         List<MethodSpec> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
-        Set<String> missing = new TreeSet<>();
+        Set<String> missing = new LinkedHashSet<>();   // in the methods' order, as the skipped labels
         for (MethodSpec m : methods) {
             String kind = m.method().predictorKind();
             if (kind == null || kinds.contains(kind)) kept.add(m);
