@@ -252,6 +252,8 @@ public final class ConfigLoader {
                 section(tree, "training", TrainingConfig.class),
                 section(tree, "predictor", PredictorConfig.class),
                 section(tree, "predictor_training", TrainingConfig.class),
+                section(tree, "bridger", BridgerConfig.class),
+                section(tree, "bridger_training", TrainingConfig.class),
                 section(tree, "inference", InferenceConfig.class),
                 section(tree, "eval", EvalConfig.class),
                 provenance, tree);

@@ -22,6 +22,7 @@ public final class ConfigValidator {
     private record Rule(String allowed, boolean nullable, java.util.function.Predicate<JsonNode> ok) {}
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+    private static final List<String> TRAINING_SECTIONS = List.of("training", "predictor_training", "bridger_training");
 
     static {
         // task
@@ -62,8 +63,12 @@ public final class ConfigValidator {
         integer("predictor.encoder_layers", 0);
         integer("predictor.blocks", 1);
         integer("predictor.image_feature_dim", 1);
-        // training and predictor_training share one shape
-        for (String s : List.of("training", "predictor_training")) {
+        // bridger
+        oneOf("bridger.source", "gaussian");
+        oneOf("bridger.interpolant", "linear", "power3", "power4");
+        number("bridger.noise_scale", 0, true, 10, true);
+        // training, predictor_training and bridger_training share one shape
+        for (String s : TRAINING_SECTIONS) {
             any(s + ".seed", s + ".ema_enabled");
             integer(s + ".batch_size", 1);
             number(s + ".lr", 0, false, Double.POSITIVE_INFINITY, false);
@@ -106,6 +111,8 @@ public final class ConfigValidator {
         integer("inference.falcon_k_min", 0);
         integer("inference.falcon_buffer", 1);
         oneOf("inference.falcon_align", "shift", "none");
+        oneOf("inference.bridger_sampler", "sde", "ode", "reference");
+        oneOf("inference.bridger_time_grid", "end", "mid");
         // eval (methods are parsed where the method grammar lives, step-infer's MethodSpec)
         any("eval.methods", "eval.seed");
         integer("eval.episodes", 1);
@@ -140,7 +147,7 @@ public final class ConfigValidator {
             if (d.asLong() % groups != 0) relation("policy.down_dims entry " + d.asLong() + " is not divisible by policy.n_groups = " + groups);
         long dModel = at(tree, "predictor.d_model").asLong(), heads = at(tree, "predictor.n_heads").asLong();
         if (dModel % heads != 0) relation("predictor.d_model = " + dModel + " is not divisible by predictor.n_heads = " + heads);
-        for (String s : List.of("training", "predictor_training")) {
+        for (String s : TRAINING_SECTIONS) {
             double min = at(tree, s + ".ema_min").asDouble(), max = at(tree, s + ".ema_max").asDouble();
             if (min > max) relation(s + ".ema_min = " + min + " exceeds " + s + ".ema_max = " + max);
         }

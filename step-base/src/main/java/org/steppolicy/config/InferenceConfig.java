@@ -29,5 +29,7 @@ public record InferenceConfig(
         double falconTemperature,
         @JsonProperty("falcon_k_min") int falconKMin, // SNAKE_CASE would make it falcon_kmin
         int falconBuffer,
-        String falconAlign) {
+        String falconAlign,
+        String bridgerSampler,
+        String bridgerTimeGrid) {
 }

@@ -15,6 +15,8 @@ public record StepConfig(
         TrainingConfig training,
         PredictorConfig predictor,
         TrainingConfig predictorTraining,
+        BridgerConfig bridger,
+        TrainingConfig bridgerTraining,
         InferenceConfig inference,
         EvalConfig eval,
         Provenance provenance,

@@ -10,6 +10,7 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.bench.BenchResult;
 import org.steppolicy.infer.bench.InferenceBench;
 import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<RuntimeKind> kinds = rt.equalsIgnoreCase("both") ? List.of(RuntimeKind.ONNX, RuntimeKind.SAMEDIFF) : List.of(RuntimeKind.parse(rt));
         InferenceBench.Settings s = new InferenceBench.Settings(calls, slowCalls, warmup, c.inference().seed());
         List<String> specs = List.of(methods.split(","));
+        if (source.randomWeights && specs.stream().anyMatch(BenchCommand::isBridger))   // bridger:K's own random networks
+            bundle = bundle.withBridger(PolicyLoader.randomBridger(c, c.training().seed() + 2, bundle.normalization()));
         out.print(InferenceBench.table(List.of()));
         List<BenchResult> all = new ArrayList<>();
         for (RuntimeKind k : kinds) {
@@ -80,5 +83,13 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("wrote " + json);
         }
         return 0;
+    }
+
+    static boolean isBridger(String spec) {
+        try {
+            return org.steppolicy.infer.MethodSpec.parse(spec.trim()).method() == org.steppolicy.infer.Method.BRIDGER;
+        } catch (IllegalArgumentException e) {
+            return false;   // the bench itself reports a bad spec
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodConfig;
+import org.steppolicy.infer.runtime.BridgerBundle;
 import org.steppolicy.infer.runtime.FusedCheck;
 import org.steppolicy.infer.runtime.FusedOnnx;
 import org.steppolicy.infer.runtime.OnnxExport;
@@ -24,12 +25,14 @@ import picocli.CommandLine;
  * {@code step export-onnx --dp DPCKPT [--predictor PCKPT]... --out DIR [--fused step:2]}: dp.onnx, predictor.onnx (the
  * step predictor), predictor-KIND.onnx for each other kind, policy.json and, with --fused, step_policy.onnx (the whole
  * control call in one graph; --dp may then be an export folder, e.g. models/pusht-lowdim, copied with the file added).
- * With an export folder as --dp and --predictor checkpoints: a copy of it with those predictors in place of their kinds.
+ * With an export folder as --dp and --predictor checkpoints: a copy of it with those predictors in place of their kinds
+ * (a train-bridger checkpoint among them adds bridger.onnx, docs/bridger.md).
  */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = "Write the policy as ONNX (dp.onnx, predictor.onnx for the step predictor, predictor-KIND.onnx for others) "
                 + "with a JSON sidecar (policy.json). With an export folder as --dp (e.g. models/pusht-lowdim): a copy of it "
-                + "with the given --predictor checkpoints in place of the predictors of their kinds.")
+                + "with the given --predictor checkpoints in place of the predictors of their kinds (a train-bridger checkpoint adds "
+                + "bridger.onnx).")
 public final class ExportOnnxCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,9 +73,14 @@ public final class ExportOnnxCommand implements Callable<Integer> {
                 throw new UserError("--fused with --predictor on an export folder: replace the predictors first, then add --fused to the result");
             OnnxExportFolder from = OnnxExportFolder.read(source.dp);
             List<PredictorBundle> preds = new ArrayList<>();
-            for (Path p : source.predictors) preds.add(PolicyLoader.predictorFromCheckpoint(p));
+            BridgerBundle bridger = null;
+            for (Path p : source.predictors) {
+                if (!BridgerBundle.isBridger(p)) preds.add(PolicyLoader.predictorFromCheckpoint(p));
+                else if (bridger != null) throw new UserError("two BRIDGeR checkpoints given; pass one");
+                else bridger = BridgerBundle.fromCheckpoint(p);
+            }
             try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
-                for (Path p : OnnxExport.withPredictors(from, preds, out)) log.println("wrote " + p);
+                for (Path p : OnnxExport.withPredictors(from, preds, bridger, out)) log.println("wrote " + p);
             }
             return 0;
         }

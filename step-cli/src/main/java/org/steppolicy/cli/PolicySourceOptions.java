@@ -6,6 +6,7 @@ import java.util.List;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.runtime.PolicyBundle;
+import org.steppolicy.infer.runtime.BridgerBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import picocli.CommandLine.Mixin;
@@ -16,8 +17,8 @@ public final class PolicySourceOptions {
     @Option(names = "--dp", paramLabel = "DIR", description = "DP checkpoint directory (or run directory: its latest checkpoint).")
     Path dp;
 
-    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint directory (for step/spatial/predictor); "
-            + "export-onnx takes one per kind (repeat the option).")
+    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint directory (for step/spatial/predictor), "
+            + "or a train-bridger checkpoint (for bridger:K); export-onnx takes one per kind (repeat the option).")
     List<Path> predictors = new ArrayList<>();
 
     @Option(names = "--random-weights", description = "No checkpoints: the config's architecture with seeded random weights.")
@@ -33,6 +34,11 @@ public final class PolicySourceOptions {
 
     /** The DP with at most one predictor. */
     PolicyBundle load(StepConfig c) {
+        if (!randomWeights && dp != null && predictors.stream().anyMatch(BridgerBundle::isBridger)) {
+            PolicyLoader.WithOthers w = PolicyLoader.withOthers(dp, predictors);   // a BRIDGeR checkpoint rides beside the DP
+            if (w.predictors().size() > 1) throw new UserError("give one --predictor here, not " + w.predictors().size());
+            return w.dp().withPredictor(w.predictors().isEmpty() ? null : w.predictors().get(0));
+        }
         if (predictors.size() > 1) throw new UserError("give one --predictor here, not " + predictors.size());
         if (randomWeights) {
             if (dp != null || !predictors.isEmpty()) throw new UserError("--random-weights takes no --dp/--predictor");
@@ -49,9 +55,8 @@ public final class PolicySourceOptions {
             return new Loaded(b.withPredictor(null), b.predictor() == null ? List.of() : List.of(b.predictor()));
         }
         if (dp == null) throw new UserError("give --dp DPCKPT with the --predictor checkpoints");
-        List<PredictorBundle> preds = new ArrayList<>();
-        for (Path p : predictors) preds.add(PolicyLoader.predictorFromCheckpoint(p));
-        return new Loaded(PolicyLoader.fromCheckpoints(dp, null), preds);
+        PolicyLoader.WithOthers w = PolicyLoader.withOthers(dp, predictors);
+        return new Loaded(w.dp(), w.predictors());
     }
 
     /** A DP and its predictors as loaded from the options. */

@@ -70,7 +70,10 @@ public final class ServePolicyOptions {
         if (randomWeights) {
             if (policy != null || !predictors.isEmpty()) throw new UserError("--random-weights takes no --policy/--predictor");
             long seed = c.training().seed();
-            return StepServedPolicy.of(PolicyLoader.randomWeights(c, seed, true), List.of(),
+            var bundle = PolicyLoader.randomWeights(c, seed, true);
+            if (BenchCommand.isBridger(method) || allowed.stream().anyMatch(BenchCommand::isBridger))
+                bundle = bundle.withBridger(PolicyLoader.randomBridger(c, seed + 2, bundle.normalization()));
+            return StepServedPolicy.of(bundle, List.of(),
                     "random weights (seed " + seed + ") of " + (config.config != null ? config.config : "configs/pusht.yaml"), o);
         }
         if (policy == null) throw new UserError("give --policy DPCKPT (and --predictor PCKPT), or --random-weights with --config");

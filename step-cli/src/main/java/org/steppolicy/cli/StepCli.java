@@ -24,6 +24,7 @@ import java.util.Arrays;
                 SimCommand.class,
                 TrainDpCommand.class,
                 TrainPredictorCommand.class,
+                TrainBridgerCommand.class,
                 EvalCommand.class,
                 QuickstartCommand.class,
                 ExportOnnxCommand.class,

@@ -44,6 +44,11 @@ class ImportCommandTest {
 
     /** A small DP checkpoint as train-dp writes it (random weights; raw and EMA differ). */
     static Path nativeDp(Path dir) {
+        return nativeDp(dir, null);
+    }
+
+    /** As {@link #nativeDp(Path)}, with this normalizer.json instead of the random limits (null: those). */
+    static Path nativeDp(Path dir, String normalizerJson) {
         UnetConfig u = new UnetConfig(2, 40, List.of(16, 32), 5, 8, 16, true);
         ConditionalUnet1d net = new ConditionalUnet1d(u, 16);
         SplittableRandom r = new SplittableRandom(3);
@@ -54,7 +59,7 @@ class ImportCommandTest {
         Map<String, Object> arch = new DpArch(u, 16, 2, 8, 20, 2, 100, null, null).toArch();
         String yaml = ConfigLoader.defaults(List.of("policy.down_dims=[16, 32]", "policy.diffusion_step_embed_dim=16")).toYaml();
         return CheckpointWriter.writeFolder(dir, new CheckpointWriter.Contents(new Checkpoint.Meta("dp", 1, 0.5, arch),
-                net.initParams(11), net.initParams(12), null, norm.toJson(), yaml));
+                net.initParams(11), net.initParams(12), null, normalizerJson != null ? normalizerJson : norm.toJson(), yaml));
     }
 
     private Path dpCheckpoint(DiffusionPolicyCheckpointWriter.Contents c, String name) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
@@ -49,7 +49,8 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
      */
     static EvalSources ofExport(Path dir, List<Path> predictors, List<MethodSpec> methods, boolean dropUnavailable, PrintWriter log) {
         if (!predictors.isEmpty())
-            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
+                    + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
         if (dropUnavailable) {
             Split s = split(methods, OnnxExportFolder.read(dir).predictorKinds());
             if (!s.dropped().isEmpty())
@@ -64,8 +65,9 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
     static List<MethodSpec> dropUnavailable(List<MethodSpec> methods, Set<String> kinds, Path dp, Path root, PrintWriter log) {
         Split s = split(methods, kinds);
         if (!s.dropped().isEmpty()) {
-            List<String> how = s.missing().stream().map(k -> "./step train-predictor --config configs/pusht-small.yaml --dp " + dp
-                    + " predictor.kind=" + k).toList();
+            List<String> how = s.missing().stream().map(k -> k.equals(org.steppolicy.infer.Method.BRIDGER_KIND)
+                    ? "./step train-bridger --config configs/pusht-small.yaml"
+                    : "./step train-predictor --config configs/pusht-small.yaml --dp " + dp + " predictor.kind=" + k).toList();
             log.println("no " + String.join(" or ", s.missing()) + " predictor run under " + root + "/: skipping "
                     + String.join(", ", s.dropped()) + " (train with " + String.join("; ", how) + ")");
         }
@@ -78,7 +80,7 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
     private static Split split(List<MethodSpec> methods, Set<String> kinds) {
         List<MethodSpec> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
-        Set<String> missing = new TreeSet<>();
+        Set<String> missing = new LinkedHashSet<>();   // in the methods' order, as the skipped labels
         for (MethodSpec m : methods) {
             String kind = m.method().predictorKind();
             if (kind == null || kinds.contains(kind)) kept.add(m);

@@ -1,7 +1,6 @@
 package org.steppolicy.eval;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
@@ -13,7 +12,6 @@ import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
-import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.PushTObservation;
@@ -32,17 +30,17 @@ public record LoadedPolicy(Path dir, TrainedPolicy trained, PolicyBundle dp, Pus
     public static LoadedPolicy load(StepConfig c, Path dir, List<Path> predictors) {
         if (OnnxExportFolder.isExport(dir)) {
             if (!predictors.isEmpty())
-                throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it");
+                throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
+                        + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
             if (!c.task().hasSimulator())
                 throw new UserError(dir + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
             OnnxExportFolder folder = OnnxExportFolder.read(dir);
             return new LoadedPolicy(dir, TrainedPolicy.of(folder), null,
                     Evaluation.observation(folder.shape().obsDim(), folder.image(), dir));
         }
-        PolicyBundle dp = PolicyLoader.fromCheckpoints(dir, null);
-        List<PredictorBundle> preds = new ArrayList<>();
-        for (Path p : predictors) preds.add(PolicyLoader.predictorFromCheckpoint(p));
-        TrainedPolicy trained = TrainedPolicy.of(dp, preds, "dp " + dir);
+        PolicyLoader.WithOthers loaded = PolicyLoader.withOthers(dir, predictors);   // predictors and BRIDGeR models
+        PolicyBundle dp = loaded.dp();
+        TrainedPolicy trained = TrainedPolicy.of(dp, loaded.predictors(), "dp " + dir);
         return new LoadedPolicy(dir, trained, dp, c.task().hasSimulator() ? Evaluation.observation(dp, dir) : null);
     }
 

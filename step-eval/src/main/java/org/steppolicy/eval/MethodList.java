@@ -26,13 +26,14 @@ public final class MethodList {
 
     /**
      * STEP beside its warm-start and solver baselines at {@code steps} steps, and DDPM-100: ddpm:100, ddim:N,
-     * dpmsolver:N, spatial:N, temporal:N, falcon:N, step:N, predictor (the paper's table: DDPM, DDIM, DPM-Solver++,
+     * dpmsolver:N, spatial:N, bridger:N, temporal:N, falcon:N, step:N, predictor (the paper's table: DDPM, DDIM, DPM-Solver++,
      * BRIDGeR, Falcon, STEP).
      */
     public static List<MethodSpec> comparison(int steps) {
         if (steps < 1) throw new UserError("--steps must be at least 1, got " + steps);
         List<String> m = new ArrayList<>(List.of(DDPM_100));
-        for (String k : List.of("ddim", "dpmsolver", "spatial", "temporal", "falcon", "step")) m.add(k + ":" + steps);
+        // bridger:N is left out with one line (EvalSources) where no BRIDGeR model is found
+        for (String k : List.of("ddim", "dpmsolver", "spatial", "bridger", "temporal", "falcon", "step")) m.add(k + ":" + steps);
         m.add("predictor");
         return parse(String.join(",", m));
     }

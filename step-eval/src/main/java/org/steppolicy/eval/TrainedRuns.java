@@ -71,10 +71,11 @@ public final class TrainedRuns {
                 .max(Comparator.comparing(Run::written).thenComparing(Run::dir)).map(Run::dir);
     }
 
-    /** The newest predictor run of each kind found, by kind. */
+    /** The newest predictor run of each kind found, by kind, and the newest BRIDGeR run ("bridger"). */
     public Map<String, Path> newestPredictors() {
         Map<String, Path> out = new LinkedHashMap<>();
-        for (String kind : List.of("step", "spatial")) newest(kind).ifPresent(p -> out.put(kind, p));
+        // BRIDGeR's model is read beside the DP like a predictor (kind "bridger", runs/bridger-TASK)
+        for (String kind : List.of("step", "spatial", Checkpoint.KIND_BRIDGER)) newest(kind).ifPresent(p -> out.put(kind, p));
         return out;
     }
 }

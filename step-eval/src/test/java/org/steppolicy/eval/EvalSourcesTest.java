@@ -80,7 +80,7 @@ class EvalSourcesTest {
 
     @Test
     void stepsExpandsToThePapersComparison() {
-        assertEquals(List.of("ddpm:100", "ddim:4", "dpmsolver:4", "spatial:4", "temporal:4", "falcon:4", "step:4", "predictor"),
+        assertEquals(List.of("ddpm:100", "ddim:4", "dpmsolver:4", "spatial:4", "bridger:4", "temporal:4", "falcon:4", "step:4", "predictor"),
                 labels(MethodList.comparison(4)));
         assertThrows(UserError.class, () -> MethodList.comparison(0));
     }
@@ -95,8 +95,9 @@ class EvalSourcesTest {
         assertEquals(List.of("ddpm:100", "ddim:2", "dpmsolver:2", "temporal:2", "falcon:2", "step:2", "predictor"), labels(s.methods()));
         List<String> skip = log.toString().lines().filter(l -> l.contains("skipping")).toList();
         assertEquals(1, skip.size(), log.toString());
-        assertTrue(skip.get(0).startsWith("no spatial predictor run under " + runs + "/: skipping spatial:2"), skip.get(0));
+        assertTrue(skip.get(0).startsWith("no spatial or bridger predictor run under " + runs + "/: skipping spatial:2, bridger:2"), skip.get(0));
         assertTrue(skip.get(0).contains("predictor.kind=spatial"), skip.get(0));
+        assertTrue(skip.get(0).contains("./step train-bridger"), skip.get(0));
     }
 
     @Test

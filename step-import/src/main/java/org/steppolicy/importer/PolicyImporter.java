@@ -118,7 +118,8 @@ public final class PolicyImporter {
         o.add("policy.prediction_type=" + s.predictionType());
         o.add("inference.clip_sample=" + s.clipSample());
         StepConfig c = ConfigLoader.defaults(o);
-        c = new StepConfig(c.task(), c.policy(), c.training(), c.predictor(), c.predictorTraining(), c.inference(), c.eval(),
+        c = new StepConfig(c.task(), c.policy(), c.training(), c.predictor(), c.predictorTraining(), c.bridger(), c.bridgerTraining(),
+                c.inference(), c.eval(),
                 new StepConfig.Provenance("imported from " + source.toAbsolutePath().normalize(), o), c.tree());
         return c.toYaml();
     }

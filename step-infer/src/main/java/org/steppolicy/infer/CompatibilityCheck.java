@@ -48,7 +48,18 @@ public final class CompatibilityCheck {
     /** Everything a method needs; predictor and predictorNorm may be null for methods that use none. */
     public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, PolicyNormalization dpNorm,
                              ChunkPredictor predictor, PolicyNormalization predictorNorm) {
+        check(method, shape, dp, dpNorm, predictor, predictorNorm, null);
+    }
+
+    /** As above, with the BRIDGeR model bridger:K needs (null when none is loaded). */
+    public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, PolicyNormalization dpNorm,
+                             ChunkPredictor predictor, PolicyNormalization predictorNorm, BridgerModel bridger) {
         checkDenoiser(shape, dp, dpNorm);
+        if (method.method() == Method.BRIDGER) {
+            if (bridger == null)
+                fail("method " + method.label() + " needs a BRIDGeR model (step train-bridger; --bridger CKPT, or bridger.onnx in an export folder)");
+            checkBridger(shape, dpNorm, bridger);
+        }
         if (method.method().usesPredictor()) {
             if (predictor == null) fail("method " + method.label() + " needs a predictor checkpoint");
             if (predictorNorm == null) fail("method " + method.label() + " needs the predictor's normaliser");
@@ -58,6 +69,16 @@ public final class CompatibilityCheck {
             if (method.method() == Method.SPATIAL && predictor.usesPreviousChunk())
                 fail("method " + method.label() + " needs an obs-only predictor (kind=spatial), got a spatiotemporal one");
         }
+    }
+
+    /** A BRIDGeR model against the policy: shapes and the very same normaliser. */
+    public static void checkBridger(PolicyShape shape, PolicyNormalization dpNorm, BridgerModel b) {
+        BridgeNetwork n = b.network();
+        if (n.horizon() != shape.horizon() || n.actionDim() != shape.actionDim() || n.condDim() != shape.condDim())
+            fail("BRIDGeR model has horizon " + n.horizon() + ", action dim " + n.actionDim() + ", condition " + n.condDim()
+                    + "; the DP's are " + shape.horizon() + ", " + shape.actionDim() + ", " + shape.condDim());
+        if (!b.normalization().obs().sameAs(dpNorm.obs(), NORMALIZER_REL_TOL) || !b.normalization().action().sameAs(dpNorm.action(), NORMALIZER_REL_TOL))
+            fail("BRIDGeR normaliser differs from the DP's (trained on different data or normaliser mode)");
     }
 
     private static void fail(String message) {

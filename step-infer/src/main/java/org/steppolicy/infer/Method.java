@@ -17,10 +17,15 @@ public enum Method {
      * Falcon (arXiv 2503.00339): a partially denoised latent of the previous call, chosen by its agreement with the
      * previous chunk under the current observation, or noise (docs/falcon.md).
      */
-    FALCON(Start.PARTIAL_LATENT);
+    FALCON(Start.PARTIAL_LATENT),
+    /**
+     * BRIDGeR (arXiv 2402.16075), its own trained policy: K steps of its bridge from the source policy's sample to an
+     * action chunk (docs/bridger.md). Uses no DP.
+     */
+    BRIDGER(Start.SOURCE_POLICY);
 
     /** Where the reverse chain starts. */
-    public enum Start { NOISE, PREDICTOR, PREVIOUS_CHUNK, PREDICTOR_ONLY, PARTIAL_LATENT }
+    public enum Start { NOISE, PREDICTOR, PREVIOUS_CHUNK, PREDICTOR_ONLY, PARTIAL_LATENT, SOURCE_POLICY }
 
     private final Start start;
 
@@ -30,11 +35,18 @@ public enum Method {
 
     public boolean usesPredictor() { return start == Start.PREDICTOR || start == Start.PREDICTOR_ONLY; }
 
-    /** The predictor kind this method reads ("step": spatiotemporal, "spatial": obs-only), or null for none. */
+    /** The kind of BRIDGeR's model among the models loaded beside a DP (a trained policy's "predictor kinds"). */
+    public static final String BRIDGER_KIND = "bridger";
+
+    /**
+     * The model kind this method reads beside the DP ("step": spatiotemporal predictor, "spatial": obs-only predictor,
+     * "bridger": a BRIDGeR model), or null for none.
+     */
     public String predictorKind() {
         return switch (this) {
             case STEP, PREDICTOR -> "step";
             case SPATIAL -> "spatial";
+            case BRIDGER -> BRIDGER_KIND;
             default -> null;
         };
     }
@@ -54,6 +66,6 @@ public enum Method {
     public static Method parse(String s) {
         for (Method m : values()) if (m.label().equals(s.toLowerCase(Locale.ROOT))) return m;
         throw new IllegalArgumentException("unknown method '" + s
-                + "' (expected ddpm, ddim, dpmsolver, step, spatial, temporal, falcon or predictor)");
+                + "' (expected ddpm, ddim, dpmsolver, step, spatial, temporal, falcon, bridger or predictor)");
     }
 }

@@ -11,18 +11,25 @@ import org.steppolicy.models.DiffusionSchedule;
  * @param perturbation used when enabled (on by default for STEP only)
  * @param clipSample   clip x̂0 to [−1, 1]; null: as the model's scheduler says (its checkpoint's clip_sample)
  * @param falcon       falcon:K's selection rule (read by that method only; its solver is {@code solver} here)
+ * @param bridger      bridger:K's update rule and time grid (read by that method only)
  */
 public record MethodConfig(String label, Method method, int steps, SolverKind solver, WarmStartConfig warmStart,
                            PerturbationConfig perturbation, ColdStartConfig coldStart, Boolean clipSample,
-                           FalconConfig falcon) {
+                           FalconConfig falcon, BridgerSampler.Settings bridger) {
     public MethodConfig {
         if (method != Method.PREDICTOR && steps < 1)
             throw new IllegalArgumentException("method " + label + " needs at least one step");
         if (falcon == null) falcon = FalconConfig.defaults();
+        if (bridger == null) bridger = BridgerSampler.Settings.defaults();
         if (method == Method.FALCON) {
             FalconConfig.checkSolver(solver);
             if (!falcon.solver().equals(solver)) falcon = falcon.withSolver(solver);
         }
+    }
+
+    public MethodConfig(String label, Method method, int steps, SolverKind solver, WarmStartConfig warmStart,
+                        PerturbationConfig perturbation, ColdStartConfig coldStart, Boolean clipSample, FalconConfig falcon) {
+        this(label, method, steps, solver, warmStart, perturbation, coldStart, clipSample, falcon, null);
     }
 
     public MethodConfig(String label, Method method, int steps, SolverKind solver, WarmStartConfig warmStart,
@@ -38,7 +45,7 @@ public record MethodConfig(String label, Method method, int steps, SolverKind so
         return switch (method.start()) {
             case NOISE, PARTIAL_LATENT -> solver.timesteps(schedule.steps(), steps);
             case PREDICTOR, PREVIOUS_CHUNK -> warmStart.timesteps(schedule, steps);
-            case PREDICTOR_ONLY -> new int[0];
+            case PREDICTOR_ONLY, SOURCE_POLICY -> new int[0];   // bridger:K runs no diffusion timesteps
         };
     }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
  * solver name (ddpm, ddim, dpmsolver) for the warm-started methods, a warm-start mode (strided, fine), "perturb" /
  * "noperturb", and "tN", the timestep at which a strided warm start enters (e.g. "step:2:t30" runs timesteps 30, 0;
  * "step:2" enters at 50); falcon takes a host solver only (ddim, dpmsolver; default inference.falcon_solver), its K
- * being that solver's step count from noise.
+ * being that solver's step count from noise; "bridger:K" (BRIDGeR's own model, K bridge steps) takes none.
  */
 public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb,
                          int entryStep) {
@@ -62,6 +62,9 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
                     throw new IllegalArgumentException("method spec '" + text + "': " + e.getMessage());
                 }
             }
+        } else if (method == Method.BRIDGER) {
+            if (next < parts.length)
+                throw new IllegalArgumentException("method spec '" + text + "': bridger takes no options (its sampler is inference.bridger_sampler)");
         } else if (!warm && (solver != null || mode != null || perturb != null || entry >= 0))
             throw new IllegalArgumentException("method spec '" + text + "': options apply to step, spatial, temporal and falcon only");
         if (entry >= 0 && mode == WarmStartMode.FINE)
@@ -92,7 +95,7 @@ public record MethodSpec(String label, Method method, int steps, SolverKind solv
         }
         boolean perturbOn = perturb != null ? perturb : (method == Method.STEP && s.perturbation().enabled());
         return new MethodConfig(label, method, steps, kind, ws, s.perturbation().withEnabled(perturbOn), s.coldStart(),
-                s.clipSample(), s.falcon());
+                s.clipSample(), s.falcon(), s.bridger());
     }
 
     public MethodConfig config() {

@@ -7,7 +7,19 @@ package org.steppolicy.infer;
  * unless they are thread-safe.
  */
 public record PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization,
-                           ChunkPredictor predictor, PolicyNormalization predictorNormalization, SchedulerConfig scheduler) {
+                           ChunkPredictor predictor, PolicyNormalization predictorNormalization, SchedulerConfig scheduler,
+                           BridgerModel bridger) {
+
+    /** Models without a BRIDGeR policy. */
+    public PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization, ChunkPredictor predictor,
+                        PolicyNormalization predictorNormalization, SchedulerConfig scheduler) {
+        this(shape, denoiser, normalization, predictor, predictorNormalization, scheduler, null);
+    }
+
+    /** These models with a BRIDGeR policy beside them (bridger:K). */
+    public PolicyModels withBridger(BridgerModel b) {
+        return new PolicyModels(shape, denoiser, normalization, predictor, predictorNormalization, scheduler, b);
+    }
 
     /** Models not read from a checkpoint (tests, fakes): Diffusion Policy's scheduler. */
     public PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormalization normalization, ChunkPredictor predictor,
@@ -22,9 +34,10 @@ public record PolicyModels(PolicyShape shape, Denoiser denoiser, PolicyNormaliza
     /** True for inpainting DPs (no global condition; the trajectory carries obs channels). */
     public boolean inpainting() { return denoiser.condDim() == 0; }
 
-    /** Closes the runtime instances (the denoiser, and the predictor when there is one). */
+    /** Closes the runtime instances (the denoiser, and the predictor and BRIDGeR networks when there are). */
     public void close() {
         denoiser.close();
         if (predictor != null) predictor.close();
+        if (bridger != null) bridger.close();
     }
 }

@@ -43,6 +43,7 @@ public final class PolicyRunner {
     private final VelocityPerturbation perturbation;
     private final ActionCache cache;
     private final FalconSampler falcon; // falcon:K's latent buffer (episode state), null for the other methods
+    private final BridgerSampler bridger; // bridger:K's integrator, null for the other methods
     private final ObservationHistory history;
     private final GaussianNoise noise = new GaussianNoise(0);
     private final SampleConstraint constraint;
@@ -60,7 +61,7 @@ public final class PolicyRunner {
 
     public PolicyRunner(PolicyModels models, MethodConfig method) {
         CompatibilityCheck.check(method, models.shape(), models.denoiser(), models.normalization(), models.predictor(),
-                models.predictorNormalization());
+                models.predictorNormalization(), models.bridger());
         this.method = method;
         this.models = models;
         this.shape = models.shape();
@@ -87,6 +88,7 @@ public final class PolicyRunner {
         this.falcon = start == Method.Start.PARTIAL_LATENT
                 ? new FalconSampler(method.falcon(), schedule, solver, timesteps, shape, trajDim, clip, scheduler.predictionType())
                 : null;
+        this.bridger = method.method() == Method.BRIDGER ? new BridgerSampler(models.bridger().interpolant(), method.bridger()) : null;
         this.warmStart = new WarmStart(schedule, method.warmStart());
         this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
         this.cache = new ActionCache(shape.chunkSize());
@@ -169,7 +171,13 @@ public final class PolicyRunner {
         boolean cold = false, stalled = false;
         double velocityNorm = Double.NaN;
         Method.Start start = method.method().start();
-        if (start == Method.Start.PARTIAL_LATENT) {
+        if (start == Method.Start.SOURCE_POLICY) {
+            // BRIDGeR: the gaussian source's sample (in the action-chunk layout), bridged to t = 1 by its own networks
+            long d0 = System.nanoTime();
+            noise.fill(chunk, 0, chunk.length);
+            bridger.run(models.bridger().network(), method.steps(), chunk, obsBuf, 1, noise);
+            diffNanos = System.nanoTime() - d0;
+        } else if (start == Method.Start.PARTIAL_LATENT) {
             cold = !falcon.hasPrevious(); // Falcon's first call: its host solver from noise (no DDPM cold start)
             long d0 = System.nanoTime();
             falcon.run(dp, obsBuf, noise, constraint, x);

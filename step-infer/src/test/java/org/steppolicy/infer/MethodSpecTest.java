@@ -13,8 +13,10 @@ import org.steppolicy.models.DiffusionSchedule;
 class MethodSpecTest {
     @Test
     void parsesTheIssueCommandLine() {
-        List<MethodSpec> specs = MethodSpec.parseList("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor,falcon:2");
-        assertEquals(8, specs.size());
+        List<MethodSpec> specs = MethodSpec.parseList("ddpm:100,ddim:2,dpmsolver:2,spatial:2,temporal:2,step:2,predictor,falcon:2,bridger:2");
+        assertEquals(9, specs.size());
+        assertEquals(2, specs.get(8).steps());
+        assertEquals("bridger", specs.get(8).method().predictorKind());
         assertEquals(List.of(Method.values()).size(), specs.stream().map(MethodSpec::method).distinct().count());
         MethodConfig ddpm = specs.get(0).config();
         assertEquals(SolverKind.DDPM, ddpm.solver());
@@ -62,7 +64,9 @@ class MethodSpecTest {
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim"));
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:0"));
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:x"));
-        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("bridger:2"));
+        // bridger:K is BRIDGeR's own model (docs/bridger.md): K steps, no solver or warm-start options
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("bridger"));
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("bridger:2:ddim"));
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:2:fine"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:2:euler"));
         assertTrue(e.getMessage().contains("euler"));

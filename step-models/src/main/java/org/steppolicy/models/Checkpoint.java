@@ -43,6 +43,7 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static final String RUN_SUBDIR = "checkpoints";
     public static final String KIND_DP = "dp";
     public static final String KIND_PREDICTOR = "predictor";
+    public static final String KIND_BRIDGER = "bridger";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +72,16 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
         requireKind(KIND_PREDICTOR);
         try {
             return PredictorArch.fromArch(arch);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new UserError("checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The BRIDGeR architecture recorded by train-bridger (kind "bridger"). */
+    public BridgerArch bridgerArch() {
+        requireKind(KIND_BRIDGER);
+        try {
+            return BridgerArch.fromArch(arch);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new UserError("checkpoint " + dir + ": " + e.getMessage(), e);
         }

@@ -75,6 +75,25 @@ final class ModelPool<T extends AutoCloseable> implements AutoCloseable {
         };
     }
 
+    /** A BRIDGeR network view of the pool (bridger:K). */
+    static org.steppolicy.infer.BridgeNetwork bridge(ModelPool<org.steppolicy.infer.BridgeNetwork> pool) {
+        org.steppolicy.infer.BridgeNetwork first = pool.any();
+        int horizon = first.horizon(), actionDim = first.actionDim(), condDim = first.condDim();
+        return new org.steppolicy.infer.BridgeNetwork() {
+            public int horizon() { return horizon; }
+            public int actionDim() { return actionDim; }
+            public int condDim() { return condDim; }
+            public void predict(float[] x, float t, float[] cond, int batch, float[] velocity, float[] score) {
+                org.steppolicy.infer.BridgeNetwork n = pool.borrow();
+                try {
+                    n.predict(x, t, cond, batch, velocity, score);
+                } finally {
+                    pool.giveBack(n);
+                }
+            }
+        };
+    }
+
     /** A predictor view of the pool. */
     static ChunkPredictor predictor(ModelPool<ChunkPredictor> pool) {
         ChunkPredictor first = pool.any();

@@ -157,6 +157,7 @@ public final class StepServedPolicy implements ServedPolicy {
         List<PolicyModels> opened = new ArrayList<>();
         Map<String, List<ChunkPredictor>> predictors = new HashMap<>();
         List<Denoiser> denoisers = new ArrayList<>();
+        List<org.steppolicy.infer.BridgeNetwork> bridges = new ArrayList<>();
         PolicyModels template = null;
         Map<String, PolicyModels> templates = new HashMap<>();
         try {
@@ -170,7 +171,8 @@ public final class StepServedPolicy implements ServedPolicy {
                 for (Map.Entry<String, Method> k : byKind.entrySet()) {
                     PolicyModels m = trained.open(k.getValue(), runtime, 1);
                     opened.add(m);
-                    predictors.computeIfAbsent(k.getKey(), x -> new ArrayList<>()).add(m.predictor());
+                    if (m.bridger() != null) bridges.add(m.bridger().network());   // bridger:K's networks, pooled like a predictor
+                    else predictors.computeIfAbsent(k.getKey(), x -> new ArrayList<>()).add(m.predictor());
                     templates.putIfAbsent(k.getKey(), m);
                     if (template == null) template = m;
                     if (denoisers.size() <= i) denoisers.add(m.denoiser());
@@ -190,9 +192,22 @@ public final class StepServedPolicy implements ServedPolicy {
             pools.add(pool);
             shared.put(k.getKey(), batcher != null ? batcher.predictor(pool) : ModelPool.predictor(pool));
         }
+        org.steppolicy.infer.BridgeNetwork bridge = null;
+        if (!bridges.isEmpty()) {
+            ModelPool<org.steppolicy.infer.BridgeNetwork> pool = new ModelPool<>(bridges);
+            pools.add(pool);
+            bridge = ModelPool.bridge(pool);
+        }
         for (Map.Entry<String, MethodConfig> m : methods.entrySet()) {
             String kind = m.getValue().method().predictorKind();
             PolicyModels t = kind == null ? template : templates.get(kind);
+            if (t.bridger() != null) {
+                org.steppolicy.infer.BridgerModel b = t.bridger();
+                PolicyModels models = new PolicyModels(t.shape(), dp, t.normalization(), null, null, t.scheduler())
+                        .withBridger(new org.steppolicy.infer.BridgerModel(bridge, b.interpolant(), b.source(), b.normalization()));
+                sources.put(m.getKey(), method -> models);
+                continue;
+            }
             // The pool's views have no-op close(): a session's StepPolicy.close() leaves the shared instances open.
             PolicyModels models = new PolicyModels(t.shape(), dp, t.normalization(), kind == null ? null : shared.get(kind),
                     kind == null ? null : t.predictorNormalization(), t.scheduler());

@@ -52,7 +52,7 @@ public record InitialWeights(Path source, String sha256, TensorStore weights, Da
             sums.requireListed("policy.json", what);
             FolderFile.regular(from, "policy.json", FolderFile.MAX_TEXT_BYTES, false, what);
             JsonNode policy = readJson(policyJson);
-            String section = Checkpoint.KIND_DP.equals(kind) ? "dp" : "predictor";
+            String section = Checkpoint.KIND_DP.equals(kind) ? "dp" : Checkpoint.KIND_BRIDGER.equals(kind) ? "bridger" : "predictor";
             JsonNode file = policy.path(section).path("file");
             if (!file.isTextual()) throw new UserError("--init-from " + from + ": policy.json has no " + section + " network");
             Path onnx = FolderFile.regular(from, file.asText(), FolderFile.MAX_MODEL_BYTES, false, what);

@@ -293,6 +293,39 @@ public final class TrainRuns {
         return run(initialised(t, init), from, s.steps(), budget(c.predictorTraining()), progress);
     }
 
+    /** BRIDGeR settings from the config (bridger, bridger_training, the policy section's U-Net sizes). */
+    public static BridgerTrainSettings bridgerSettings(StepConfig c, int trainWindows, Long maxSteps) {
+        long steps = totalSteps(c.bridgerTraining(), trainWindows, false, maxSteps);
+        return new BridgerTrainSettings(c, steps);
+    }
+
+    /**
+     * {@code step train-bridger}: BRIDGeR's velocity and score networks on the task's data (docs/bridger.md), with the
+     * same run folder, data checks, resume checks, checkpoints and bookkeeping as train-dp. Low-dim tasks only.
+     */
+    public static Trainer.Summary trainBridger(StepConfig c, Path outDir, Long maxSteps, Path resume, RunOptions o, PrintStream progress) {
+        requireMaxSteps(maxSteps);
+        if (c.task().hasImages())
+            throw new UserError("train-bridger: visuomotor configs (task.image_key) are not supported yet; use a low-dim config");
+        Path from = resumeCheckpoint(resume, Checkpoint.KIND_BRIDGER);
+        try (RunFolder folder = claim(outDir, from, o)) {
+            DemoDataset demos = loadChecked(c, progress);
+            DataFingerprint data = DataFingerprint.of(demos);
+            DatasetNormalizer norm = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
+            if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+            InitialWeights init = initialWeights(o, from, Checkpoint.KIND_BRIDGER, norm, progress);
+            Data d = windows(c, demos, norm, null);
+            BridgerTrainSettings s = bridgerSettings(c, d.train().size(), maxSteps);
+            BridgerTask task = new BridgerTask(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+            if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-bridger: " + cv.describe()));
+            if (progress != null) progress.printf("train-bridger (source %s, interpolant %s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
+                    c.bridger().source(), s.interpolant().describe(), d.train().size(), d.valid() == null ? 0 : d.valid().size(),
+                    task.graph().parameterCount(), s.steps(), outDir);
+            Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
+            return run(initialised(t, init), from, s.steps(), budget(c.bridgerTraining()), progress);
+        }
+    }
+
     /**
      * {@code step bench train}: the DP train step at the config's batch size: its U-Net, or for a visuomotor config
      * (task.image_key) the image DP, encoder and U-Net end to end.

@@ -24,15 +24,13 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
     }
 
     static CheckpointPolicy read(Path dir, List<Path> predictorDirs) {
-        PolicyBundle dp = PolicyLoader.fromCheckpoints(dir, null);
+        PolicyLoader.WithOthers loaded = PolicyLoader.withOthers(dir, predictorDirs);
         StringBuilder from = new StringBuilder("dp ").append(describe(dir));
-        List<PredictorBundle> preds = new ArrayList<>();
-        for (Path p : predictorDirs) {
-            PredictorBundle b = PolicyLoader.predictorFromCheckpoint(p);
-            preds.add(b);
-            from.append("; ").append(b.kind()).append(" predictor ").append(describe(p));
-        }
-        return of(dp, preds, from.toString());
+        java.util.Iterator<PredictorBundle> preds = loaded.predictors().iterator();
+        for (Path p : predictorDirs)   // in the order given; fromCheckpoints kept the predictors' order
+            from.append("; ").append(org.steppolicy.infer.runtime.BridgerBundle.isBridger(p) ? "bridger"
+                    : preds.next().kind() + " predictor").append(" ").append(describe(p));
+        return of(loaded.dp(), loaded.predictors(), from.toString());
     }
 
     static CheckpointPolicy of(PolicyBundle dp, List<PredictorBundle> predictors, String provenance) {
@@ -55,15 +53,25 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
     public SchedulerConfig scheduler() { return dp.scheduler(); }
 
     @Override
-    public java.util.Set<String> predictorKinds() { return predictors.keySet(); }
+    public java.util.Set<String> predictorKinds() {
+        if (dp.bridger() == null) return predictors.keySet();
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(predictors.keySet());
+        kinds.add(Method.BRIDGER_KIND);
+        return kinds;
+    }
 
     @Override
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
+        if (method == Method.BRIDGER) {
+            if (dp.bridger() == null)
+                throw new UserError("method bridger needs a BRIDGeR checkpoint (step train-bridger); pass it with the predictor checkpoints");
+            return PolicyLoader.models(dp, runtime, threads);
+        }
         String kind = method.predictorKind();
         PredictorBundle p = kind == null ? null : predictors.get(kind);
         if (kind != null && p == null)
             throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor checkpoint (trained with"
                     + " predictor.kind=" + kind + "); pass it with PolicyOptions.withPredictors");
-        return PolicyLoader.models(dp.withPredictor(p), runtime, threads);
+        return PolicyLoader.models(dp.withPredictor(p).withBridger(null), runtime, threads);
     }
 }

@@ -33,7 +33,7 @@ import org.steppolicy.run.Checksums;
  */
 public final class OnnxExport {
     public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json",
-            ENCODER_FILE = "obs_encoder.onnx";
+            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx";
     /** Bumped when the sidecar's meaning changes. */
     public static final String FORMAT = "step-policy-onnx/1";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,6 +89,8 @@ public final class OnnxExport {
                 byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
                 out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
             }
+            if (b.bridger() != null)   // BRIDGeR's own policy beside the DP (docs/bridger.md)
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), b.bridger().arch().net().toOnnx(b.bridger().params()).toByteArray()));
             ObjectNode side = sidecar(b, baselines);
             if (fusedBytes != null) {
                 out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
@@ -113,8 +115,30 @@ public final class OnnxExport {
      * whose checkpoint is gone. The predictors must fit the folder (horizon, action dim, normaliser).
      */
     public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, Path dir) throws IOException {
+        return withPredictors(from, predictors, null, dir);
+    }
+
+    /**
+     * As {@link #withPredictors(OnnxExportFolder, List, Path)}, and with {@code bridger} (null: the folder's own, if
+     * any, copied) written as {@value #BRIDGER_FILE} with policy.json's "bridger" entry: how a BRIDGeR model ships
+     * beside an exported DP such as models/pusht-lowdim. It must fit the folder (horizon, action dim, condition, and
+     * the DP's normaliser, which bridger:K shares).
+     */
+    public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, BridgerBundle bridger, Path dir)
+            throws IOException {
         verify(from.dir());
         PolicyShape shape = from.shape();
+        if (bridger != null) {
+            org.steppolicy.models.BridgerNet net = bridger.arch().net();
+            if (net.horizon() != shape.horizon() || net.actionDim() != shape.actionDim() || net.condDim() != shape.condDim())
+                throw new org.steppolicy.config.UserError("the BRIDGeR model has horizon " + net.horizon() + ", action_dim " + net.actionDim()
+                        + " and condition " + net.condDim() + "; " + from.dir() + " has " + shape.horizon() + ", " + shape.actionDim()
+                        + " and " + shape.condDim());
+            if (from.image() != null) throw new org.steppolicy.config.UserError(from.dir() + " is an image export; BRIDGeR is low-dim only");
+            if (!bridger.normalization().obs().sameAs(from.normalization().obs(), 1e-6)
+                    || !bridger.normalization().action().sameAs(from.normalization().action(), 1e-6))
+                throw new org.steppolicy.config.UserError("the BRIDGeR model was trained with another normaliser than " + from.dir() + "'s");
+        }
         for (PredictorBundle p : predictors) {
             if (p.horizon() != shape.horizon() || p.actionDim() != shape.actionDim())
                 throw new org.steppolicy.config.UserError("the " + p.kind() + " predictor has horizon " + p.horizon() + " and action_dim "
@@ -138,6 +162,13 @@ public final class OnnxExport {
         try {
             for (String f : List.of(DP_FILE, ENCODER_FILE))
                 if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+            if (bridger != null) {
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), bridger.arch().net().toOnnx(bridger.params()).toByteArray()));
+                sidecar.set("bridger", bridgerEntry(bridger, shape));
+            } else if (sidecar.path("bridger").isObject()) {   // the folder's own BRIDGeR model stays with its entry
+                String f = sidecar.get("bridger").path("file").asText(BRIDGER_FILE);
+                out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+            }
             String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
                     : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
             java.util.Set<String> kinds = new java.util.LinkedHashSet<>(entries.keySet());
@@ -336,7 +367,28 @@ public final class OnnxExport {
             ArrayNode more = root.putArray("baseline_predictors");
             for (PredictorBundle q : baselines) more.add(predictorEntry(q, predictorFile(q.kind()), b.shape(), lowDim(q.normalization(), b)));
         }
+        if (b.bridger() != null) root.set("bridger", bridgerEntry(b.bridger(), s));
         return root;
+    }
+
+    /** policy.json's "bridger": BRIDGeR's velocity and score networks in one file, and how to sample them. */
+    private static ObjectNode bridgerEntry(BridgerBundle br, PolicyShape s) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("file", BRIDGER_FILE);
+        e.put("source", br.arch().source());
+        e.put("interpolant", br.arch().interpolant().shape().label());
+        e.put("noise_scale", br.arch().interpolant().noiseScale());
+        e.put("note", "x_t = alpha(t) x0 + beta(t) x1 + sqrt(2t(1-t)) z, z = noise_scale*N(0,I); x0 from the source, "
+                + "bridged to t=1 in K steps (docs/bridger.md)");
+        ArrayNode in = e.putArray("inputs");
+        in.add(io(ConditionalUnet1d.SAMPLE, "float32", "batch", s.horizon(), s.actionDim()).put("note", "x_t, normalised actions"));
+        in.add(io(ConditionalUnet1d.TIMESTEP, "float32", "batch").put("note", "the interpolant time t in [0.001, 0.999]"));
+        in.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", s.condDim())
+                .put("note", "normalised observations of the last n_obs_steps steps, flattened time-major"));
+        e.set("output", io(org.steppolicy.models.BridgerNet.OUTPUT, "float32", "batch", s.horizon(), 2 * s.actionDim())
+                .put("note", "per chunk step: action_dim velocity values, then action_dim score values"));
+        e.set("normalizer", normalizer(br.normalization()));
+        return e;
     }
 
     private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyShape s, PolicyNormalization norm) {

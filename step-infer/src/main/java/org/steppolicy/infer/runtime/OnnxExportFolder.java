@@ -48,6 +48,12 @@ public final class OnnxExportFolder {
     /** One predictor's network and the normaliser it was trained with. */
     private record PredictorFile(byte[] onnx, boolean usesPrevious, PolicyNormalization normalization) {}
 
+    /** BRIDGeR's networks (bridger.onnx) with what they were trained with; null when the export has none. */
+    private record BridgerFile(byte[] onnx, org.steppolicy.models.StochasticInterpolant interpolant, String source,
+                               PolicyNormalization normalization) {}
+
+    private final BridgerFile bridger;
+
     /** An image export's observation layout: low-dim values, then an RGB frame of height x width. */
     public record ImageInput(int lowDim, int height, int width) {}
 
@@ -111,6 +117,19 @@ public final class OnnxExportFolder {
                 throw new UserError(what + ": two '" + kind + "' predictors");
         }
         predictors = java.util.Collections.unmodifiableMap(preds);
+        JsonNode br = root.path("bridger");
+        if (br.isObject()) {
+            if (image) throw new UserError(what + ": a \"bridger\" entry in an image export (BRIDGeR is low-dim only)");
+            try {
+                bridger = new BridgerFile(bytes(br, what), new org.steppolicy.models.StochasticInterpolant(
+                        org.steppolicy.models.StochasticInterpolant.Shape.parse(br.path("interpolant").asText("")),
+                        br.path("noise_scale").asDouble(Double.NaN)), br.path("source").asText(""), normalizer(br.path("normalizer"), false, what));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(what + ": \"bridger\": " + e.getMessage(), e);
+            }
+        } else {
+            bridger = null;
+        }
 
         // The fused file (export-onnx --fused) is optional; when the sidecar names one it must be step_policy.onnx.
         JsonNode fusedNode = root.path("fused");
@@ -130,6 +149,7 @@ public final class OnnxExportFolder {
         if (p.isObject()) names.add(p.path("file").asText());
         for (JsonNode q : root.path("baseline_predictors")) names.add(q.path("file").asText());
         if (fusedMethod != null) names.add(FusedOnnx.FILE);
+        if (bridger != null) names.add(br.path("file").asText());
         files = List.copyOf(names);
     }
 
@@ -173,7 +193,12 @@ public final class OnnxExportFolder {
     public String predictorKind() { return predictorKind; }
 
     /** Every predictor kind the export holds, predictor.onnx's first. */
-    public Set<String> predictorKinds() { return predictors.keySet(); }
+    public Set<String> predictorKinds() {
+        if (bridger == null) return predictors.keySet();
+        Set<String> kinds = new java.util.LinkedHashSet<>(predictors.keySet());
+        kinds.add(org.steppolicy.infer.Method.BRIDGER_KIND);   // bridger:K reads it like a predictor kind
+        return java.util.Collections.unmodifiableSet(kinds);
+    }
 
     /** The observation layout of an image export; null for a low-dim one. */
     public ImageInput image() { return image; }
@@ -186,6 +211,11 @@ public final class OnnxExportFolder {
 
     /** Fresh ONNX Runtime sessions of the DP and of the predictor of {@code kind} (none when null); the caller closes them. */
     public PolicyModels open(String kind, int threads) {
+        if (org.steppolicy.infer.Method.BRIDGER_KIND.equals(kind)) {
+            if (bridger == null) throw new UserError(dir + ": the export has no BRIDGeR model (" + OnnxExport.BRIDGER_FILE + ")");
+            return open(null, threads).withBridger(new org.steppolicy.infer.BridgerModel(NetBridgeNetwork.onnx(bridger.onnx(),
+                    shape.horizon(), shape.actionDim(), shape.condDim(), threads), bridger.interpolant(), bridger.source(), bridger.normalization()));
+        }
         PredictorFile pf = kind == null ? null : predictors.get(kind);
         if (kind != null && pf == null) throw new UserError(dir + ": the export has no '" + kind + "' predictor");
         Denoiser unet = new OnnxDenoiser(dp, shape.horizon(), inputDim, unetCondDim, threads);

@@ -14,7 +14,13 @@ import org.steppolicy.models.TensorStore;
  * into runnable {@link org.steppolicy.infer.PolicyModels}; {@link OnnxExport} writes it out.
  */
 public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
-                           SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder) {
+                           SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder, BridgerBundle bridger) {
+
+    /** A policy without a BRIDGeR model beside it. */
+    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
+                        SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder) {
+        this(shape, dp, dpParams, normalization, scheduler, predictor, encoder, null);
+    }
 
     public PolicyBundle {
         if (dp.horizon() != shape.horizon())
@@ -38,6 +44,11 @@ public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore 
     public boolean hasImages() { return encoder != null; }
 
     public PolicyBundle withPredictor(PredictorBundle p) {
-        return new PolicyBundle(shape, dp, dpParams, normalization, scheduler, p, encoder);
+        return new PolicyBundle(shape, dp, dpParams, normalization, scheduler, p, encoder, bridger);
+    }
+
+    /** This policy with a BRIDGeR model beside it (bridger:K; docs/bridger.md), or none (null). */
+    public PolicyBundle withBridger(BridgerBundle b) {
+        return new PolicyBundle(shape, dp, dpParams, normalization, scheduler, predictor, encoder, b);
     }
 }

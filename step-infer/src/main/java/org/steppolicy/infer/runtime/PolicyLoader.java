@@ -75,13 +75,51 @@ public final class PolicyLoader {
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
     }
 
+    /**
+     * The config's BRIDGeR networks (bridger section, policy.* U-Net sizes, as train-bridger builds them) with seeded
+     * random weights and the given normaliser: bridger:K latency figures (bench, serve --random-weights) before a
+     * train-bridger checkpoint exists. Low-dim policies only.
+     */
+    public static BridgerBundle randomBridger(StepConfig c, long seed, PolicyNormalization norm) {
+        var t = c.task();
+        if (ImageSpecs.dp(c) != null) throw new UserError("bridger:K: BRIDGeR is low-dim only (the config has task.image_key)");
+        if (!c.policy().obsAsGlobalCond()) throw new UserError("bridger:K needs policy.obs_as_global_cond: true");
+        UnetConfig unet = UnetConfig.forPolicy(c.policy(), t.obsDim(), t.actionDim(), t.nObsSteps(), t.obsDim());
+        org.steppolicy.models.DpArch policy = new org.steppolicy.models.DpArch(unet, t.horizon(), t.nObsSteps(), t.nActionSteps(),
+                t.obsDim(), t.actionDim(), 0, null, null);
+        var b = c.bridger();
+        var arch = new org.steppolicy.models.BridgerArch(policy, b.source(), new org.steppolicy.models.StochasticInterpolant(
+                org.steppolicy.models.StochasticInterpolant.Shape.parse(b.interpolant()), b.noiseScale()));
+        return new BridgerBundle(arch, arch.net().initParams(seed), norm);
+    }
+
     /** The bundle's networks on one runtime; every call builds fresh instances (one per environment thread). */
     public static PolicyModels models(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser dp = denoiser(b, runtime, threads);
         PredictorBundle p = b.predictor();
-        if (p == null) return new PolicyModels(b.shape(), dp, b.normalization(), null, null, b.scheduler());
-        return new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization(), b.scheduler());
+        PolicyModels m = p == null ? new PolicyModels(b.shape(), dp, b.normalization(), null, null, b.scheduler())
+                : new PolicyModels(b.shape(), dp, b.normalization(), predictor(p, runtime, threads), p.normalization(), b.scheduler());
+        return b.bridger() == null ? m : m.withBridger(b.bridger().open(runtime, threads));
     }
+
+    /**
+     * The DP with the models beside it: each of {@code others} is a predictor checkpoint or a BRIDGeR one (told apart by
+     * its meta.json kind); returns the DP bundle (with BRIDGeR when given) and the predictors.
+     */
+    public static WithOthers withOthers(Path dpDir, java.util.List<Path> others) {
+        PolicyBundle dp = fromCheckpoints(dpDir, null);
+        java.util.List<PredictorBundle> preds = new java.util.ArrayList<>();
+        for (Path p : others) {
+            if (BridgerBundle.isBridger(p)) {
+                if (dp.bridger() != null) throw new UserError("two BRIDGeR checkpoints given; pass one");
+                dp = dp.withBridger(BridgerBundle.fromCheckpoint(p));
+            } else preds.add(predictorFromCheckpoint(p));
+        }
+        return new WithOthers(dp, preds);
+    }
+
+    /** A DP bundle and the predictor bundles read beside it. */
+    public record WithOthers(PolicyBundle dp, java.util.List<PredictorBundle> predictors) {}
 
     public static Denoiser denoiser(PolicyBundle b, RuntimeKind runtime, int threads) {
         Denoiser unet = switch (runtime) {
