@@ -29,7 +29,7 @@ public final class TrainBridgerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StepConfig c = config.resolve();
+        StepConfig c = run.config(config);
         Path dir = run.dir(out, "bridger-" + c.task().name());
         Trainer.Summary s = TrainRuns.trainBridger(c, dir, run.maxSteps, run.resume, run.runOptions(),
                 ErrStream.of(spec.commandLine().getErr()));
