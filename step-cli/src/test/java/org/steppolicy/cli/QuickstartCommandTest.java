@@ -34,7 +34,8 @@ class QuickstartCommandTest {
     @Test
     void evaluatesTheShippedPolicyFirstThenTrainsAndEvaluatesTheShortRun(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(DATA), "official Push-T data not found at " + DATA + ": skipping the quickstart test");
-        // The stand-in has a step predictor only, as the shipped folder does: spatial:2 is dropped with one line.
+        // The stand-in has a step predictor only, as the shipped folder does: spatial:2 and bridger:2 are dropped with one line;
+        // the short run trains no BRIDGeR model, so bridger:2 is dropped there too.
         StepConfig c = ConfigLoader.load(Path.of("configs/pusht-small.yaml"), TINY);
         PolicyBundle b = PolicyLoader.randomWeights(c, 5, true);
         Path shipped = dir.resolve("shipped");
@@ -53,7 +54,8 @@ class QuickstartCommandTest {
         String shippedTitle = "Shipped policy " + shipped + ": a stand-in for the shipped policy; 1 episodes per method";
         int firstTable = text.indexOf(shippedTitle), training = text.indexOf("DP: "), shortTitle = text.indexOf("Short run on this machine: DP ");
         assertTrue(firstTable >= 0 && training > firstTable, "the shipped policy's table comes before training:\n" + text);
-        assertTrue(text.contains(shipped + " has no spatial predictor: skipping spatial:2"), text);
+        assertTrue(text.contains(shipped + " has no spatial or bridger predictor: skipping spatial:2, bridger:2"), text);
+        assertTrue(text.contains("the short run has no bridger predictor: skipping bridger:2"), text);
         assertTrue(shortTitle > training, text);
         assertTrue(text.lastIndexOf(shippedTitle) > training && text.lastIndexOf(shippedTitle) < shortTitle,
                 "both tables are printed again at the end:\n" + text);

@@ -51,14 +51,17 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
         if (!predictors.isEmpty())
             throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
                     + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
-        if (dropUnavailable) {
-            Split s = split(methods, OnnxExportFolder.read(dir).predictorKinds());
-            if (!s.dropped().isEmpty())
-                log.println(dir + " has no " + String.join(" or ", s.missing()) + " predictor: skipping " + String.join(", ", s.dropped()));
-            methods = s.kept();
-        }
+        if (dropUnavailable) methods = servedBy(methods, OnnxExportFolder.read(dir).predictorKinds(), dir.toString(), log);
         log.flush();
         return new EvalSources(dir, List.of(), methods);
+    }
+
+    /** The methods {@code kinds} serve; one line says that {@code source} lacks the others' predictors. */
+    static List<MethodSpec> servedBy(List<MethodSpec> methods, Set<String> kinds, String source, PrintWriter log) {
+        Split s = split(methods, kinds);
+        if (!s.dropped().isEmpty())
+            log.println(source + " has no " + String.join(" or ", s.missing()) + " predictor: skipping " + String.join(", ", s.dropped()));
+        return s.kept();
     }
 
     /** The methods whose predictor kind is available; one line names the others and what to train for them. */
