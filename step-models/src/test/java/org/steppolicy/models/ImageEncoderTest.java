@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Image encoders: parameter counts and names against the reference, SameDiff vs ONNX Runtime at small inputs. */
 class ImageEncoderTest {
@@ -77,51 +74,6 @@ class ImageEncoderTest {
         for (int i = 0; i < img.length; i++) img[i] = (float) (r.nextGaussian() - 2); // mostly negative
         OnnxEquivalenceTest.compare(net, ParamInit.init(ParamCollector.collect(net), 13), Map.of("image", img),
                 Map.of("image", new long[] {2, 2, 9, 7}), new long[] {2, 80});
-    }
-
-    /**
-     * The training rendering (pixel-major images, convolutions as GEMMs) against the inference rendering (ND4J's conv2d,
-     * which the ONNX tests check): outputs and every parameter's gradient in float64.
-     */
-    @Test
-    void trainingRenderingMatchesInferenceRenderingWithGradients() {
-        ResNet18GroupNorm resnet = new ResNet18GroupNorm(32, 34);
-        assertRenderingsAgree(resnet, OnnxEquivalenceTest.perturbed(ParamInit.init(ParamCollector.collect(resnet), 21), new Random(1)),
-                new long[] {2, 3, 32, 34}, 512);
-        SmallConvEncoder small = new SmallConvEncoder(13, 10, 6);
-        assertRenderingsAgree(small, OnnxEquivalenceTest.perturbed(ParamInit.init(ParamCollector.collect(small), 22), new Random(2)),
-                new long[] {3, 3, 13, 10}, 6);
-    }
-
-    static void assertRenderingsAgree(NetworkDefinition net, TensorStore params, long[] imageShape, int features) {
-        Random r = new Random(4);
-        INDArray image = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, imageShape);
-        INDArray probe = Nd4j.create(gaussian(r, (int) imageShape[0] * features), new long[] {imageShape[0], features}, 'c')
-                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        Map<String, INDArray> results = new java.util.HashMap<>();
-        List<String> names = List.copyOf(ParamCollector.collect(net).keySet());
-        for (boolean training : new boolean[] {false, true}) {
-            SameDiff sd = SameDiff.create();
-            net.define(new SameDiffBuilder(sd, n -> {
-                TensorStore.Tensor t = params.get(n);
-                return Nd4j.create(t.data(), t.shape(), 'c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-            }, org.nd4j.linalg.api.buffer.DataType.DOUBLE, training));
-            // loss = Σ probe ⊙ features: every feature gets its own gradient weight
-            sd.getVariable(net.outputName()).mul(sd.constant(probe)).sum().rename("loss");
-            sd.setLossVariables("loss");
-            Map<String, INDArray> feed = new java.util.HashMap<>(Map.of(net.inputNames().get(0), image));
-            results.put(training + "out", sd.output(feed, net.outputName()).get(net.outputName()));
-            Map<String, INDArray> grads = sd.calculateGradients(feed, names);
-            for (String n : names) results.put(training + n, grads.get(n));
-        }
-        UnetTorchFixtureTest.assertClose(results.get("falseout"), results.get("trueout"), 1e-9, "features");
-        for (String n : names) UnetTorchFixtureTest.assertClose(results.get("false" + n), results.get("true" + n), 1e-9, "grad " + n);
-    }
-
-    private static float[] gaussian(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 
     private static float[] uniform(Random r, int n) {
