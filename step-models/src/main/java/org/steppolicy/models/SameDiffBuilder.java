@@ -47,7 +47,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
      * keep them; every other op gets the channels-first value ({@link #cf}).
      */
     private final java.util.Set<String> timeMajor = new java.util.HashSet<>();
-    /** Images held pixel-major: logical {@code [B, C, H, W]} stored as {@code [H, W, B, C]} (see {@link PixelMajorOps}). */
+    /** Images held pixel-major: logical {@code [B, C, H, W]} stored as the matrix {@code [H·W·B, C]} (see {@link PixelMajorOps}). */
     private final java.util.Set<String> pixelMajor = new java.util.HashSet<>();
     private final Map<String, SDVariable> channelsFirst = new HashMap<>(), timeMajorOf = new HashMap<>(), pixelMajorOf = new HashMap<>();
     private final TimeMajorOps seq;
@@ -176,14 +176,17 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     /** The value in its logical (channels-first) layout; converted once per time-major or pixel-major value. */
     private SDVariable cf(SDVariable v) {
         if (isTimeMajor(v)) return channelsFirst.computeIfAbsent(v.name(), n -> ret(seq.toChannelsFirst(v), s(v)));
-        if (isPixelMajor(v)) return channelsFirst.computeIfAbsent(v.name(), n -> ret(pix.toChannelsFirst(v), s(v)));
+        if (isPixelMajor(v)) {
+            long[] sh = s(v);
+            return channelsFirst.computeIfAbsent(v.name(), n -> ret(pix.toChannelsFirst(v, sh[2], sh[3], sh[1]), sh));
+        }
         return v;
     }
 
-    /** The pixel-major {@code [H, W, B, C]} form of a logical {@code [B, C, H, W]} value. */
+    /** The pixel-major {@code [H·W·B, C]} form of a logical {@code [B, C, H, W]} value. */
     private SDVariable pm(SDVariable v) {
         if (isPixelMajor(v)) return v;
-        return pixelMajorOf.computeIfAbsent(v.name(), n -> retPixelMajor(pix.fromChannelsFirst(cf(v)), s(v)));
+        return pixelMajorOf.computeIfAbsent(v.name(), n -> retPixelMajor(pix.fromChannelsFirst(cf(v), s(v)[1]), s(v)));
     }
 
     /** The time-major {@code [L, B, C]} form of a logical {@code [B, C, L]} value. */
@@ -274,6 +277,10 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable maxPool2d(SDVariable x, int kernel, int stride, int padding) {
+        long[] xs = s(x);
+        if (isPixelMajor(x)) {
+            return retPixelMajor(pix.maxPool2d(x, xs[2], xs[3], xs[1], kernel, stride, padding), Shapes.pool2d(xs, kernel, stride, padding));
+        }
         Pooling2DConfig c = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).isNHWC(false).build();
         return ret(sd.cnn.maxPooling2d(cf(x), c), Shapes.pool2d(s(x), kernel, stride, padding));
@@ -312,8 +319,8 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     public SDVariable groupNorm2d(SDVariable x, int groups, int channels, SDVariable gamma, SDVariable beta, double eps,
                                   long h, long w) {
         if (!isPixelMajor(x)) return NetBuilder.super.groupNorm2d(x, groups, channels, gamma, beta, eps, h, w);
-        // [H, W, B, C] is [H·W·B, C] in memory: the time-major GroupNorm with length H·W, all GEMMs and same-shape ops
-        return retPixelMajor(seq.groupNorm(x, h * w, channels, groups, gamma, beta, eps, h, w, -1, channels), s(x));
+        // [H·W·B, C] is the time-major layout with length H·W: its GroupNorm, all GEMMs and same-shape ops
+        return retPixelMajor(seq.groupNorm(x, h * w, channels, groups, gamma, beta, eps, -1, channels), s(x));
     }
 
     /**
