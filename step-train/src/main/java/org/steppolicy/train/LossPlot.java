@@ -84,7 +84,8 @@ public final class LossPlot {
         g.setColor(Color.DARK_GRAY);
         for (int i = 0; i <= 4; i++) {
             long s = minStep + xSpan * i / 4;
-            g.drawString(Long.toString(s), sc.x(s) - 10, TOP + ph + 16);
+            String label = Long.toString(s);
+            g.drawString(label, tickLabelX(sc.x(s), g.getFontMetrics().stringWidth(label), W), TOP + ph + 16);
         }
         g.drawString("step", LEFT + pw / 2 - 10, H - 8);
         g.drawString(String.format(Locale.ROOT, "%.3g .. %.3g", lo, hi), LEFT + pw - 120, 18);
@@ -102,6 +103,11 @@ public final class LossPlot {
         g.drawString("train (running mean)", LEFT + 10, TOP + 16);
         g.setColor(new Color(210, 60, 30));
         g.drawString("validation", LEFT + 10, TOP + 32);
+    }
+
+    /** A tick label centred under its tick, moved inside the image where it would be cut (68000 read as 6800). */
+    static int tickLabelX(int tick, int width, int imageWidth) {
+        return Math.max(2, Math.min(tick - width / 2, imageWidth - width - 2));
     }
 
     private static Path2D polyline(List<MetricsLog.Row> rows, Scale sc, int window) {
