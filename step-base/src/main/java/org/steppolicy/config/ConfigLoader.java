@@ -35,6 +35,13 @@ public final class ConfigLoader {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
     private static final String EXTENDS = "extends";
+    /**
+     * Keys that were removed, with what to write instead. A null value (what the config.yaml of older run folders
+     * holds) is dropped; any other value is refused with that line.
+     */
+    private static final Map<String, String> REMOVED = Map.of(
+            "inference.warm_start_step", "K' is the method spec's step count (its network calls): write step:4:fine"
+                    + " instead of step:2:fine with inference.warm_start_step=4");
 
     private ConfigLoader() {}
 
@@ -147,7 +154,10 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> e = it.next();
             String key = prefix + e.getKey();
             JsonNode current = base.get(e.getKey());
-            if (current == null) throw unknownKey(origin, key);
+            if (current == null) {
+                if (removed(key, e.getValue(), origin)) continue;
+                throw unknownKey(origin, key);
+            }
             if (current.isObject()) {
                 if (!e.getValue().isObject()) throw new UserError(origin + ": '" + key + "' is a section; expected a mapping");
                 merge((ObjectNode) current, (ObjectNode) e.getValue(), key + ".", origin);
@@ -172,6 +182,10 @@ public final class ConfigLoader {
         }
         String leaf = parts[parts.length - 1];
         JsonNode current = node.get(leaf);
+        if (current == null && REMOVED.containsKey(key)) {
+            JsonNode value = raw.isEmpty() ? NullNode.instance : parse(raw, "override '" + key + "'");
+            if (removed(key, value == null ? NullNode.instance : value, "override")) return;
+        }
         if (current == null) throw unknownKey("override", key);
         if (current.isObject()) throw new UserError("override '" + key + "': is a section; name one of its keys");
         JsonNode value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : parse(raw, "override '" + key + "'");
@@ -206,6 +220,14 @@ public final class ConfigLoader {
             }
         }
         return value;
+    }
+
+    /** True for a removed key given as null (to be dropped); a UserError for one given a value; false otherwise. */
+    private static boolean removed(String key, JsonNode value, String origin) {
+        String instead = REMOVED.get(key);
+        if (instead == null) return false;
+        if (value.isNull()) return true;
+        throw new UserError(origin + ": '" + key + "' was removed; " + instead);
     }
 
     private static UserError unknownKey(String origin, String key) {

@@ -95,7 +95,6 @@ public final class ConfigValidator {
         integer("inference.threads", 1);
         any("inference.seed", "inference.perturbation", "inference.clip_sample");
         oneOf("inference.warm_start_mode", "strided", "fine");
-        nullableInteger("inference.warm_start_step", 1);
         number("inference.sigma", 0, true, Double.POSITIVE_INFINITY, false);
         number("inference.sigma_t", 0, true, Double.POSITIVE_INFINITY, false);
         oneOf("inference.warm_start_solver", "ddpm", "ddim", "dpmsolver");

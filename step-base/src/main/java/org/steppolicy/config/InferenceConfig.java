@@ -12,7 +12,6 @@ public record InferenceConfig(
         int threads,
         long seed,
         String warmStartMode,
-        Integer warmStartStep,
         double sigma,
         double sigmaT,
         String warmStartSolver,

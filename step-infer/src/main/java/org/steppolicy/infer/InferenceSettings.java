@@ -30,8 +30,7 @@ public record InferenceSettings(WarmStartConfig warmStart, PerturbationConfig pe
 
     /** The settings of a config file's {@code inference} section. */
     public static InferenceSettings from(org.steppolicy.config.InferenceConfig c) {
-        WarmStartConfig ws = new WarmStartConfig(WarmStartMode.parse(c.warmStartMode()),
-                c.warmStartStep() == null ? 0 : c.warmStartStep(), c.sigma(), c.sigmaT());
+        WarmStartConfig ws = new WarmStartConfig(WarmStartMode.parse(c.warmStartMode()), c.sigma(), c.sigmaT());
         PerturbationConfig p = new PerturbationConfig(c.perturbation(), c.epsA(), c.sigmaScale(), c.sigmaStall());
         ColdStartConfig cold = new ColdStartConfig(SolverKind.parse(c.coldStartSolver()), c.coldStartSteps());
         FalconConfig falcon = new FalconConfig(SolverKind.parse(c.falconSolver()), c.falconEps(), c.falconDelta(),

@@ -6,7 +6,8 @@ import org.steppolicy.models.DiffusionSchedule;
  * One fully resolved method: what a {@link PolicyRunner} runs.
  *
  * @param label        the spec as the user wrote it, e.g. "step:2" (the results' method name)
- * @param steps        solver steps (0 for the predictor alone)
+ * @param steps        solver steps, the network calls of one call's chain (for the warm-started methods K', as the
+ *                     spec wrote it; 0 for the predictor alone)
  * @param solver       the solver of the reverse chain (unused by the predictor alone)
  * @param perturbation used when enabled (on by default for STEP only)
  * @param clipSample   clip x̂0 to [−1, 1]; null: as the model's scheduler says (its checkpoint's clip_sample)
@@ -42,10 +43,23 @@ public record MethodConfig(String label, Method method, int steps, SolverKind so
      * reused latent enters it part way), the warm-start list otherwise.
      */
     public int[] timesteps(DiffusionSchedule schedule) {
-        return switch (method.start()) {
+        int[] ts = switch (method.start()) {
             case NOISE, PARTIAL_LATENT -> solver.timesteps(schedule.steps(), steps);
-            case PREDICTOR, PREVIOUS_CHUNK -> warmStart.timesteps(schedule, steps);
+            case PREDICTOR, PREVIOUS_CHUNK -> warmStart(schedule);
             case PREDICTOR_ONLY, SOURCE_POLICY -> new int[0];   // bridger:K runs no diffusion timesteps
         };
+        // The label's step count is the number of network calls of a call's chain (falcon: at most that many).
+        if (ts.length > 0 && ts.length != steps)
+            throw new IllegalArgumentException("method " + label + " would make " + ts.length + " network calls on a "
+                    + schedule.steps() + "-step schedule, not the " + steps + " its label says");
+        return ts;
+    }
+
+    private int[] warmStart(DiffusionSchedule schedule) {
+        try {
+            return warmStart.timesteps(schedule, steps);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("method " + label + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -31,10 +31,9 @@ class WarmStartTest {
 
     @Test
     void fineIsSigmaTimesTheEstimatePlusSigmaTNoise() {
-        WarmStartConfig cfg = new WarmStartConfig(WarmStartMode.FINE, 0, 1, 0);
+        WarmStartConfig cfg = new WarmStartConfig(WarmStartMode.FINE, 1, 0);
         assertArrayEquals(new int[] {1, 0}, cfg.timesteps(S, 2));
-        assertArrayEquals(new int[] {4, 3, 2, 1, 0}, new WarmStartConfig(WarmStartMode.FINE, 5, 1, 0).timesteps(S, 2),
-                "a configured start step overrides the method's step count");
+        assertArrayEquals(new int[] {4, 3, 2, 1, 0}, cfg.timesteps(S, 5), "K' is the step count: K' single steps");
         float[] x = new float[4];
         WarmStart ws = new WarmStart(S, cfg);
         ws.form(EST, 4, 1, 1, 0, new GaussianNoise(7), x);
@@ -66,12 +65,12 @@ class WarmStartTest {
         assertEquals(0.1, p.sigmaT());
 
         VelocityPerturbation custom = new VelocityPerturbation(new PerturbationConfig(true, 0.01, 0.9, 1.2),
-                new WarmStartConfig(WarmStartMode.FINE, 0, 1.0, 0.02));
+                new WarmStartConfig(WarmStartMode.FINE, 1.0, 0.02));
         custom.update(cache);
         assertEquals(0.9, custom.sigma());
         assertEquals(1.2, custom.sigmaT());
         VelocityPerturbation off = new VelocityPerturbation(PerturbationConfig.paper().withEnabled(false),
-                new WarmStartConfig(WarmStartMode.FINE, 0, 1.0, 0.02));
+                new WarmStartConfig(WarmStartMode.FINE, 1.0, 0.02));
         off.update(cache);
         assertFalse(off.stalled());
         assertEquals(0.02, off.sigmaT(), "the normal pair comes from the warm-start config");
