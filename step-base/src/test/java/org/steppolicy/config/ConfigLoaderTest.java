@@ -90,4 +90,27 @@ class ConfigLoaderTest {
         assertEquals("/tmp/x.hdf5", more.task().dataset());
         assertEquals(List.of("training.batch_size=32", "task.dataset=/tmp/x.hdf5"), more.provenance().overrides());
     }
+
+    /** K' has one route, the method spec (step:4:fine); the removed inference.warm_start_step key is refused in every form. */
+    @Test
+    void theRemovedWarmStartStepIsRefusedWithWhatToWriteInstead(@TempDir Path dir) throws Exception {
+        UserError o = assertThrows(UserError.class, () -> ConfigLoader.defaults(List.of("inference.warm_start_step=4")));
+        assertEquals("override: 'inference.warm_start_step' was removed; K' is the method spec's step count (its network"
+                + " calls): write step:4:fine instead of step:2:fine with inference.warm_start_step=4", o.getMessage());
+        Path f = dir.resolve("kprime.yaml");
+        Files.writeString(f, "inference:\n  warm_start_mode: fine\n  warm_start_step: 4\n");
+        UserError y = assertThrows(UserError.class, () -> ConfigLoader.load(f, List.of()));
+        assertTrue(y.getMessage().startsWith(f + ": 'inference.warm_start_step' was removed; "), y.getMessage());
+        assertFalse(y.getMessage().contains("\n"));
+        assertThrows(UserError.class, () -> ConfigLoader.fromResolvedYaml("inference:\n  warm_start_step: 2\n", "run"));
+        // what older runs' config.yaml hold (the key's default, null) still reads, and is not written back
+        StepConfig old = ConfigLoader.fromResolvedYaml("inference:\n  warm_start_mode: fine\n  warm_start_step: null\n", "run");
+        assertEquals("fine", old.inference().warmStartMode());
+        assertFalse(old.toYaml().contains("warm_start_step"));
+        assertEquals("fine", ConfigLoader.defaults(List.of("inference.warm_start_step=null", "inference.warm_start_mode=fine"))
+                .inference().warmStartMode());
+        // every shipped run config keeps loading
+        for (String run : List.of("checkpoints/pusht-lowdim-predictor-step/config.yaml", "docs/results/pusht-lowdim-v2/kprime/config.yaml"))
+            assertEquals("strided", ConfigLoader.fromResolvedYaml(Files.readString(Path.of(run)), run).inference().warmStartMode(), run);
+    }
 }

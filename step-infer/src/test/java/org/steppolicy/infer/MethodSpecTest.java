@@ -52,7 +52,9 @@ class MethodSpecTest {
         assertArrayEquals(new int[] {30, 0}, MethodSpec.parse("step:2:t30").config().timesteps(s));
         assertArrayEquals(new int[] {90, 0}, MethodSpec.parse("temporal:2:t90").config().timesteps(s));
         assertArrayEquals(new int[] {60, 50, 25, 0}, MethodSpec.parse("spatial:4:t60").config().timesteps(s));
-        assertArrayEquals(new int[] {10, 0}, MethodSpec.parse("step:4:t10").config().timesteps(s));
+        assertArrayEquals(new int[] {10, 0}, MethodSpec.parse("step:2:t10").config().timesteps(s));
+        // step:4:t10 would run 10, 0: two calls under a label that says four (KPrimeTest)
+        assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:4:t10").config().timesteps(s));
         assertEquals("step:2:t30", MethodSpec.parse("step:2:t30").label(), "the label says where it enters");
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("ddim:2:t30"));
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:2:fine:t30"));
