@@ -45,21 +45,14 @@ public record MethodConfig(String label, Method method, int steps, SolverKind so
     public int[] timesteps(DiffusionSchedule schedule) {
         int[] ts = switch (method.start()) {
             case NOISE, PARTIAL_LATENT -> solver.timesteps(schedule.steps(), steps);
-            case PREDICTOR, PREVIOUS_CHUNK -> warmStart(schedule);
+            case PREDICTOR, PREVIOUS_CHUNK -> warmStart.timesteps(schedule, steps);
             case PREDICTOR_ONLY, SOURCE_POLICY -> new int[0];   // bridger:K runs no diffusion timesteps
         };
         // The label's step count is the number of network calls of a call's chain (falcon: at most that many).
+        // (StepPolicy puts "method LABEL: " in front of the message.)
         if (ts.length > 0 && ts.length != steps)
-            throw new IllegalArgumentException("method " + label + " would make " + ts.length + " network calls on a "
-                    + schedule.steps() + "-step schedule, not the " + steps + " its label says");
+            throw new IllegalArgumentException("on a " + schedule.steps() + "-step schedule its chain would make "
+                    + ts.length + " network calls, not the " + steps + " its label says");
         return ts;
-    }
-
-    private int[] warmStart(DiffusionSchedule schedule) {
-        try {
-            return warmStart.timesteps(schedule, steps);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("method " + label + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -103,8 +103,7 @@ class KPrimeTest {
         // step:4 enters at t10 with only 0 below it: 2 calls, not 4 (this used to run as 10, 0 under the label step:4)
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MethodSpec.parse("step:4:t10").config().timesteps(S));
-        assertTrue(e.getMessage().startsWith("method step:4:t10: ") && e.getMessage().contains("2 network calls, not the 4"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("2 network calls, not the 4"), e.getMessage());
         assertTrue(e.getMessage().contains("at most 2 steps enter at t10"), e.getMessage());
         assertArrayEquals(new int[] {10, 0}, MethodSpec.parse("step:2:t10").config().timesteps(S));
         assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("step:4:t30").config().timesteps(S));

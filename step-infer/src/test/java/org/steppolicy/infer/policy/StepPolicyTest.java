@@ -111,6 +111,11 @@ class StepPolicyTest {
         assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(dir, "step:2")), "needs a 'step' predictor");
         assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(dir, "warp:2")), "unknown method 'warp'");
         assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(dir, "ddpm:200")), "ddpm:200");
+        // a label says its network calls (KPrimeTest): a chain that would make fewer is refused in one line
+        assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(dir, "temporal:4:t10")),
+                "method temporal:4:t10: entering at t10, a 4-step chain has only 1 strided timestep(s) below it, so it would make 2 network calls");
+        assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(dir, "dpmsolver:100")),
+                "method dpmsolver:100: on a 100-step schedule its chain would make 99 network calls, not the 100 its label says");
         assertOneLine(assertThrows(UserError.class, () -> StepPolicy.load(tmp.resolve("nothing"), "ddim:2")), "nothing");
     }
 
