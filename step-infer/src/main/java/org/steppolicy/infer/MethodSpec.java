@@ -11,6 +11,11 @@ import java.util.Locale;
  * "noperturb", and "tN", the timestep at which a strided warm start enters (e.g. "step:2:t30" runs timesteps 30, 0;
  * "step:2" enters at 50); falcon takes a host solver only (ddim, dpmsolver; default inference.falcon_solver), its K
  * being that solver's step count from noise; "bridger:K" (BRIDGeR's own model, K bridge steps) takes none.
+ *
+ * <p>The step count is the number of network (U-Net) calls of a call's chain, and so what the label says: for the
+ * warm-started methods it is K′, the only place K′ is given (strided: K′ DDIM timesteps, or τ and the K′ − 1 below it;
+ * fine: start at step K′, single steps K′ − 1 … 0, so "step:4:fine" makes 4 calls). A chain that would come out
+ * shorter than its count is refused when resolved against a schedule ({@link MethodConfig#timesteps}).
  */
 public record MethodSpec(String label, Method method, int steps, SolverKind solver, WarmStartMode mode, Boolean perturb,
                          int entryStep) {

@@ -13,6 +13,7 @@ import org.steppolicy.infer.runtime.RuntimeKind;
  * @param runtime    ONNX Runtime (default) or SameDiff; export-onnx folders run on ONNX Runtime only
  * @param threads    intra-op threads per network (ONNX Runtime); 1 suits batch-1 control loops
  * @param settings   warm start, perturbation, cold start and solver defaults the method spec is resolved against
+ *                   (not K′: that is the spec's step count)
  * @param seed       the noise seed until the first {@code reset(seed)}
  */
 public record PolicyOptions(List<Path> predictors, RuntimeKind runtime, int threads, InferenceSettings settings, long seed) {
