@@ -55,6 +55,12 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
     public PolicyBundle checkpoint() { return dp; }
 
     @Override
+    public List<PredictorBundle> predictorBundles() {
+        return predictors.values().stream().sorted(java.util.Comparator.comparing((PredictorBundle p) -> !"step".equals(p.kind()))
+                .thenComparing(PredictorBundle::kind)).toList();
+    }
+
+    @Override
     public org.steppolicy.infer.runtime.OnnxExportFolder.ImageInput image() {
         if (!dp.hasImages()) return null;
         var spec = dp.encoder().spec();

@@ -30,6 +30,9 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
     public org.steppolicy.infer.runtime.PolicyBundle checkpoint() { return null; }
 
     @Override
+    public List<org.steppolicy.infer.runtime.PredictorBundle> predictorBundles() { return List.of(); }
+
+    @Override
     public OnnxExportFolder.ImageInput image() { return folder.image(); }
 
     @Override

@@ -36,6 +36,9 @@ public sealed interface TrainedPolicy permits CheckpointPolicy, ExportedPolicy {
     /** The DP as read from checkpoints (networks, normaliser and scheduler in memory), or null for an export-onnx folder. */
     PolicyBundle checkpoint();
 
+    /** The predictors read from checkpoints, the "step" one first (empty for an export-onnx folder). */
+    List<PredictorBundle> predictorBundles();
+
     /** True for an export-onnx folder (ONNX Runtime only, its own predictors). */
     default boolean exported() { return checkpoint() == null; }
 
