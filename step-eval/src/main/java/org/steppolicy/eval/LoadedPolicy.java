@@ -6,7 +6,6 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.MissingPredictor;
 import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.policy.TrainedPolicy;
@@ -48,9 +47,7 @@ public record LoadedPolicy(Path dir, TrainedPolicy trained, PolicyBundle dp, Pus
      * a mismatch of normaliser, horizon or action size): checked before any rollout.
      */
     public void check(MethodSpec m, ModelSource models, InferenceSettings settings) {
-        String kind = m.method().predictorKind();
-        if (kind != null && !trained.predictorKinds().contains(kind))
-            throw MissingPredictor.error(m.label(), kind, trained.source(), trained.predictorKinds());
+        trained.requirePredictor(m.label(), m.method());
         StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
     }
 

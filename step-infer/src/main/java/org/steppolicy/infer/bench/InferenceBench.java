@@ -67,9 +67,7 @@ public final class InferenceBench {
         List<MethodSpec> specs = new ArrayList<>();
         for (String m : methods) {
             MethodSpec spec = MethodSpec.parse(m);
-            String kind = spec.method().predictorKind();
-            if (kind != null && !trained.predictorKinds().contains(kind))
-                throw org.steppolicy.infer.MissingPredictor.error(spec.label(), kind, trained.source(), trained.predictorKinds());
+            trained.requirePredictor(spec.label(), spec.method());
             specs.add(spec);
         }
         PolicyModels models = trained.open(org.steppolicy.infer.Method.DDIM, runtime, threads);   // the DP alone

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.Method;
-import org.steppolicy.infer.MissingPredictor;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -80,9 +79,8 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
 
     @Override
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
+        requirePredictor(method.label(), method);
         String kind = method.predictorKind();
-        if (kind != null && !predictorKinds().contains(kind))
-            throw MissingPredictor.error(method.label(), kind, source, predictorKinds());
         if (method == Method.BRIDGER) return PolicyLoader.models(dp, runtime, threads);
         PredictorBundle p = kind == null ? null : predictors.get(kind);
         return PolicyLoader.models(dp.withPredictor(p).withBridger(null), runtime, threads);

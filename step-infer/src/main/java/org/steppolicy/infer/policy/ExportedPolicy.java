@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.Method;
-import org.steppolicy.infer.MissingPredictor;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -55,9 +54,8 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
         if (runtime != RuntimeKind.ONNX)
             throw new UserError(folder.dir() + ": an export-onnx folder runs on ONNX Runtime only, not " + runtime.id());
+        requirePredictor(method.label(), method);
         String kind = method.predictorKind();
-        if (kind != null && !folder.predictorKinds().contains(kind))
-            throw MissingPredictor.error(method.label(), kind, folder.dir(), folder.predictorKinds());
         return folder.open(kind, threads);
     }
 }

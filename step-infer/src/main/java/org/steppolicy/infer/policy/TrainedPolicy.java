@@ -27,6 +27,16 @@ public sealed interface TrainedPolicy permits CheckpointPolicy, ExportedPolicy {
     /** The predictor kinds loaded ("step", "spatial"): a method whose {@link Method#predictorKind()} is missing cannot open. */
     Set<String> predictorKinds();
 
+    /**
+     * Refuses, with {@link org.steppolicy.infer.MissingPredictor}'s one message, a method whose predictor kind
+     * (or BRIDGeR model) this policy lacks; {@code label} is the method as the user wrote it (e.g. step:2).
+     */
+    default void requirePredictor(String label, Method method) {
+        String kind = method.predictorKind();
+        if (kind != null && !predictorKinds().contains(kind))
+            throw org.steppolicy.infer.MissingPredictor.error(label, kind, source(), predictorKinds());
+    }
+
     /** The folders the models came from, with checkpoint steps. */
     String provenance();
 
