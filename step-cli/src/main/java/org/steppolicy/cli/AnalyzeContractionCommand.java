@@ -1,8 +1,6 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.steppolicy.eval.ContractionRun;
 import picocli.CommandLine;
@@ -23,12 +21,8 @@ public final class AnalyzeContractionCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--dp", paramLabel = "DIR", required = true,
-            description = "An export-onnx folder (e.g. models/pusht-lowdim, with its predictors), or a DP checkpoint (or run directory).")
-    Path dp;
-
-    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s) with a DP checkpoint: one of kind step, one of kind spatial.")
-    List<Path> predictors = new ArrayList<>();
+    @Mixin
+    PolicySourceOptions source;
 
     @Option(names = "--windows", paramLabel = "N", description = "Held-out windows, spread over the validation demos. Default: 64.")
     int windows = 64;
@@ -50,7 +44,7 @@ public final class AnalyzeContractionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContractionRun.run(new ContractionRun.Request(config.resolve(), dp, predictors, windows, entry, delta, seed, out, force),
+        ContractionRun.run(new ContractionRun.Request(config.resolve(), source.required(""), source.predictors, windows, entry, delta, seed, out, force),
                 spec.commandLine().getOut());
         return 0;
     }

@@ -8,21 +8,27 @@ import java.util.concurrent.Callable;
 import org.steppolicy.config.UserError;
 import org.steppolicy.eval.AsyncExecution;
 import org.steppolicy.serve.ActionStream;
+import org.steppolicy.infer.policy.PolicyOptions;
 import org.steppolicy.infer.policy.StepPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code step bench async}: wiring only; the measurement is step-eval's {@link AsyncExecution}. */
 @Command(name = "async", mixinStandardHelpOptions = true,
         description = "Synchronous vs asynchronous execution in the Push-T simulator with an artificial policy latency "
-                + "of L control periods (simulated time): mean score with its 95 %% bootstrap interval, idle control ticks.")
+                + "of L control periods (simulated time): mean score with its 95 %% bootstrap interval, idle control ticks. "
+                + "Without --policy: models/pusht-lowdim.")
 public final class BenchAsyncCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dp", paramLabel = "DIR", description = "Policy: a run, checkpoint or export-onnx folder (default: ${DEFAULT-VALUE}).")
-    Path dp = Path.of("models/pusht-lowdim");
+    /** Without --policy: the shipped export folder. */
+    static final Path DEFAULT_POLICY = Path.of("models/pusht-lowdim");
+
+    @Mixin
+    PolicySourceOptions source;
 
     @Option(names = "--method", paramLabel = "SPEC", description = "Method (default: ${DEFAULT-VALUE}).")
     String method = "step:2";
@@ -68,7 +74,8 @@ public final class BenchAsyncCommand implements Callable<Integer> {
         }
         s = new AsyncExecution.Settings(s.latencies(), s.episodes(), s.startSeed(), s.threads(), margin, s.obsSteps(), maxSteps, ms);
         AsyncExecution.Result r;
-        try (StepPolicy base = StepPolicy.load(dp, method)) {
+        Path dir = source.policy != null ? source.policy : DEFAULT_POLICY;
+        try (StepPolicy base = StepPolicy.load(dir, method, PolicyOptions.defaults().withPredictors(source.predictors.toArray(Path[]::new)))) {
             List<StepPolicy> sessions = new ArrayList<>();
             try {
                 r = AsyncExecution.run(s, () -> {

@@ -9,8 +9,7 @@ import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.bench.BenchResult;
 import org.steppolicy.infer.bench.InferenceBench;
-import org.steppolicy.infer.runtime.PolicyBundle;
-import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code step bench --dp DPCKPT --predictor PCKPT [--runtime onnx|samediff|both] [--json OUT]}: batch-1 latency per
+ * {@code step bench --policy DIR [--predictor DIR]... [--runtime onnx|samediff|both] [--json OUT]}: batch-1 latency per
  * action chunk for each method and one U-Net forward.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -30,7 +29,13 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
+    ConfigOptions config;
+
+    @Mixin
     PolicySourceOptions source;
+
+    @Mixin
+    RandomWeightsOption random;
 
     @Option(names = "--runtime", paramLabel = "NAME", description = "onnx, samediff or both. Default: inference.runtime of the config.")
     String runtime;
@@ -60,19 +65,17 @@ public final class BenchCommand implements Callable<Integer> {
         Require.atLeast("--slow-calls", slowCalls, 1);
         Require.atLeast("--warmup", warmup, 0);
         if (threads != null) Require.atLeast("--threads", threads, 1);
-        StepConfig c = source.resolveConfig();
-        PolicyBundle bundle = source.load(c);
+        StepConfig c = config.resolve();
+        List<String> specs = List.of(methods.split(","));
+        TrainedPolicy policy = random.load(source, c, specs.stream().anyMatch(BenchCommand::isBridger));   // bridger:K's own random networks
         int n = threads != null ? threads : c.inference().threads();
         String rt = runtime != null ? runtime : c.inference().runtime();
         List<RuntimeKind> kinds = rt.equalsIgnoreCase("both") ? List.of(RuntimeKind.ONNX, RuntimeKind.SAMEDIFF) : List.of(RuntimeKind.parse(rt));
         InferenceBench.Settings s = new InferenceBench.Settings(calls, slowCalls, warmup, c.inference().seed());
-        List<String> specs = List.of(methods.split(","));
-        if (source.randomWeights && specs.stream().anyMatch(BenchCommand::isBridger))   // bridger:K's own random networks
-            bundle = bundle.withBridger(PolicyLoader.randomBridger(c, c.training().seed() + 2, bundle.normalization()));
         out.print(InferenceBench.table(List.of()));
         List<BenchResult> all = new ArrayList<>();
         for (RuntimeKind k : kinds) {
-            all.addAll(InferenceBench.run(bundle, k, n, specs, s, r -> {
+            all.addAll(InferenceBench.run(policy, k, n, specs, s, r -> {
                 out.print(InferenceBench.row(r));
                 out.flush();
             }));

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 /** {@code step eval}: wiring for step-eval's {@link Evaluation}: options to an {@link EvalRequest}, the table to stdout. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, falcon, predictor) on one trained DP "
-                + "(checkpoints or an export-onnx folder).")
+                + "(checkpoints or an export-onnx folder). Without --policy: the newest DP run under runs/; without --predictor: "
+                + "the newest predictor run of each kind the methods need.")
 public final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,13 +36,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--dp", paramLabel = "DIR", description = "DP checkpoint (or run directory: its latest), or an export-onnx folder "
-            + "(e.g. models/pusht-lowdim: its own predictors, ONNX Runtime). Default: the newest DP run under runs/.")
-    Path dp;
-
-    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s): one of kind step, one of kind spatial (repeat the option). "
-            + "Default: the newest predictor run of each kind under runs/.")
-    List<Path> predictors = new ArrayList<>();
+    @Mixin
+    PolicySourceOptions source;
 
     @Option(names = "--methods", paramLabel = "LIST", description = "Comma-separated, e.g. ddpm:100,ddim:2,step:2. Default: eval.methods "
             + "(with --server: the methods the server serves).")
@@ -73,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Run every policy call on a `step serve` server (same config) instead of in-process; not with --dp/--predictor.")
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Run every policy call on a `step serve` server (same config) instead of in-process; not with --policy/--predictor.")
     String server;
 
     @Option(names = "--server-token-file", paramLabel = "FILE", description = "Token for a server started with --token-file.")
@@ -100,13 +96,15 @@ public final class EvalCommand implements Callable<Integer> {
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
         EvalRequest r;
         if (server != null) {
-            if (dp != null || !predictors.isEmpty()) throw new UserError("--server takes no --dp/--predictor: the server has the models");
+            if (!source.none()) throw new UserError("--server takes no --policy/--predictor: the server has the models");
             String token = serverToken == null ? null : ServeConfig.readToken(serverToken);
             // No --methods/--steps: no methods in the request, which evaluates what the server serves.
             r = EvalRequest.of(c, null, List.of()).withMethods(steps == null && methods == null ? List.of() : specs)
                     .withServer(new EvalRequest.ServerTarget(server, token));
         } else {
-            EvalReport.Source before = resume != null && dp == null && predictors.isEmpty() ? recordedSource(resume) : null;
+            EvalReport.Source before = resume != null && source.none() ? recordedSource(resume) : null;
+            Path dp = source.policy;
+            List<Path> predictors = source.predictors;
             if (before != null) {   // the policy the interrupted evaluation ran, not the newest under runs/
                 dp = Path.of(before.policy());
                 predictors = new ArrayList<>(before.predictors().stream().map(Path::of).toList());

@@ -14,6 +14,7 @@ import org.steppolicy.infer.runtime.FusedOnnx;
 import org.steppolicy.infer.runtime.OnnxExport;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyLoader;
+import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.PredictorBundle;
 import org.steppolicy.run.RunFolder;
 import picocli.CommandLine.Command;
@@ -22,15 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code step export-onnx --dp DPCKPT [--predictor PCKPT]... --out DIR [--fused step:2]}: dp.onnx, predictor.onnx (the
+ * {@code step export-onnx --policy DIR [--predictor DIR]... --out DIR [--fused step:2]}: dp.onnx, predictor.onnx (the
  * step predictor), predictor-KIND.onnx for each other kind, policy.json and, with --fused, step_policy.onnx (the whole
- * control call in one graph; --dp may then be an export folder, e.g. models/pusht-lowdim, copied with the file added).
- * With an export folder as --dp and --predictor checkpoints: a copy of it with those predictors in place of their kinds
+ * control call in one graph; --policy may then be an export folder, e.g. models/pusht-lowdim, copied with the file added).
+ * With an export folder as --policy and --predictor checkpoints: a copy of it with those predictors in place of their kinds
  * (a train-bridger checkpoint among them adds bridger.onnx, docs/bridger.md).
  */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = "Write the policy as ONNX (dp.onnx, predictor.onnx for the step predictor, predictor-KIND.onnx for others) "
-                + "with a JSON sidecar (policy.json). With an export folder as --dp (e.g. models/pusht-lowdim): a copy of it "
+                + "with a JSON sidecar (policy.json). With an export folder as --policy (e.g. models/pusht-lowdim): a copy of it "
                 + "with the given --predictor checkpoints in place of the predictors of their kinds (a train-bridger checkpoint adds "
                 + "bridger.onnx).")
 public final class ExportOnnxCommand implements Callable<Integer> {
@@ -38,7 +39,13 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
+    ConfigOptions config;
+
+    @Mixin
     PolicySourceOptions source;
+
+    @Mixin
+    RandomWeightsOption random;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -48,7 +55,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
 
     @Option(names = "--fused", paramLabel = "METHOD", description = "Also write step_policy.onnx: one whole control call "
             + "(normalise, predictor, warm start, DDIM steps, unnormalise) for step:K, spatial:K, temporal:K or ddim:K, "
-            + "perturbation off (docs/onnx.md). With --dp an export folder, the folder is copied to --out with the file added.")
+            + "perturbation off (docs/onnx.md). With --policy an export folder, the folder is copied to --out with the file added.")
     String fused;
 
     @Option(names = "--fused-cold-steps", paramLabel = "N", defaultValue = "" + FusedOnnx.DEFAULT_COLD_STEPS,
@@ -62,16 +69,17 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
-        StepConfig c = source.resolveConfig();
+        StepConfig c = config.resolve();
+        random.checkAlone(source);
         if ((check != null || coldSteps != FusedOnnx.DEFAULT_COLD_STEPS) && fused == null)
             throw new UserError("--fused-check and --fused-cold-steps go with --fused METHOD");
         MethodConfig method = fused == null ? null : FusedOnnx.resolve(fused, InferenceSettings.from(c.inference()), coldSteps);
-        boolean fromExport = source.dp != null && OnnxExportFolder.isExport(source.dp);
+        boolean fromExport = source.policy != null && OnnxExportFolder.isExport(source.policy);
         if (fromExport && !source.predictors.isEmpty()) {
             // An export folder as the DP with predictor checkpoints: its DP files as they are, the predictors in place of their kinds.
             if (method != null)
                 throw new UserError("--fused with --predictor on an export folder: replace the predictors first, then add --fused to the result");
-            OnnxExportFolder from = OnnxExportFolder.read(source.dp);
+            OnnxExportFolder from = OnnxExportFolder.read(source.policy);
             List<PredictorBundle> preds = new ArrayList<>();
             BridgerBundle bridger = null;
             for (Path p : source.predictors) {
@@ -85,13 +93,13 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             return 0;
         }
         if (fromExport && method == null)
-            throw new UserError("--dp " + source.dp + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
+            throw new UserError("--policy " + source.policy + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
         try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
             if (fromExport) {
-                for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.dp), out, method)) log.println("wrote " + p);
+                for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.policy), out, method)) log.println("wrote " + p);
             } else {
-                var loaded = source.loadAll(c);
-                for (Path p : OnnxExport.write(loaded.dp(), loaded.predictors(), out, method)) log.println("wrote " + p);
+                TrainedPolicy loaded = random.load(source, c, false);
+                for (Path p : OnnxExport.write(loaded.checkpoint(), loaded.predictorBundles(), out, method)) log.println("wrote " + p);
             }
         }
         if (method != null) log.println("step_policy.onnx runs " + method.label());

@@ -1,29 +1,27 @@
 package org.steppolicy.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.StepServedPolicy;
 import org.steppolicy.serve.ServedPolicy;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The policy `step serve` and `step bench serve` load: checkpoints or random weights, its methods and runtime. */
+/**
+ * What `step serve` and `step bench serve` share beyond the policy ({@link PolicySourceOptions}, or
+ * {@link RandomWeightsOption}): its methods, runtime and batching.
+ */
 public final class ServePolicyOptions {
-    @Option(names = "--policy", paramLabel = "DIR", description = "DP checkpoint (or run directory: its latest checkpoint).")
-    Path policy;
+    @Mixin
+    PolicySourceOptions source;
 
-    @Option(names = "--predictor", paramLabel = "DIR", description = "Predictor checkpoint(s): one of kind step, one of kind spatial (repeat the option).")
-    List<Path> predictors = new ArrayList<>();
-
-    @Option(names = "--random-weights", description = "No checkpoints: the config's architecture with seeded random weights (tests, benches).")
-    boolean randomWeights;
+    @Mixin
+    RandomWeightsOption random;
 
     @Option(names = "--method", paramLabel = "SPEC", description = "Method of sessions that name none (default: ${DEFAULT-VALUE}).")
     String method = "step:2";
@@ -67,16 +65,12 @@ public final class ServePolicyOptions {
         StepServedPolicy.Options o = new StepServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
                 RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime()),
                 instances != null ? instances : Runtime.getRuntime().availableProcessors(), maxBatch, window());
-        if (randomWeights) {
-            if (policy != null || !predictors.isEmpty()) throw new UserError("--random-weights takes no --policy/--predictor");
-            long seed = c.training().seed();
-            var bundle = PolicyLoader.randomWeights(c, seed, true);
-            if (BenchCommand.isBridger(method) || allowed.stream().anyMatch(BenchCommand::isBridger))
-                bundle = bundle.withBridger(PolicyLoader.randomBridger(c, seed + 2, bundle.normalization()));
-            return StepServedPolicy.of(bundle, List.of(),
-                    "random weights (seed " + seed + ") of " + (config.config != null ? config.config : "configs/pusht.yaml"), o);
+        random.checkAlone(source);
+        if (random.randomWeights) {
+            var bundle = RandomWeightsOption.bundle(c, BenchCommand.isBridger(method) || allowed.stream().anyMatch(BenchCommand::isBridger));
+            return StepServedPolicy.of(bundle, List.of(), "random weights (seed " + c.training().seed() + ") of "
+                    + (config.config != null ? config.config : "configs/pusht.yaml"), o);
         }
-        if (policy == null) throw new UserError("give --policy DPCKPT (and --predictor PCKPT), or --random-weights with --config");
-        return StepServedPolicy.load(policy, predictors, o);
+        return StepServedPolicy.load(source.required(", or --random-weights with --config"), source.predictors, o);
     }
 }

@@ -53,7 +53,7 @@ class EvalServerCommandTest {
 
             StepCliTest.Result both = StepCliTest.run("eval", "--server", server.target(), "--dp", dir.toString());
             assertEquals(2, both.code());
-            assertEquals("error: --server takes no --dp/--predictor: the server has the models", both.err().strip());
+            assertEquals("error: --server takes no --policy/--predictor: the server has the models", both.err().strip());
 
             // No --methods: the methods the server serves (here only its default, step:2), with the interval in the table.
             List<String> noMethods = new ArrayList<>(List.of("eval", "--server", server.target(), "--config", "configs/pusht-small.yaml",

@@ -55,6 +55,6 @@ class InferenceCommandsTest {
     void benchWithoutWeightsIsAUserError() {
         StepCliTest.Result r = StepCliTest.run("bench", "--config", "configs/pusht-small.yaml");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--dp"), r.err());
+        assertTrue(r.err().contains("--policy"), r.err());
     }
 }

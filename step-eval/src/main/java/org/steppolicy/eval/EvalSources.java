@@ -49,8 +49,7 @@ public record EvalSources(Path dp, List<Path> predictors, List<MethodSpec> metho
      */
     static EvalSources ofExport(Path dir, List<Path> predictors, List<MethodSpec> methods, boolean dropUnavailable, PrintWriter log) {
         if (!predictors.isEmpty())
-            throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
-                    + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
+            throw org.steppolicy.infer.policy.TrainedPolicy.predictorsWithExport(dir);
         if (dropUnavailable) methods = servedBy(methods, OnnxExportFolder.read(dir).predictorKinds(), dir.toString(), log);
         log.flush();
         return new EvalSources(dir, List.of(), methods);

@@ -115,11 +115,6 @@ public final class Evaluation {
     }
 
     /** What the checkpoint's policy observes in the simulator: keypoints, or rendered frames cropped as in training. */
-    static PushTObservation observation(PolicyBundle dp, Path dpDir) {
-        var spec = dp.hasImages() ? dp.encoder().spec() : null;
-        return observation(dp.shape().obsDim(), spec == null ? null : new OnnxExportFolder.ImageInput(spec.lowDim(), spec.height(), spec.width()), dpDir);
-    }
-
     /** Keypoints for a low-dim policy ({@code image} null), else frames of the policy's crop size. */
     static PushTObservation observation(int obsDim, OnnxExportFolder.ImageInput image, Path dpDir) {
         if (image == null) {

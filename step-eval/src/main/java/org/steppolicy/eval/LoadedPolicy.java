@@ -9,9 +9,7 @@ import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.policy.TrainedPolicy;
-import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyBundle;
-import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.sim.Evaluator;
 import org.steppolicy.sim.PushTObservation;
@@ -26,22 +24,17 @@ public record LoadedPolicy(Path dir, TrainedPolicy trained, PolicyBundle dp, Pus
     /** True for an export-onnx folder. */
     public boolean export() { return dp == null; }
 
-    /** Reads {@code dir} (and the predictor checkpoints) for evaluation under config {@code c}; a problem is a one-line {@link UserError}. */
+    /**
+     * Reads {@code dir} (and the predictor checkpoints) through {@link TrainedPolicy#load}, the one loader, for
+     * evaluation under config {@code c}; a problem is a one-line {@link UserError}.
+     */
     public static LoadedPolicy load(StepConfig c, Path dir, List<Path> predictors) {
-        if (OnnxExportFolder.isExport(dir)) {
-            if (!predictors.isEmpty())
-                throw new UserError(dir + ": an export-onnx folder carries its own predictors; pass no --predictor with it (export-onnx --dp "
-                        + dir + " --predictor CKPT --out NEW adds one, or a BRIDGeR model)");
-            if (!c.task().hasSimulator())
-                throw new UserError(dir + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
-            OnnxExportFolder folder = OnnxExportFolder.read(dir);
-            return new LoadedPolicy(dir, TrainedPolicy.of(folder), null,
-                    Evaluation.observation(folder.shape().obsDim(), folder.image(), dir));
-        }
-        PolicyLoader.WithOthers loaded = PolicyLoader.withOthers(dir, predictors);   // predictors and BRIDGeR models
-        PolicyBundle dp = loaded.dp();
-        TrainedPolicy trained = TrainedPolicy.of(dp, loaded.predictors(), "dp " + dir);
-        return new LoadedPolicy(dir, trained, dp, c.task().hasSimulator() ? Evaluation.observation(dp, dir) : null);
+        TrainedPolicy trained = TrainedPolicy.load(dir, predictors);
+        if (trained.exported() && !c.task().hasSimulator())
+            throw new UserError(dir + ": an export-onnx folder is evaluated in closed loop; task " + c.task().name() + " has no simulator");
+        PushTObservation observation = c.task().hasSimulator()
+                ? Evaluation.observation(trained.shape().obsDim(), trained.image(), dir) : null;
+        return new LoadedPolicy(dir, trained, trained.checkpoint(), observation);
     }
 
     /** The models on {@code runtime}, fresh instances per policy opened (one intra-op thread each, as evaluations run). */
@@ -54,14 +47,7 @@ public record LoadedPolicy(Path dir, TrainedPolicy trained, PolicyBundle dp, Pus
      * a mismatch of normaliser, horizon or action size): checked before any rollout.
      */
     public void check(MethodSpec m, ModelSource models, InferenceSettings settings) {
-        String kind = m.method().predictorKind();
-        if (kind != null && !trained.predictorKinds().contains(kind))
-            throw new UserError(export()
-                    ? "method " + m.label() + " needs a '" + kind + "' predictor; " + dir + " has "
-                      + (trained.predictorKinds().isEmpty() ? "none" : "only " + String.join(", ", trained.predictorKinds()))
-                      + " (export one with export-onnx --predictor CKPT)"
-                    : "method " + m.label() + " needs a '" + kind + "' predictor checkpoint: pass --predictor DIR"
-                      + " (trained with predictor.kind=" + kind + ")");
+        trained.requirePredictor(m.label(), m.method());
         StepPolicy.open(models, m.config(settings)).close(); // a mismatch is a UserError naming the method
     }
 

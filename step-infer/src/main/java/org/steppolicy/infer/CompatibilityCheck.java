@@ -57,11 +57,11 @@ public final class CompatibilityCheck {
         checkDenoiser(shape, dp, dpNorm);
         if (method.method() == Method.BRIDGER) {
             if (bridger == null)
-                fail("method " + method.label() + " needs a BRIDGeR model (step train-bridger; --bridger CKPT, or bridger.onnx in an export folder)");
+                fail(MissingPredictor.message(method.label(), Method.BRIDGER_KIND, "the policy", java.util.List.of()));
             checkBridger(shape, dpNorm, bridger);
         }
         if (method.method().usesPredictor()) {
-            if (predictor == null) fail("method " + method.label() + " needs a predictor checkpoint");
+            if (predictor == null) fail(MissingPredictor.message(method.label(), method.method().predictorKind(), "the policy", java.util.List.of()));
             if (predictorNorm == null) fail("method " + method.label() + " needs the predictor's normaliser");
             checkPredictor(shape, dpNorm, predictor, predictorNorm);
             if (method.method() == Method.STEP && !predictor.usesPreviousChunk())

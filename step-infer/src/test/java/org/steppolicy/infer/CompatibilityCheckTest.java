@@ -43,7 +43,7 @@ class CompatibilityCheckTest {
         expectError("action normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherAction), step));
         PolicyNormalization otherObs = new PolicyNormalization(Normalization.identity(3), NORM.action());
         expectError("obs normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherObs), step));
-        expectError("needs a predictor", () -> new PolicyRunner(models(dp(), null, null), step));
+        expectError("needs a 'step' predictor", () -> new PolicyRunner(models(dp(), null, null), step));
         expectError("spatiotemporal", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, false), NORM), step));
         expectError("obs-only", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), NORM),
                 MethodSpec.parse("spatial:2").config()));

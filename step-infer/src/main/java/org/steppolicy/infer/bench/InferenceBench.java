@@ -50,20 +50,32 @@ public final class InferenceBench {
 
     private InferenceBench() {}
 
+    /** The bundle's DP with its predictor (if any), as {@link #run(TrainedPolicy, RuntimeKind, int, List, Settings, Consumer)}. */
     public static List<BenchResult> run(PolicyBundle bundle, RuntimeKind runtime, int threads, List<String> methods,
                                         Settings s, Consumer<BenchResult> progress) {
         List<PredictorBundle> predictors = bundle.predictor() == null ? List.of() : List.of(bundle.predictor());
-        TrainedPolicy trained = TrainedPolicy.of(bundle, predictors, "bench");
+        return run(TrainedPolicy.of(bundle, predictors, "the policy"), runtime, threads, methods, s, progress);
+    }
+
+    /**
+     * Every method on {@code trained} (checkpoints with any predictors, or an export folder); a method whose predictor
+     * is missing fails with {@link org.steppolicy.infer.MissingPredictor}'s message before any call is timed.
+     */
+    public static List<BenchResult> run(TrainedPolicy trained, RuntimeKind runtime, int threads, List<String> methods,
+                                        Settings s, Consumer<BenchResult> progress) {
         PolicyOptions options = PolicyOptions.defaults().withRuntime(runtime).withThreads(threads).withSeed(s.seed());
-        PolicyModels models = PolicyLoader.models(bundle.withPredictor(null), runtime, threads);
+        List<MethodSpec> specs = new ArrayList<>();
+        for (String m : methods) {
+            MethodSpec spec = MethodSpec.parse(m);
+            trained.requirePredictor(spec.label(), spec.method());
+            specs.add(spec);
+        }
+        PolicyModels models = trained.open(org.steppolicy.infer.Method.DDIM, runtime, threads);   // the DP alone
         List<Chunks> chunks = new ArrayList<>();
         try {
             List<Timed> timed = new ArrayList<>();
             timed.add(new Forward(models.denoiser(), s));
-            for (String m : methods) {
-                MethodSpec spec = MethodSpec.parse(m);
-                if (spec.method().usesPredictor() && bundle.predictor() == null)
-                    throw new org.steppolicy.config.UserError("method " + m + " needs a predictor (--predictor, or --random-weights)");
+            for (MethodSpec spec : specs) {
                 Chunks c = new Chunks(StepPolicy.open(trained, spec, options), spec, s);
                 chunks.add(c);
                 timed.add(c);

@@ -17,7 +17,7 @@ import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.models.Checkpoint;
 
 /** Training checkpoints: the DP bundle and the predictor bundles by kind ("step", "spatial"). */
-record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors, String provenance) implements TrainedPolicy {
+record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors, String provenance, String source) implements TrainedPolicy {
 
     CheckpointPolicy {
         predictors = Map.copyOf(predictors);
@@ -30,15 +30,16 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
         for (Path p : predictorDirs)   // in the order given; fromCheckpoints kept the predictors' order
             from.append("; ").append(org.steppolicy.infer.runtime.BridgerBundle.isBridger(p) ? "bridger"
                     : preds.next().kind() + " predictor").append(" ").append(describe(p));
-        return of(loaded.dp(), loaded.predictors(), from.toString());
+        return of(loaded.dp(), loaded.predictors(), from.toString(), dir.toString());
     }
 
-    static CheckpointPolicy of(PolicyBundle dp, List<PredictorBundle> predictors, String provenance) {
+    /** {@code source}: what a message names the policy by (its folder as given, or e.g. "random weights"). */
+    static CheckpointPolicy of(PolicyBundle dp, List<PredictorBundle> predictors, String provenance, String source) {
         Map<String, PredictorBundle> byKind = new LinkedHashMap<>();
         for (PredictorBundle p : predictors)
             if (byKind.put(p.kind(), p) != null)
                 throw new UserError("two '" + p.kind() + "' predictors given; pass one of each kind (step, spatial)");
-        return new CheckpointPolicy(dp.withPredictor(null), byKind, provenance);
+        return new CheckpointPolicy(dp.withPredictor(null), byKind, provenance, source);
     }
 
     private static String describe(Path dirOrRun) {
@@ -48,6 +49,22 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
 
     @Override
     public PolicyShape shape() { return dp.shape(); }
+
+    @Override
+    public PolicyBundle checkpoint() { return dp; }
+
+    @Override
+    public List<PredictorBundle> predictorBundles() {
+        return predictors.values().stream().sorted(java.util.Comparator.comparing((PredictorBundle p) -> !"step".equals(p.kind()))
+                .thenComparing(PredictorBundle::kind)).toList();
+    }
+
+    @Override
+    public org.steppolicy.infer.runtime.OnnxExportFolder.ImageInput image() {
+        if (!dp.hasImages()) return null;
+        var spec = dp.encoder().spec();
+        return new org.steppolicy.infer.runtime.OnnxExportFolder.ImageInput(spec.lowDim(), spec.height(), spec.width());
+    }
 
     @Override
     public SchedulerConfig scheduler() { return dp.scheduler(); }
@@ -62,16 +79,10 @@ record CheckpointPolicy(PolicyBundle dp, Map<String, PredictorBundle> predictors
 
     @Override
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
-        if (method == Method.BRIDGER) {
-            if (dp.bridger() == null)
-                throw new UserError("method bridger needs a BRIDGeR checkpoint (step train-bridger); pass it with the predictor checkpoints");
-            return PolicyLoader.models(dp, runtime, threads);
-        }
+        requirePredictor(method.label(), method);
         String kind = method.predictorKind();
+        if (method == Method.BRIDGER) return PolicyLoader.models(dp, runtime, threads);
         PredictorBundle p = kind == null ? null : predictors.get(kind);
-        if (kind != null && p == null)
-            throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor checkpoint (trained with"
-                    + " predictor.kind=" + kind + "); pass it with PolicyOptions.withPredictors");
         return PolicyLoader.models(dp.withPredictor(p).withBridger(null), runtime, threads);
     }
 }

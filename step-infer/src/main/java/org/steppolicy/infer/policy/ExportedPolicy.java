@@ -7,7 +7,6 @@ import org.steppolicy.infer.Method;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
-import org.steppolicy.infer.runtime.OnnxExport;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.RuntimeKind;
 
@@ -16,13 +15,24 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
 
     static ExportedPolicy read(Path dir, List<Path> predictorDirs) {
         if (!predictorDirs.isEmpty())
-            throw new UserError(dir + ": an export-onnx folder carries its own " + OnnxExport.PREDICTOR_FILE
-                    + "; pass no predictor checkpoints with it");
+            throw TrainedPolicy.predictorsWithExport(dir);
         return new ExportedPolicy(OnnxExportFolder.read(dir));
     }
 
     @Override
     public PolicyShape shape() { return folder.shape(); }
+
+    @Override
+    public String source() { return folder.dir().toString(); }
+
+    @Override
+    public org.steppolicy.infer.runtime.PolicyBundle checkpoint() { return null; }
+
+    @Override
+    public List<org.steppolicy.infer.runtime.PredictorBundle> predictorBundles() { return List.of(); }
+
+    @Override
+    public OnnxExportFolder.ImageInput image() { return folder.image(); }
 
     @Override
     public SchedulerConfig scheduler() { return folder.scheduler(); }
@@ -44,10 +54,8 @@ record ExportedPolicy(OnnxExportFolder folder) implements TrainedPolicy {
     public PolicyModels open(Method method, RuntimeKind runtime, int threads) {
         if (runtime != RuntimeKind.ONNX)
             throw new UserError(folder.dir() + ": an export-onnx folder runs on ONNX Runtime only, not " + runtime.id());
+        requirePredictor(method.label(), method);
         String kind = method.predictorKind();
-        if (kind != null && !folder.predictorKinds().contains(kind))
-            throw new UserError("method " + method.label() + " needs a '" + kind + "' predictor; " + folder.dir() + " has "
-                    + (folder.predictorKinds().isEmpty() ? "none" : String.join(", ", folder.predictorKinds())));
         return folder.open(kind, threads);
     }
 }

@@ -94,6 +94,7 @@ public final class StepPolicy implements AutoCloseable {
     }
 
     public static StepPolicy open(TrainedPolicy models, MethodSpec method, PolicyOptions options) {
+        models.requirePredictor(method.label(), method.method());
         return new StepPolicy(models.source(options.runtime(), options.threads()), method.config(options.settings()),
                 options.seed());
     }

@@ -154,7 +154,8 @@ public final class FusedOnnx {
             this.dpGraph = parse(p.dp(), "dp.onnx");
             boolean needsPredictor = method.method().usesPredictor();
             if (needsPredictor && p.predictor() == null)
-                throw new UserError("--fused " + method.label() + " needs a '" + method.method().predictorKind() + "' predictor");
+                throw new UserError("--fused: " + org.steppolicy.infer.MissingPredictor.message(method.label(),
+                        method.method().predictorKind(), "the policy", java.util.List.of()));
             this.predGraph = needsPredictor ? parse(p.predictor(), "the predictor") : null;
             if (!hasInput(dpGraph, ConditionalUnet1d.GLOBAL_COND))
                 throw new UserError("--fused: inpainting DPs (no global_cond) are not supported by the fused file");

@@ -67,7 +67,8 @@ public final class OnnxExport {
             if (b.hasImages()) throw new org.steppolicy.config.UserError("--fused: image policies are not supported by the fused file");
             String kind = fused.method().predictorKind();
             PredictorBundle fp = kind == null ? null : predictors.stream().filter(p -> kind.equals(p.kind())).findFirst()
-                    .orElseThrow(() -> new org.steppolicy.config.UserError("--fused " + fused.label() + " needs a '" + kind + "' --predictor"));
+                    .orElseThrow(() -> new org.steppolicy.config.UserError("--fused: " + org.steppolicy.infer.MissingPredictor.message(
+                            fused.label(), kind, "the policy", predictors.stream().map(PredictorBundle::kind).toList())));
             if (fp != null && !fp.normalization().obs().sameAs(b.normalization().obs(), 1e-6))
                 throw new org.steppolicy.config.UserError("--fused: the predictor was trained with another observation normaliser than the DP");
             fusedBytes = FusedOnnx.build(new FusedOnnx.Parts(b.shape(), b.scheduler(), b.normalization(), dpBytes,
@@ -210,7 +211,7 @@ public final class OnnxExport {
         if (src.image() != null) throw new org.steppolicy.config.UserError("--fused: image policies are not supported by the fused file");
         String kind = fused.method().predictorKind();
         if (kind != null && !src.predictorKinds().contains(kind))
-            throw new org.steppolicy.config.UserError(src.dir() + ": --fused " + fused.label() + " needs a '" + kind + "' predictor, the export has " + src.predictorKinds());
+            throw new org.steppolicy.config.UserError("--fused: " + org.steppolicy.infer.MissingPredictor.message(fused.label(), kind, src.dir(), src.predictorKinds()));
         if (kind != null && !src.predictorNormalization(kind).obs().sameAs(src.normalization().obs(), 1e-6))
             throw new org.steppolicy.config.UserError("--fused: the predictor was trained with another observation normaliser than the DP");
         boolean prev = kind != null && src.predictorUsesPrevious(kind);

@@ -86,6 +86,30 @@ class MultiPredictorExportTest {
         }
     }
 
+    /**
+     * One message for a missing predictor: the same kind missing from a checkpoint policy and from an export folder
+     * of the same networks reads the same, but for the folder it names (MissingPredictor).
+     */
+    @Test
+    void theCheckpointAndExportRoutesGiveTheSameMissingPredictorMessage() throws Exception {
+        checkpoints();
+        Path single = export("single", step);
+        String fromCheckpoint = assertThrows(UserError.class, () -> StepPolicy.load(dp, "spatial:2",
+                PolicyOptions.defaults().withPredictors(step))).getMessage();
+        String fromExport = assertThrows(UserError.class, () -> StepPolicy.load(single, "spatial:2")).getMessage();
+        assertEquals(fromCheckpoint.replace(dp.toString(), "SOURCE"), fromExport.replace(single.toString(), "SOURCE"));
+        assertEquals("method spatial:2 needs a 'spatial' predictor; SOURCE has only step. Train one (step train-predictor with "
+                + "predictor.kind=spatial) and pass it with --predictor DIR (to an export-onnx folder: step export-onnx --policy FOLDER "
+                + "--predictor DIR --out NEW)", fromExport.replace(single.toString(), "SOURCE"));
+        // a source with no predictor at all, and the bridger kind
+        String none = assertThrows(UserError.class, () -> StepPolicy.load(dp, "step:2")).getMessage();
+        assertTrue(none.contains("needs a 'step' predictor; " + dp + " has none. Train one (step train-predictor with predictor.kind=step)"), none);
+        String bridger = assertThrows(UserError.class, () -> StepPolicy.load(single, "bridger:2")).getMessage();
+        assertEquals(bridger.replace(single.toString(), "SOURCE"), assertThrows(UserError.class, () -> StepPolicy.load(dp, "bridger:2",
+                PolicyOptions.defaults().withPredictors(step))).getMessage().replace(dp.toString(), "SOURCE"));
+        assertTrue(bridger.contains("needs a 'bridger' predictor; " + single + " has only step. Train one (step train-bridger)"), bridger);
+    }
+
     @Test
     void singlePredictorFoldersLoadAsBefore() throws Exception {
         checkpoints();
