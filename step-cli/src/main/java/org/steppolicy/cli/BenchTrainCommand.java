@@ -3,7 +3,6 @@ package org.steppolicy.cli;
 import java.util.concurrent.Callable;
 import org.steppolicy.config.UserError;
 import org.steppolicy.train.TrainBench;
-import org.steppolicy.train.TrainRuns;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +36,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() {
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         TrainBench.Result r = switch (model) {
-            case "dp" -> TrainRuns.benchDp(config.resolve(), warmup, steps, null);
-            case "image" -> TrainRuns.benchImageDp(config.resolve(), warmup, steps, null);
-            case "predictor" -> TrainRuns.benchPredictor(config.resolve(), warmup, steps, null);
+            case "dp" -> TrainBench.dp(config.resolve(), warmup, steps, null);
+            case "image" -> TrainBench.imageDp(config.resolve(), warmup, steps, null);
+            case "predictor" -> TrainBench.predictor(config.resolve(), warmup, steps, null);
             default -> throw new UserError("--model must be dp, image or predictor, got " + model);
         };
         spec.commandLine().getOut().println(r.report());

@@ -3,7 +3,8 @@ package org.steppolicy.cli;
 import java.nio.file.Path;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.eval.TrainedRuns;
-import org.steppolicy.train.TrainRuns;
+import org.steppolicy.train.RunOptions;
+import org.steppolicy.train.RunStart;
 import picocli.CommandLine.Option;
 
 /** The options train-dp and train-predictor share: length, resume, and what may happen to an existing --out. */
@@ -33,7 +34,7 @@ public final class TrainRunOptions {
      */
     Path dir(Path out, String name) {
         if (out != null) return out;
-        Path resumed = TrainRuns.runDirOf(resume);
+        Path resumed = RunStart.runDirOf(resume);
         return resumed != null ? resumed : TrainedRuns.DEFAULT_ROOT.resolve(name);
     }
 
@@ -42,11 +43,11 @@ public final class TrainRunOptions {
      * need not be repeated), else --config; overrides and --data apply on top either way.
      */
     StepConfig config(ConfigOptions options) {
-        Path run = TrainRuns.runDirOf(resume);
+        Path run = RunStart.runDirOf(resume);
         return run != null ? options.resolveOr(run.resolve("config.yaml")) : options.resolve();
     }
 
-    TrainRuns.RunOptions runOptions() {
-        return new TrainRuns.RunOptions(force, allowDataChange, initFrom);
+    RunOptions runOptions() {
+        return new RunOptions(force, allowDataChange, initFrom);
     }
 }

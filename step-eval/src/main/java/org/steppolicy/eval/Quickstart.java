@@ -13,6 +13,7 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.RuntimeKind;
+import org.steppolicy.train.RunOptions;
 import org.steppolicy.train.TrainRuns;
 import org.steppolicy.train.Trainer;
 
@@ -76,7 +77,7 @@ public final class Quickstart {
                 r.episodes(), r.out());
         log.flush();
         long trainStart = System.nanoTime();
-        TrainRuns.RunOptions runs = new TrainRuns.RunOptions(r.force(), false);
+        RunOptions runs = new RunOptions(r.force(), false);
         Trainer.Summary dp = TrainRuns.trainDp(c, r.out().resolve("dp"), null, null, runs, progress);
         log.println("DP: " + PeopleTable.steps(dp.lastStep()) + ", checkpoint " + dp.lastCheckpoint());
         Trainer.Summary st = TrainRuns.trainPredictor(c.with("predictor.kind=step"), r.out().resolve("predictor-step"), null, null,

@@ -1,6 +1,7 @@
 package org.steppolicy.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
 
 /**
@@ -8,7 +9,18 @@ import java.util.Iterator;
  * Numbers compare with a relative tolerance of 1e-6, so a normaliser written as float and refit in double still agrees.
  */
 final class JsonDifference {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private JsonDifference() {}
+
+    /** {@code json} (written by this program, so well formed) as a tree for {@link #first}. */
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** "path: a in aName, b in bName" for the first difference, depth first in b's key order; null when equal. */
     static String first(JsonNode a, JsonNode b, String aName, String bName) {

@@ -48,7 +48,7 @@ final class ResumeCheck {
         } catch (IllegalArgumentException e) {
             throw new UserError(what + ": " + Checkpoint.NORMALIZER + ": " + e.getMessage(), e);
         }
-        String diff = JsonDifference.first(TrainRuns.readTree(saved.toJson()), TrainRuns.readTree(fitted.toJson()), "the run", "this data");
+        String diff = JsonDifference.first(JsonDifference.tree(saved.toJson()), JsonDifference.tree(fitted.toJson()), "the run", "this data");
         if (diff == null) return fitted;                   // the same: keep the fitted one (bit-exact resume)
         if (!allowDataChange)
             throw new UserError("cannot resume from " + ckpt + ": the normaliser fit on this data differs from the run's (" + diff + ")" + hint);

@@ -7,14 +7,18 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
 import org.steppolicy.models.ImageDiffusionPolicy;
 import org.steppolicy.models.ImageObsSpec;
+import org.steppolicy.models.ImageSpecs;
 import org.steppolicy.models.SameDiffBuilder;
 import org.steppolicy.models.TensorStore;
 
 /**
  * {@code step bench train}: median wall time of one full DP training step (forward, backward, AdamW, EMA) at the
- * configured batch size, on random normalised windows of the configured shape, after warm-up steps.
+ * configured batch size, on random normalised windows of the configured shape, after warm-up steps; the config-level
+ * entry points ({@link #dp}, {@link #imageDp}, {@link #predictor}) live here too, so the bench is one class.
  */
 public final class TrainBench {
     /** Push-T low-dim sizes (§B.1), used when no dataset is given. */
@@ -31,6 +35,30 @@ public final class TrainBench {
                     Arrays.stream(stepSeconds).max().orElse(Double.NaN) * 1e3, median(cpuSeconds) * 1e3,
                     peakRssBytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f GB", peakRssBytes / 1e9));
         }
+    }
+
+    /**
+     * {@code step bench train}: the DP train step at the config's batch size: its U-Net, or for a visuomotor config
+     * (task.image_key) the image DP, encoder and U-Net end to end.
+     */
+    public static Result dp(StepConfig c, int warmup, int steps, java.io.PrintStream progress) {
+        DpTrainSettings s = TrainSettings.dp(c, c.training().batchSize(), 1000L);
+        ImageObsSpec images = ImageSpecs.dp(c);
+        if (images != null) return runImage(s, images, c.task().actionDim(), warmup, steps, progress);
+        return run(s, c.task().obsDim(), c.task().actionDim(), warmup, steps, progress);
+    }
+
+    /** {@code step bench train --model image}: {@link #dp} on a config that must have task.image_key. */
+    public static Result imageDp(StepConfig c, int warmup, int steps, java.io.PrintStream progress) {
+        if (!c.task().hasImages())
+            throw new UserError("--model image needs a visuomotor config (task.image_key), e.g. configs/pusht_image-small.yaml");
+        return dp(c, warmup, steps, progress);
+    }
+
+    /** {@code step bench train --model predictor}: the predictor's train step at predictor_training.batch_size. */
+    public static Result predictor(StepConfig c, int warmup, int steps, java.io.PrintStream progress) {
+        return runPredictor(new PredictorTrainSettings(c, 1000L), c.task().obsDim(), c.task().actionDim(),
+                warmup, steps, progress);
     }
 
     static double median(double[] v) {

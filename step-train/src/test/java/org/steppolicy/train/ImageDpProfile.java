@@ -22,7 +22,7 @@ public final class ImageDpProfile {
         if (split >= 0) for (String s : Arrays.copyOfRange(args, split + 1, args.length)) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
         int steps = Integer.parseInt(a.getOrDefault("steps", "1")), warm = Integer.parseInt(a.getOrDefault("warm", "1"));
         StepConfig c = ConfigLoader.load(Path.of(cfg[0]), Arrays.asList(cfg).subList(1, cfg.length));
-        DpTrainSettings s = TrainRuns.dpSettings(c, c.training().batchSize(), 1000L);
+        DpTrainSettings s = TrainSettings.dp(c, c.training().batchSize(), 1000L);
         DpTask task = TrainBench.imageTask(s, ImageSpecs.dp(c), c.task().actionDim());
         TrainGraph g = task.graph();
         PredictorTrainBench.OpTimer timer = new PredictorTrainBench.OpTimer();

@@ -17,7 +17,7 @@ public final class ImageWindowsBench {
         StepConfig c = ConfigLoader.load(Path.of(args.length > 0 ? args[0] : "configs/pusht_image-small.yaml"), java.util.List.of());
         ImageObsSpec spec = ImageSpecs.dp(c);
         long t0 = System.nanoTime();
-        TrainRuns.Data d = TrainRuns.loadData(c, null, spec);
+        TrainingData d = TrainingData.load(c, null, spec);
         System.out.printf("load (low-dim data, normaliser, frame index): %.2f s%n", (System.nanoTime() - t0) / 1e9);
         ImageWindows w = d.trainImages();
         int n = d.train().size(), T = d.train().horizon(), Do = d.train().obsDim(), Da = d.train().actionDim();

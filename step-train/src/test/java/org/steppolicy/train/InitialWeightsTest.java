@@ -34,8 +34,8 @@ class InitialWeightsTest {
         return ConfigLoader.load(Path.of("configs/pusht-small.yaml"), o);
     }
 
-    private static TrainRuns.RunOptions init(Path from) {
-        return new TrainRuns.RunOptions(false, false, from);
+    private static RunOptions init(Path from) {
+        return new RunOptions(false, false, from);
     }
 
     @Test

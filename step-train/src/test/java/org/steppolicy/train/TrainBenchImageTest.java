@@ -24,17 +24,17 @@ class TrainBenchImageTest {
     @Test
     void imageConfigBenchesTheImageDp() {
         StepConfig c = config("configs/pusht_image-small.yaml", "task.crop_shape=[32,32]", "policy.obs_feature_dim=8");
-        TrainBench.Result r = TrainRuns.benchImageDp(c, 1, 1, null);
-        DpTrainSettings s = TrainRuns.dpSettings(c, 2, 1000L);
+        TrainBench.Result r = TrainBench.imageDp(c, 1, 1, null);
+        DpTrainSettings s = TrainSettings.dp(c, 2, 1000L);
         long expected = DpTask.imagePolicy(s, ImageSpecs.dp(c), c.task().actionDim()).parameterCount();
         assertEquals(expected, r.parameters());
         assertTrue(r.model().startsWith("image small_conv 32x32 f8 To2"), r.model());
-        assertEquals(r.parameters(), TrainRuns.benchDp(c, 0, 1, null).parameters(), "the config decides: dp = image on an image config");
+        assertEquals(r.parameters(), TrainBench.dp(c, 0, 1, null).parameters(), "the config decides: dp = image on an image config");
         assertTrue(r.report().startsWith("train step image"), r.report());
     }
 
     @Test
     void imageModelNeedsAnImageConfig() {
-        assertThrows(UserError.class, () -> TrainRuns.benchImageDp(config("configs/pusht-small.yaml"), 0, 1, null));
+        assertThrows(UserError.class, () -> TrainBench.imageDp(config("configs/pusht-small.yaml"), 0, 1, null));
     }
 }
