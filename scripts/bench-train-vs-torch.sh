@@ -18,8 +18,8 @@
 set -u
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
-TORCH_UNET=../shared/bench/torch_unet.py
-[ -f "$TORCH_UNET" ] || TORCH_UNET=/work/shared/bench/torch_unet.py
+TORCH_UNET=${TORCH_UNET:-../shared/bench/torch_unet.py}
+[ -f "$TORCH_UNET" ] || { echo "bench-train-vs-torch: $TORCH_UNET not found (the PyTorch twin sits in ../shared/bench beside the repository; set TORCH_UNET=PATH)" >&2; exit 2; }
 LOG=$(mktemp "${TMPDIR:-/tmp}/bench-train-vs-torch.XXXXXX")
 MODE=${1:-full}
 if [ "$MODE" = quick ] || [ "$MODE" = image ]; then
