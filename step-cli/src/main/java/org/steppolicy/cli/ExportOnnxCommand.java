@@ -16,6 +16,7 @@ import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.PredictorBundle;
+import org.steppolicy.models.WeightStorage;
 import org.steppolicy.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,6 +67,11 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             + "calls and write their inputs, outputs and batch-1 latency to FILE (for scripts/fused-onnx-check.sh).")
     Path check;
 
+    @Option(names = "--half-weights", description = "Store the weights of the networks this command writes as float16 "
+            + "(ONNX Runtime widens them at load and computes in float32): files about half the size, weights rounded by at "
+            + "most 2^-11 relative (docs/onnx.md). Files copied from an export folder stay as they are.")
+    boolean halfWeights;
+
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
@@ -75,6 +81,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             throw new UserError("--fused-check and --fused-cold-steps go with --fused METHOD");
         MethodConfig method = fused == null ? null : FusedOnnx.resolve(fused, InferenceSettings.from(c.inference()), coldSteps);
         boolean fromExport = source.policy != null && OnnxExportFolder.isExport(source.policy);
+        WeightStorage storage = halfWeights ? WeightStorage.FLOAT16 : WeightStorage.FLOAT32;
         if (fromExport && !source.predictors.isEmpty()) {
             // An export folder as the DP with predictor checkpoints: its DP files as they are, the predictors in place of their kinds.
             if (method != null)
@@ -88,7 +95,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
                 else bridger = BridgerBundle.fromCheckpoint(p);
             }
             try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
-                for (Path p : OnnxExport.withPredictors(from, preds, bridger, out)) log.println("wrote " + p);
+                for (Path p : OnnxExport.withPredictors(from, preds, bridger, out, storage)) log.println("wrote " + p);
             }
             return 0;
         }
@@ -96,10 +103,12 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             throw new UserError("--policy " + source.policy + " is an export folder; it is exported already (give --fused METHOD to add step_policy.onnx, or --predictor checkpoints to replace its predictors)");
         try (RunFolder folder = RunFolder.claim(out, RunFolder.Kind.EXPORT, force, false)) {
             if (fromExport) {
+                if (halfWeights)
+                    throw new UserError("--half-weights: adding --fused to an export folder writes no network file (export it from checkpoints)");
                 for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.policy), out, method)) log.println("wrote " + p);
             } else {
                 TrainedPolicy loaded = random.load(source, c, false);
-                for (Path p : OnnxExport.write(loaded.checkpoint(), loaded.predictorBundles(), out, method)) log.println("wrote " + p);
+                for (Path p : OnnxExport.write(loaded.checkpoint(), loaded.predictorBundles(), out, method, storage)) log.println("wrote " + p);
             }
         }
         if (method != null) log.println("step_policy.onnx runs " + method.label());

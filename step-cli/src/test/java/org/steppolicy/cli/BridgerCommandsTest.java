@@ -66,6 +66,19 @@ class BridgerCommandsTest {
         assertTrue(ev.out().contains("bridger:2"), ev.out());
         assertTrue(Files.readString(evalOut.resolve("results.json")).contains("bridger:2"));
 
+        // --half-weights: the BRIDGeR file stored as float16 (marked in policy.json), the copied DP byte for byte; it evaluates.
+        Path half = tmp.resolve("export-bridger-half");
+        StepCliTest.Result addHalf = StepCliTest.run("export-onnx", "--policy", plain.toString(), "--predictor", run.toString(),
+                "--half-weights", "--out", half.toString());
+        assertEquals(0, addHalf.code(), addHalf.err());
+        JsonNode halfSide = new ObjectMapper().readTree(half.resolve("policy.json").toFile());
+        assertEquals("float16", halfSide.path("bridger").path("weights").asText());
+        assertTrue(halfSide.path("dp").path("weights").isMissingNode());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.resolve("dp.onnx")), Files.readAllBytes(half.resolve("dp.onnx"))));
+        StepCliTest.Result evHalf = StepCliTest.run("eval", "--config", "configs/pusht-small.yaml", "--policy", half.toString(),
+                "--methods", "bridger:2", "--episodes", "1", "--threads", "1", "--out", tmp.resolve("eval-half").toString(), "task.eval_max_steps=6");
+        assertEquals(0, evHalf.code(), evHalf.err());
+
         // A folder without BRIDGeR refuses bridger:2 with one line that says what is missing.
         StepCliTest.Result none = StepCliTest.run("eval", "--config", "configs/pusht-small.yaml", "--dp", plain.toString(),
                 "--methods", "bridger:2", "--episodes", "1", "--out", tmp.resolve("eval2").toString());

@@ -20,6 +20,7 @@ import org.steppolicy.models.ImageObsEncoder;
 import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.OnnxBuilder;
 import org.steppolicy.models.StepPredictorNet;
+import org.steppolicy.models.WeightStorage;
 import org.steppolicy.run.Checksums;
 
 /**
@@ -58,6 +59,15 @@ public final class OnnxExport {
      * also {@value FusedOnnx#FILE}, the whole control call in one graph, described under the sidecar's "fused".
      */
     public static List<Path> write(PolicyBundle dp, List<PredictorBundle> predictors, Path dir, MethodConfig fused) throws IOException {
+        return write(dp, predictors, dir, fused, WeightStorage.FLOAT32);
+    }
+
+    /**
+     * As {@link #write(PolicyBundle, List, Path, MethodConfig)}, the network files' weights stored as {@code storage}
+     * says (the fused file, when asked for, keeps float32 weights).
+     */
+    public static List<Path> write(PolicyBundle dp, List<PredictorBundle> predictors, Path dir, MethodConfig fused,
+                                   WeightStorage storage) throws IOException {
         PredictorBundle main = primary(predictors);
         List<PredictorBundle> baselines = predictors.stream().filter(p -> p != main).toList();
         PolicyBundle b = dp.withPredictor(main);
@@ -78,21 +88,22 @@ public final class OnnxExport {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         try {
-            out.add(writeAtomically(dir.resolve(DP_FILE), dpBytes));
+            out.add(writeAtomically(dir.resolve(DP_FILE), storage == WeightStorage.FLOAT32 ? dpBytes
+                    : storage.bytes(b.dp().toOnnx(b.dpParams()))));
             if (b.hasImages())
-                out.add(writeAtomically(dir.resolve(ENCODER_FILE), OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder").toByteArray()));
+                out.add(writeAtomically(dir.resolve(ENCODER_FILE), storage.bytes(OnnxBuilder.export(b.encoder(), b.dpParams(), "obs_encoder"))));
             PredictorBundle p = b.predictor();
-            if (p != null) {
-                byte[] bytes = OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray();
-                out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), bytes));
-            }
-            for (PredictorBundle q : baselines) {
-                byte[] bytes = OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()).toByteArray();
-                out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
-            }
+            if (p != null)
+                out.add(writeAtomically(dir.resolve(PREDICTOR_FILE), storage.bytes(OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()))));
+            for (PredictorBundle q : baselines)
+                out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), storage.bytes(OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()))));
             if (b.bridger() != null)   // BRIDGeR's own policy beside the DP (docs/bridger.md)
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), b.bridger().arch().net().toOnnx(b.bridger().params()).toByteArray()));
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), storage.bytes(b.bridger().arch().net().toOnnx(b.bridger().params()))));
             ObjectNode side = sidecar(b, baselines);
+            List<JsonNode> networks = new ArrayList<>(List.of(side.path("dp"), side.path("predictor"), side.path("bridger"),
+                    side.path("image").path("obs_encoder")));
+            side.path("baseline_predictors").forEach(networks::add);
+            for (JsonNode n : networks) if (n instanceof ObjectNode o) stored(o, storage);
             if (fusedBytes != null) {
                 out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
                 String kind = fused.method().predictorKind();
@@ -127,6 +138,15 @@ public final class OnnxExport {
      */
     public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, BridgerBundle bridger, Path dir)
             throws IOException {
+        return withPredictors(from, predictors, bridger, dir, WeightStorage.FLOAT32);
+    }
+
+    /**
+     * As {@link #withPredictors(OnnxExportFolder, List, BridgerBundle, Path)}, the networks it writes (the given
+     * predictors and BRIDGeR model) stored as {@code storage} says; the files copied from the folder stay as they are.
+     */
+    public static List<Path> withPredictors(OnnxExportFolder from, List<PredictorBundle> predictors, BridgerBundle bridger, Path dir,
+                                            WeightStorage storage) throws IOException {
         verify(from.dir());
         PolicyShape shape = from.shape();
         if (bridger != null) {
@@ -164,8 +184,8 @@ public final class OnnxExport {
             for (String f : List.of(DP_FILE, ENCODER_FILE))
                 if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
             if (bridger != null) {
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), bridger.arch().net().toOnnx(bridger.params()).toByteArray()));
-                sidecar.set("bridger", bridgerEntry(bridger, shape));
+                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), storage.bytes(bridger.arch().net().toOnnx(bridger.params()))));
+                sidecar.set("bridger", stored(bridgerEntry(bridger, shape), storage));
             } else if (sidecar.path("bridger").isObject()) {   // the folder's own BRIDGeR model stays with its entry
                 String f = sidecar.get("bridger").path("file").asText(BRIDGER_FILE);
                 out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
@@ -181,8 +201,8 @@ public final class OnnxExport {
                 ObjectNode entry;
                 if (fresh.containsKey(kind)) {
                     PredictorBundle p = fresh.get(kind);
-                    out.add(writeAtomically(dir.resolve(file), OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()).toByteArray()));
-                    entry = predictorEntry(p, file, shape, from.normalization());
+                    out.add(writeAtomically(dir.resolve(file), storage.bytes(OnnxBuilder.export(p.net(), p.params(), "step_predictor_" + p.kind()))));
+                    entry = stored(predictorEntry(p, file, shape, from.normalization()), storage);
                 } else {
                     entry = ((ObjectNode) entries.get(kind)).deepCopy();
                     out.add(writeAtomically(dir.resolve(file), Files.readAllBytes(from.dir().resolve(entry.get("file").asText()))));
@@ -370,6 +390,15 @@ public final class OnnxExport {
         }
         if (b.bridger() != null) root.set("bridger", bridgerEntry(b.bridger(), s));
         return root;
+    }
+
+    /**
+     * Marks a network entry of policy.json as stored in float16 ("weights": "float16"; readers that do not know the key
+     * lose nothing, ONNX Runtime widens the weights itself). Float32 entries stay unmarked, as every earlier export.
+     */
+    private static ObjectNode stored(ObjectNode entry, WeightStorage storage) {
+        if (storage != WeightStorage.FLOAT32) entry.put("weights", storage.id());
+        return entry;
     }
 
     /** policy.json's "bridger": BRIDGeR's velocity and score networks in one file, and how to sample them. */
