@@ -1,20 +1,20 @@
 package org.steppolicy.infer;
 
-import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.models.DiffusionSchedule;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * One control policy for one environment thread (docs/design.md, "data flow of one control step"): observation window →
- * normaliser → [predictor on the cached chunk] → warm start or noise → solver → unnormalise → executed slice; the
- * chunk goes back into the cache. The solvers sample on the scheduler the models were trained with
- * ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). Shaped like step-sim's
- * ChunkPolicy (reset(seed), act(obsHistory)); {@code org.steppolicy.infer.policy.StepPolicy} is the public face.
- * All buffers are allocated here; a call allocates only its returned action array. Not thread-safe.
+ * The chunk planner behind one {@code org.steppolicy.infer.policy.StepPolicy} (docs/design.md, "data flow of one
+ * control step"): observation window → normaliser → [predictor on the cached chunk] → warm start or noise → solver →
+ * unnormalise → executed slice; the chunk goes back into the cache. The solvers sample on the scheduler the models were
+ * trained with ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). All buffers
+ * are allocated here; a call allocates only its returned action array and its {@link CallLatency}. Not thread-safe.
+ *
+ * <p><b>State.</b> The caller owns the episode (StepPolicy: observation history, action queue, when an episode starts)
+ * and hands in the observation window every call. What stays here is the planner's own memory, which only the
+ * sampling algorithm reads: the last two chunks (warm start, predictor input, stall test), Falcon's latent buffer and
+ * the noise stream. {@link #reset(long)} empties it when the owner starts an episode.
  *
  * <p><b>Executed count.</b> {@link #act(double[][], int)} takes k, the control periods between the previous call's
  * newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot that executes
@@ -42,9 +42,8 @@ public final class PolicyRunner {
     private final WarmStart warmStart;
     private final VelocityPerturbation perturbation;
     private final ActionCache cache;
-    private final FalconSampler falcon; // falcon:K's latent buffer (episode state), null for the other methods
+    private final FalconSampler falcon; // falcon:K's latent buffer (planner memory), null for the other methods
     private final BridgerSampler bridger; // bridger:K's integrator, null for the other methods
-    private final ObservationHistory history;
     private final GaussianNoise noise = new GaussianNoise(0);
     private final SampleConstraint constraint;
 
@@ -56,7 +55,6 @@ public final class PolicyRunner {
     private final float[] realigned; // [H*Da] the cached chunk realigned for the predictor when k != Ta
     private final float[] chunk;     // [H*Da] the last chunk produced, normalised
 
-    private final List<CallLatency> latencies = new ArrayList<>();
     private CallLatency last;
 
     public PolicyRunner(PolicyModels models, MethodConfig method) {
@@ -92,7 +90,6 @@ public final class PolicyRunner {
         this.warmStart = new WarmStart(schedule, method.warmStart());
         this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
         this.cache = new ActionCache(shape.chunkSize());
-        this.history = new ObservationHistory(shape.obsSteps(), shape.obsDim());
 
         this.obsBuf = new float[shape.condDim()];
         this.x = new float[n];
@@ -108,23 +105,16 @@ public final class PolicyRunner {
 
     public PolicyModels models() { return models; }
 
-    /** Starts an episode: empties the cache, Falcon's latent buffer and the observation history and reseeds the noise. */
+    /** Forgets the planner's memory (cached chunks, Falcon's latent buffer) and reseeds the noise: a new episode. */
     public void reset(long seed) {
         noise.reseed(seed);
         reset();
     }
 
-    /** Starts an episode without reseeding: the noise stream goes on where the last episode left it. */
+    /** Forgets the planner's memory without reseeding: the noise stream goes on where the last episode left it. */
     public void reset() {
         cache.clear();
         if (falcon != null) falcon.reset();
-        history.reset();
-    }
-
-    /** Pushes one raw observation into the runner's own history (padded after reset) and acts on the window. */
-    public double[][] actOnObservation(double[] obs) {
-        history.push(obs);
-        return act(history.window());
     }
 
     /**
@@ -220,7 +210,6 @@ public final class PolicyRunner {
         cache.push(chunk);
         double[][] out = executedSlice();
         last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled, velocityNorm);
-        latencies.add(last);
         return out;
     }
 
@@ -229,18 +218,11 @@ public final class PolicyRunner {
         System.arraycopy(chunk, 0, out, 0, chunk.length);
     }
 
+    /** Timing and stall test of the last call (null before the first); callers that report every call collect these. */
     public CallLatency lastLatency() { return last; }
 
     /** What falcon:K's last call did (where its chain started, its model evaluations); null for other methods or before a call. */
     FalconSampler.Call lastFalconCall() { return falcon == null ? null : falcon.last(); }
-
-    /** Every call since construction or the last clearLatencies(), in order. */
-    public List<CallLatency> latencies() { return Collections.unmodifiableList(latencies); }
-
-    public void clearLatencies() { latencies.clear(); }
-
-    /** ‖ΔA‖ seen by the last stall test (NaN when none ran). */
-    public double lastVelocityNorm() { return perturbation.lastNorm(); }
 
     private double[][] executedSlice() {
         int da = shape.actionDim();

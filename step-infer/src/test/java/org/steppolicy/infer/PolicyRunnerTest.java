@@ -97,26 +97,6 @@ class PolicyRunnerTest {
     }
 
     @Test
-    void historyIsPaddedWithTheFirstObservationAfterReset() {
-        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-        PolicyRunner r = runner("ddim:1", dp, null);
-        r.reset(0);
-        r.actOnObservation(obs(1));
-        float[] c = dp.conds.get(0);
-        for (int d = 0; d < 3; d++) assertEquals(c[d], c[3 + d], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
-        r.actOnObservation(obs(2));
-        c = dp.conds.get(1);
-        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(2)[0]), c[3], 0f);
-        r.reset(0);
-        r.actOnObservation(obs(5));
-        c = dp.conds.get(2);
-        assertEquals(c[0], c[3], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(5)[0]), c[3], 0f);
-    }
-
-    @Test
     void stepColdStartsThenWarmStartsFromThePredictorOnTheCachedChunk() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
@@ -181,8 +161,7 @@ class PolicyRunnerTest {
         dp.inputs.clear();
         r.act(window(3));
         assertTrue(r.lastLatency().stalled());
-        assertEquals(0.0, r.lastVelocityNorm(), 1e-4);
-        assertEquals(r.lastVelocityNorm(), r.lastLatency().velocityNorm(), "the call records the norm its stall test saw");
+        assertEquals(0.0, r.lastLatency().velocityNorm(), 1e-4, "the call records the norm its stall test saw");
         float[] start = dp.inputs.get(0);
         float[] obsNorm = pred.obsSeen.get(pred.obsSeen.size() - 1);
         float[] prev = pred.prevSeen.get(pred.prevSeen.size() - 1);
@@ -353,7 +332,6 @@ class PolicyRunnerTest {
         double[][] w = new double[2][20];
         r.reset(0);
         for (int i = 0; i < 50; i++) r.act(w);
-        r.clearLatencies();
         long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
         r.act(w);
         long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;

@@ -27,7 +27,8 @@ import org.steppolicy.infer.PolicyShape;
  * which the solvers sample on. An unsupported scheduler is refused at load.
  *
  * <p><b>Threads.</b> A StepPolicy is not thread-safe: use one instance per control loop. Its runtime instances hold
- * reused buffers and the episode's state (observation history, action queue, previous chunk, noise). The loaded
+ * reused buffers; the episode's state is this class's (observation history, action queue) and its planner's
+ * ({@link PolicyRunner}: previous chunks, Falcon's latents, noise), which only {@link #reset} starts afresh. The loaded
  * models behind it ({@link TrainedPolicy}) are immutable and shared read-only: {@link #newSession()} makes another
  * policy on the same models for another robot or thread, with fresh runtime instances and state of its own.
  *
@@ -212,7 +213,6 @@ public final class StepPolicy implements AutoCloseable {
 
     private double[][] modelCall(double[][] window, int executed) {
         double[][] actions = runner.act(window, executed);
-        runner.clearLatencies(); // the runner's call log serves evaluation; a control loop keeps the last call only
         called = true;
         return actions;
     }

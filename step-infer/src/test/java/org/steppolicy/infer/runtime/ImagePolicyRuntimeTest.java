@@ -18,7 +18,7 @@ import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.Normalization;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.ImageDiffusionPolicy;
@@ -80,19 +80,18 @@ class ImagePolicyRuntimeTest {
     void stepRunnerActsOnImageObservationsAndExportWritesTheEncoder() throws Exception {
         PolicyBundle b = bundle();
         PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
-        PolicyRunner runner = new PolicyRunner(m, MethodSpec.parse("step:2").config(InferenceSettings.defaults()));
-        runner.reset(1);
-        double[] obs = new double[SPEC.stepDim()];
-        obs[0] = 250;
-        obs[1] = 300;
-        for (int i = 2; i < obs.length; i++) obs[i] = (i % 7) / 7.0;
-        for (int call = 0; call < 3; call++) {
-            double[][] a = runner.actOnObservation(obs);
-            assertEquals(8, a.length);
-            assertTrue(Double.isFinite(a[0][0]) && Double.isFinite(a[7][1]));
+        try (StepPolicy policy = StepPolicy.open(method -> m, MethodSpec.parse("step:2").config(InferenceSettings.defaults()))) {
+            policy.reset(1);
+            assertEquals(8, policy.info().actionSteps());
+            double[] obs = new double[SPEC.stepDim()];
+            obs[0] = 250;
+            obs[1] = 300;
+            for (int i = 2; i < obs.length; i++) obs[i] = (i % 7) / 7.0;
+            for (int step = 0; step < 3 * 8; step++) { // three model calls of Ta = 8 actions
+                double[] a = policy.act(obs);
+                assertTrue(Double.isFinite(a[0]) && Double.isFinite(a[1]), "step " + step);
+            }
         }
-        m.denoiser().close();
-        m.predictor().close();
 
         OnnxExport.write(b, dir);
         assertTrue(Files.size(dir.resolve(OnnxExport.ENCODER_FILE)) > 1000);
