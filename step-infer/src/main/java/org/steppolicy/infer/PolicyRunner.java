@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.models.DiffusionSchedule;
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class PolicyRunner {
     private final PolicyShape shape;
     private final Denoiser dp;
     private final ChunkPredictor predictor;
-    private final Normalization obsNorm, actNorm;
+    private final LinearNormalizer obsNorm, actNorm;
     private final boolean inpainting;
     private final boolean needsCache;
     private final int trajDim, n;

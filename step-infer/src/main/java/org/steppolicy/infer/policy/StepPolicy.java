@@ -5,7 +5,7 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
@@ -222,7 +222,7 @@ public final class StepPolicy implements AutoCloseable {
         checkOpen();
         if (!called) throw new IllegalStateException("no model call since the last reset");
         runner.lastChunk(chunk);
-        Normalization act = models.normalization().action();
+        LinearNormalizer act = models.normalization().action();
         int h = info.horizon(), da = info.actionDim();
         float[][] out = new float[h][da];
         for (int i = 0; i < h; i++)
@@ -241,7 +241,7 @@ public final class StepPolicy implements AutoCloseable {
     }
 
     /** The action normaliser between raw units and the model's (what {@link #lastNormalizedChunk} is in). */
-    public Normalization actionNormalization() {
+    public LinearNormalizer actionNormalization() {
         return models.normalization().action();
     }
 

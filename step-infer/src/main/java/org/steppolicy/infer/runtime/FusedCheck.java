@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
@@ -36,7 +36,7 @@ public final class FusedCheck {
         if (folder.fusedMethod() == null) throw new UserError(exportDir + ": the export has no " + FusedOnnx.FILE);
         PolicyShape s = folder.shape();
         int n = s.chunkSize(), da = s.actionDim();
-        Normalization obsN = folder.normalization().obs(), actN = folder.normalization().action();
+        LinearNormalizer obsN = folder.normalization().obs(), actN = folder.normalization().action();
         SplittableRandom r = new SplittableRandom(20260);
         ObjectNode root = JSON.createObjectNode();
         root.put("method", m.label());

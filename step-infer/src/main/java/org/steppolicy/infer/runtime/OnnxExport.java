@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -410,8 +410,8 @@ public final class OnnxExport {
     private static PolicyNormalization lowDim(PolicyNormalization n, PolicyBundle b) {
         if (!b.hasImages()) return n;
         int d = b.encoder().spec().lowDim();
-        Normalization o = n.obs();
-        return new PolicyNormalization(new Normalization(java.util.Arrays.copyOf(o.scale(), d), java.util.Arrays.copyOf(o.offset(), d)),
+        LinearNormalizer o = n.obs();
+        return new PolicyNormalization(LinearNormalizer.affine(java.util.Arrays.copyOf(o.scale(), d), java.util.Arrays.copyOf(o.offset(), d)),
                 n.action());
     }
 
@@ -434,7 +434,7 @@ public final class OnnxExport {
         return o;
     }
 
-    private static ObjectNode affine(Normalization n) {
+    private static ObjectNode affine(LinearNormalizer n) {
         ObjectNode o = JSON.createObjectNode();
         ArrayNode s = o.putArray("scale"), off = o.putArray("offset");
         for (float v : n.scale()) s.add(v);

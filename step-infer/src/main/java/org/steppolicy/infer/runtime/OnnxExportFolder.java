@@ -12,7 +12,7 @@ import java.util.Set;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
@@ -267,15 +267,15 @@ public final class OnnxExportFolder {
      */
     private PolicyNormalization normalizer(JsonNode n, boolean image, String what) {
         try {
-            Normalization obs = affine(n.path("obs"), shape.obsDim(), image, what + " obs normaliser");
-            Normalization act = affine(n.path("action"), shape.actionDim(), false, what + " action normaliser");
+            LinearNormalizer obs = affine(n.path("obs"), shape.obsDim(), image, what + " obs normaliser");
+            LinearNormalizer act = affine(n.path("action"), shape.actionDim(), false, what + " action normaliser");
             return new PolicyNormalization(obs, act);
         } catch (IllegalArgumentException e) {
             throw new UserError(what + ": " + e.getMessage(), e);
         }
     }
 
-    private static Normalization affine(JsonNode n, int dim, boolean lowDimPart, String what) {
+    private static LinearNormalizer affine(JsonNode n, int dim, boolean lowDimPart, String what) {
         JsonNode s = n.path("scale"), o = n.path("offset");
         if (!s.isArray() || !o.isArray() || s.size() != o.size() || s.size() > dim || (!lowDimPart && s.size() != dim))
             throw new UserError(what + ": needs \"scale\" and \"offset\" arrays of " + dim + " values");
@@ -285,6 +285,6 @@ public final class OnnxExportFolder {
             scale[i] = (float) s.get(i).asDouble();
             offset[i] = (float) o.get(i).asDouble();
         }
-        return new Normalization(scale, offset);
+        return LinearNormalizer.affine(scale, offset);
     }
 }

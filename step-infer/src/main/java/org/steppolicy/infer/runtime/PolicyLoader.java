@@ -7,7 +7,7 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyShape;
@@ -69,7 +69,7 @@ public final class PolicyLoader {
         UnetConfig cfg = image == null ? UnetConfig.forPolicy(p, t.obsDim(), t.actionDim(), t.nObsSteps(), t.obsDim())
                 : UnetConfig.forPolicy(p, shape.obsDim(), t.actionDim(), t.nObsSteps(), image.encodedStepDim());
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(shape.obsDim()), Normalization.identity(t.actionDim()));
+        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.identity(shape.obsDim()), LinearNormalizer.identity(t.actionDim()));
         TensorStore params = encoder == null ? net.initParams(seed) : new ImageDiffusionPolicy(encoder, net).initParams(seed);
         PolicyBundle bundle = new PolicyBundle(shape, net, params, norm, SchedulerReader.fromConfig(p), null, encoder);
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
@@ -140,14 +140,14 @@ public final class PolicyLoader {
      * pixels, which arrive already in [0, 1] (Diffusion Policy does not normalise images further).
      */
     static PolicyNormalization withPixels(PolicyNormalization n, ImageObsSpec spec) {
-        Normalization low = n.obs();
+        LinearNormalizer low = n.obs();
         if (low.dim() != spec.lowDim())
             throw new UserError("image policy normaliser has " + low.dim() + " obs dims, the checkpoint's layout " + spec.lowDim());
         float[] scale = new float[spec.stepDim()], offset = new float[spec.stepDim()];
         java.util.Arrays.fill(scale, 1f);
         System.arraycopy(low.scale(), 0, scale, 0, low.dim());
         System.arraycopy(low.offset(), 0, offset, 0, low.dim());
-        return new PolicyNormalization(new Normalization(scale, offset), n.action());
+        return new PolicyNormalization(LinearNormalizer.affine(scale, offset), n.action());
     }
 
     public static ChunkPredictor predictor(PredictorBundle p, RuntimeKind runtime, int threads) {

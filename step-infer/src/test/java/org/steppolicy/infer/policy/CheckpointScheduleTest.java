@@ -11,7 +11,7 @@ import org.steppolicy.infer.DdimSolver;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.SampleConstraint;
@@ -66,7 +66,7 @@ class CheckpointScheduleTest {
         try (Denoiser dp = m.denoiser()) {
             new DdimSolver(s, clip).run(dp, timesteps, x, cond, 1, noise, SampleConstraint.NONE);
         }
-        Normalization act = b.normalization().action();
+        LinearNormalizer act = b.normalization().action();
         double[][] out = new double[b.shape().actionSteps()][da];
         for (int i = 0; i < out.length; i++)
             for (int a = 0; a < da; a++) out[i][a] = act.unnormalize(a, x[(to - 1 + i) * da + a]);

@@ -13,7 +13,7 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
@@ -39,8 +39,8 @@ class FusedOnnxTest {
             scale[i] = 0.005f * (i + 1);
             offset[i] = -1.2f + 0.01f * i;
         }
-        PolicyNormalization norm = new PolicyNormalization(new Normalization(scale, offset),
-                new Normalization(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
+        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.affine(scale, offset),
+                LinearNormalizer.affine(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
         PredictorNetConfig pc = TinyNets.predictor(kind);
         return new PolicyBundle(S, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(pc, new StepPredictorNet(pc).initParams(5), norm));
@@ -54,7 +54,7 @@ class FusedOnnxTest {
     }
 
     /** Raw values whose normalised image lies in [-1.2, 1.2], as floats (what both sides receive). */
-    private static float[] rawObs(SplittableRandom r, Normalization n, int steps) {
+    private static float[] rawObs(SplittableRandom r, LinearNormalizer n, int steps) {
         float[] v = new float[steps * n.dim()];
         for (int s = 0; s < steps; s++)
             for (int d = 0; d < n.dim(); d++)
@@ -78,7 +78,7 @@ class FusedOnnxTest {
         assertTrue(m.method().name().equals("DDIM") || m.label().endsWith(":noperturb"), m.label());
         assertTrue(!m.perturbation().enabled());
         int n = S.chunkSize(), da = S.actionDim();
-        Normalization act = b.normalization().action();
+        LinearNormalizer act = b.normalization().action();
         SplittableRandom r = new SplittableRandom(11);
         double worstAction = 0, worstChunk = 0;
         var models = PolicyLoader.models(b, RuntimeKind.ONNX, 1);

@@ -9,7 +9,7 @@ import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyNormalization;
 import org.steppolicy.infer.policy.StepPolicy;
@@ -82,7 +82,7 @@ class RuntimeEquivalenceTest {
     @Test
     void sameActionsForTheSameSeedThroughStepPolicy() {
         ConditionalUnet1d net = TinyNets.unet();
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(SHAPE.obsDim()), Normalization.identity(SHAPE.actionDim()));
+        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.identity(SHAPE.obsDim()), LinearNormalizer.identity(SHAPE.actionDim()));
         PolicyBundle b = new PolicyBundle(SHAPE, net, net.initParams(5), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(TinyNets.predictor(PredictorNetConfig.Kind.STEP),
                         new StepPredictorNet(TinyNets.predictor(PredictorNetConfig.Kind.STEP)).initParams(6), norm));
