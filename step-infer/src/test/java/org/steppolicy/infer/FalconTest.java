@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class FalconTest {
     static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;   // To 2, Ta 3, H 8, Do 3, Da 2
-    static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
+    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
     static final double S = 0.4;                              // data spread of the toy posterior
     /** float32 production against the double reference: √ᾱ_99 ≈ 5e-4 magnifies rounding in x̂0 at the top of the chain (~2e-5). */
     static final double TOL = 5e-5;

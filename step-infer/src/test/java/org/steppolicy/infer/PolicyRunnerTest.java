@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.LinearNormalizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class PolicyRunnerTest {
     static final PolicyShape SHAPE = new PolicyShape(2, 3, 8, 3, 2);
-    static final PolicyNormalization NORM = new PolicyNormalization(
+    static final DatasetNormalizer NORM = new DatasetNormalizer(
             LinearNormalizer.affine(new float[] {0.01f, 0.02f, 0.5f}, new float[] {-1f, 0.2f, 0f}),
             LinearNormalizer.affine(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
 
@@ -319,7 +320,7 @@ class PolicyRunnerTest {
     void aWarmCallAllocatesOnlyItsResult() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         PolicyShape shape = PolicyShape.pushT();
-        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.identity(20), LinearNormalizer.identity(2));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(20), LinearNormalizer.identity(2));
         Denoiser dp = new Fakes.CondTarget(shape, true);
         ChunkPredictor pred = new ChunkPredictor() { // non-recording, non-allocating
             public int horizon() { return 16; }

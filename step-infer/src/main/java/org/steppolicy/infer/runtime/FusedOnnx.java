@@ -18,7 +18,7 @@ import org.steppolicy.infer.Method;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.data.LinearNormalizer;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
 import org.steppolicy.infer.SchedulerConfig;
@@ -56,7 +56,7 @@ public final class FusedOnnx {
     public static final int DEFAULT_COLD_STEPS = 10;
 
     /** What the graph is made of: sizes, scheduler, the DP's normaliser, dp.onnx and (step, spatial) the predictor's file. */
-    public record Parts(PolicyShape shape, SchedulerConfig scheduler, PolicyNormalization normalization, byte[] dp,
+    public record Parts(PolicyShape shape, SchedulerConfig scheduler, DatasetNormalizer normalization, byte[] dp,
                         byte[] predictor, boolean predictorUsesPrevious) {}
 
     private FusedOnnx() {}

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.LinearNormalizer;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 
 /**
  * Reads a checkpoint's normalizer.json (step-data's DatasetNormalizer: {"obs": {...}, "action": {...}}, each with
@@ -16,12 +16,12 @@ public final class NormalizerJson {
 
     private NormalizerJson() {}
 
-    public static PolicyNormalization parse(String json, String what) {
+    public static DatasetNormalizer parse(String json, String what) {
         try {
             JsonNode n = JSON.readTree(json);
             if (n == null || !n.isObject()) throw new UserError(what + ": not a JSON object");
             try {
-                return new PolicyNormalization(field(n, "obs", what), field(n, "action", what));
+                return new DatasetNormalizer(field(n, "obs", what), field(n, "action", what));
             } catch (IllegalArgumentException e) {
                 throw new UserError(what + ": " + e.getMessage(), e);
             }

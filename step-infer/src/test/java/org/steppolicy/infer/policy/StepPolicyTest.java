@@ -25,7 +25,7 @@ import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
 import org.steppolicy.infer.SchedulerConfig;
@@ -139,7 +139,7 @@ class StepPolicyTest {
     static final LinearNormalizer OBS = LinearNormalizer.affine(fill(20, 0.004f), fill(20, -1f));
 
     private static StepPolicy fake(Recording d) {
-        PolicyNormalization norm = new PolicyNormalization(OBS, LinearNormalizer.affine(fill(2, 0.004f), fill(2, -1f)));
+        DatasetNormalizer norm = new DatasetNormalizer(OBS, LinearNormalizer.affine(fill(2, 0.004f), fill(2, -1f)));
         return StepPolicy.open(m -> new PolicyModels(PolicyShape.pushT(), d, norm, null, null), MethodSpec.parse("ddim:2").config());
     }
 

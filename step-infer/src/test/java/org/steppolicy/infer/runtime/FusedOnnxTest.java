@@ -14,7 +14,7 @@ import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.data.LinearNormalizer;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -39,7 +39,7 @@ class FusedOnnxTest {
             scale[i] = 0.005f * (i + 1);
             offset[i] = -1.2f + 0.01f * i;
         }
-        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.affine(scale, offset),
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.affine(scale, offset),
                 LinearNormalizer.affine(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
         PredictorNetConfig pc = TinyNets.predictor(kind);
         return new PolicyBundle(S, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(),

@@ -17,7 +17,7 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -39,9 +39,9 @@ class ImagePolicyRuntimeTest {
     static PolicyBundle bundle() {
         ImageObsEncoder enc = new ImageObsEncoder(SPEC, 2);
         ConditionalUnet1d unet = new ConditionalUnet1d(UnetConfig.of(2, enc.outputDim(), List.of(8, 16), 16), 16);
-        PolicyNormalization low = new PolicyNormalization(LinearNormalizer.affine(new float[] {0.01f, 0.02f}, new float[] {-1f, -1f}),
+        DatasetNormalizer low = new DatasetNormalizer(LinearNormalizer.affine(new float[] {0.01f, 0.02f}, new float[] {-1f, -1f}),
                 LinearNormalizer.identity(2));
-        PolicyNormalization norm = PolicyLoader.withPixels(low, SPEC);
+        DatasetNormalizer norm = PolicyLoader.withPixels(low, SPEC);
         PredictorNetConfig pc = new PredictorNetConfig(SPEC.stepDim(), 2, 2, 16, 16, 2, 32, 0.1, 1, 1,
                 PredictorNetConfig.Kind.STEP).withImage(SPEC);
         return new PolicyBundle(SHAPE, unet, new ImageDiffusionPolicy(enc, unet).initParams(3), norm, SchedulerConfig.diffusionPolicy(),

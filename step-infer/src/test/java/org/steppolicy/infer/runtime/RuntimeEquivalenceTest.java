@@ -11,7 +11,7 @@ import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -82,7 +82,7 @@ class RuntimeEquivalenceTest {
     @Test
     void sameActionsForTheSameSeedThroughStepPolicy() {
         ConditionalUnet1d net = TinyNets.unet();
-        PolicyNormalization norm = new PolicyNormalization(LinearNormalizer.identity(SHAPE.obsDim()), LinearNormalizer.identity(SHAPE.actionDim()));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(SHAPE.obsDim()), LinearNormalizer.identity(SHAPE.actionDim()));
         PolicyBundle b = new PolicyBundle(SHAPE, net, net.initParams(5), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(TinyNets.predictor(PredictorNetConfig.Kind.STEP),
                         new StepPredictorNet(TinyNets.predictor(PredictorNetConfig.Kind.STEP)).initParams(6), norm));
