@@ -13,7 +13,6 @@ import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.SampleConstraint;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
@@ -38,12 +37,9 @@ class CheckpointScheduleTest {
 
         PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         double[][] got;
-        try {
-            PolicyRunner r = new PolicyRunner(m, MethodSpec.parse("ddim:2").config());
-            r.reset(SEED);
-            got = r.act(window);
-        } finally {
-            m.denoiser().close();
+        try (StepPolicy policy = StepPolicy.open(method -> m, MethodSpec.parse("ddim:2").config())) {
+            policy.reset(SEED);
+            got = policy.predictChunk(window);
         }
 
         double[][] fifty = reference(b, window, DiffusionSchedule.squaredcosCapV2(50), false, new int[] {25, 0});

@@ -15,6 +15,7 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.infer.PlanMemory;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -84,7 +85,7 @@ class FusedOnnxTest {
         var models = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         try (FusedOnnxSession session = new FusedOnnxSession(fused(b, m), S, 1)) {
             PolicyRunner runner = new PolicyRunner(models, m);
-            runner.reset(0);
+            PlanMemory memory = runner.newMemory();
             float[] prev = new float[n];
             float[] javaChunk = new float[n];
             for (int call = 0; call < 5; call++) {
@@ -94,7 +95,7 @@ class FusedOnnxTest {
                 for (int s = 0; s < S.obsSteps(); s++)
                     for (int d = 0; d < S.obsDim(); d++) window[s][d] = obs[s * S.obsDim() + d];
                 GaussianNoise replay = GaussianNoise.replay(noise);
-                double[][] expected = runner.act(window, replay);
+                double[][] expected = runner.plan(window, S.actionSteps(), memory, replay);
                 assertEquals(0, replay.remaining(), "the engine draws exactly H*Da values per call (call " + call + ")");
                 FusedOnnxSession.Output out = session.run(obs, prev, noise, call == 0);
 
@@ -104,7 +105,7 @@ class FusedOnnxTest {
                         double e = expected[i][a], g = out.actions()[i][a];
                         worstAction = Math.max(worstAction, Math.abs(e - g) / Math.max(1, Math.abs(e)));
                     }
-                runner.lastChunk(javaChunk);
+                memory.lastChunk(javaChunk);
                 for (int j = 0; j < n; j++) {
                     // in the engine's own (normalised) units, where 1e-5 is meaningful for float32
                     double g = act.normalize(j % da, out.chunk()[j]);
