@@ -8,22 +8,24 @@ import java.util.Map;
 /**
  * The chunk planner behind one {@code org.steppolicy.infer.policy.StepPolicy} (docs/design.md, "data flow of one
  * control step"): observation window → normaliser → [predictor on the cached chunk] → warm start or noise → solver →
- * unnormalise → executed slice; the chunk goes back into the cache. The solvers sample on the scheduler the models were
- * trained with ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). All buffers
- * are allocated here; a call allocates only its returned action array and its {@link CallLatency}. Not thread-safe.
+ * unnormalise → executed slice; the chunk goes back into the memory's cache. The solvers sample on the scheduler the
+ * models were trained with ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type).
+ * All buffers are allocated here; a call allocates only its returned action array and its {@link CallLatency}. Not
+ * thread-safe.
  *
  * <p><b>State.</b> None of the episode's: a call plans one chunk from the observation window it is given and the
  * episode's {@link PlanMemory} (previous chunks, Falcon's latents, noise), which it updates. The episode's owner
- * (StepPolicy) holds that memory with the observation history and the action queue, and alone resets them. What is
- * kept here is the models, the solvers and scratch buffers.
+ * (StepPolicy) holds that memory with the observation history and the action queue, and alone resets them. What is kept
+ * here is the models, the solvers and scratch buffers.
  *
- * <p><b>Executed count.</b> {@link #act(double[][], int)} takes k, the control periods between the previous call's
- * newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot that executes
- * each chunk's Ta actions and then calls, fewer for an asynchronous client that asks for the next chunk early). The
- * temporal start shifts the previous chunk by k, edge-padded at the end. The STEP predictor was trained on a previous
- * chunk aligned Ta steps back, so it is given the cached chunk realigned to that: shifted by k − Ta, edge-padded at
- * either end (for k &lt; Ta the first Ta − k actions repeat the cached chunk's first one), so that each of its indices
- * means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit for bit.
+ * <p><b>Executed count.</b> {@link #plan(double[][], int, PlanMemory)} takes k, the control periods between the
+ * previous call's newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot
+ * that executes each chunk's Ta actions and then calls, fewer for an asynchronous client that asks for the next chunk
+ * early). The temporal start shifts the previous chunk by k, edge-padded at the end. The STEP predictor was trained on
+ * a previous chunk aligned Ta steps back, so it is given the cached chunk realigned to that: shifted by k − Ta,
+ * edge-padded at either end (for k &lt; Ta the first Ta − k actions repeat the cached chunk's first one), so that each
+ * of its indices means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit
+ * for bit.
  */
 public final class PolicyRunner {
     private final MethodConfig method;
