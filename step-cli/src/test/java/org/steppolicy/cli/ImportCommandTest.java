@@ -26,7 +26,7 @@ import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.runtime.PolicyLoader;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.models.Checkpoint;
@@ -91,16 +91,13 @@ class ImportCommandTest {
 
     private static double[][] act(Path dp, RuntimeKind rt, String method, double[][] obs) {
         PolicyModels m = PolicyLoader.models(PolicyLoader.fromCheckpoints(dp, null), rt, 1);
-        try {
-            PolicyRunner runner = new PolicyRunner(m, MethodSpec.parse(method).config());
-            runner.reset(42);
-            double[][] first = runner.act(obs);
-            double[][] second = runner.act(obs);   // a second call: the same noise stream continues
+        try (StepPolicy policy = StepPolicy.open(unused -> m, MethodSpec.parse(method).config())) {
+            policy.reset(42);
+            double[][] first = policy.predictChunk(obs);
+            double[][] second = policy.predictChunk(obs);   // a second call: the same noise stream continues
             double[][] both = Arrays.copyOf(first, first.length);
             for (int t = 0; t < both.length; t++) both[t] = concat(first[t], second[t]);
             return both;
-        } finally {
-            m.close();
         }
     }
 

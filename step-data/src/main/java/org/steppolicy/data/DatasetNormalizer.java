@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.config.UserError;
 
-/** The obs and action normalisers of a dataset, fitted on all demos (§C) and saved as JSON with every checkpoint. */
+/**
+ * The obs and action normalisers of a dataset, fitted on all demos (§C) and saved as JSON with every checkpoint; the
+ * pair a trained policy normalises with at inference (read back from the checkpoint or an ONNX export's sidecar).
+ */
 public record DatasetNormalizer(LinearNormalizer obs, LinearNormalizer action) {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -18,8 +18,11 @@ import java.util.List;
  *       (rot6d, gripper) identity; more than 10 dims means two arms laid out [pos0, other0, pos1, other1]
  *       (RoboMimic abs actions);</li>
  *   <li>{@code affine}: scale and offset as given, not fit from data (a policy imported from PyTorch whose
- *       normaliser is none of the above); read from JSON only.</li>
+ *       normaliser is none of the above, or one read back from a checkpoint or an ONNX export for inference).</li>
  * </ul>
+ * The one normaliser type of the project: training fits, saves and applies it in place in float32 (the reference's
+ * arithmetic); inference applies it one value at a time in float64, rounded to float once
+ * ({@link #normalize(int, double)}, {@link #unnormalize(int, float)}), which is what the fused ONNX graph computes.
  */
 public final class LinearNormalizer {
     public static final String LIMITS = "limits", GLOBAL_SCALE = "global_scale", IDENTITY = "identity",
@@ -130,6 +133,25 @@ public final class LinearNormalizer {
         return fromStats(IDENTITY, new float[dim], new float[dim]);
     }
 
+    /**
+     * An {@link #AFFINE} normaliser from scale and offset alone (a checkpoint's normalizer.json or an ONNX export's
+     * sidecar, read for inference: the mode and input range do not matter once these are known). Each scale must be
+     * finite and non-zero. The input range is the one that maps onto [−1, 1].
+     */
+    public static LinearNormalizer affine(float[] scale, float[] offset) {
+        if (scale.length != offset.length)
+            throw new IllegalArgumentException("normaliser scale has " + scale.length + " dims, offset " + offset.length);
+        float[] min = new float[scale.length], max = new float[scale.length];
+        for (int d = 0; d < scale.length; d++) {
+            float s = scale[d];
+            if (!(s != 0f && Float.isFinite(s))) throw new IllegalArgumentException("normaliser scale must be finite and non-zero");
+            float lo = (-1f - offset[d]) / s, hi = (1f - offset[d]) / s;
+            min[d] = Math.min(lo, hi);
+            max[d] = Math.max(lo, hi);
+        }
+        return new LinearNormalizer(AFFINE, scale.clone(), offset.clone(), min, max);
+    }
+
     public String mode() { return mode; }
 
     public int dim() { return scale.length; }
@@ -154,6 +176,21 @@ public final class LinearNormalizer {
 
     public void normalize(float[] x) { normalize(x, 0, x.length); }
 
+    /** Inference: normalises one raw observation raw[0..dim) into out[off .. off+dim), each in float64 then rounded. */
+    public void normalize(double[] raw, float[] out, int off) {
+        for (int d = 0; d < scale.length; d++) out[off + d] = (float) (raw[d] * scale[d] + offset[d]);
+    }
+
+    /** Inference: dimension d of a raw value, normalised in float64 and rounded once. */
+    public float normalize(int d, double raw) {
+        return (float) (raw * scale[d] + offset[d]);
+    }
+
+    /** Inference: dimension d of a normalised value back to raw units, in float64. */
+    public double unnormalize(int d, float y) {
+        return (y - (double) offset[d]) / scale[d];
+    }
+
     /** Inverse of {@link #normalize(float[], int, int)}, in place. */
     public void unnormalize(float[] x, int off, int len) {
         checkRows(len);
@@ -174,6 +211,19 @@ public final class LinearNormalizer {
             normalize(out[t]);
         }
         return out;
+    }
+
+    /** Same dimension and every scale and offset within a relative tolerance (JSON round trips lose the last bits). */
+    public boolean sameAs(LinearNormalizer o, double relTol) {
+        if (o.dim() != dim()) return false;
+        for (int d = 0; d < dim(); d++) {
+            if (!close(scale[d], o.scale[d], relTol) || !close(offset[d], o.offset[d], relTol)) return false;
+        }
+        return true;
+    }
+
+    private static boolean close(double a, double b, double relTol) {
+        return Math.abs(a - b) <= relTol * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
     }
 
     private void checkRows(int len) {

@@ -113,4 +113,22 @@ class LinearNormalizerTest {
         assertEquals(dn.toJson(), back.toJson());
         assertThrows(org.steppolicy.config.UserError.class, () -> DatasetNormalizer.load(dir.resolve("none.json")));
     }
+
+    @Test
+    void affineFromScaleAndOffsetServesInferenceInFloat64() {
+        LinearNormalizer n = LinearNormalizer.affine(new float[] {0.25f, -2f}, new float[] {-0.5f, 0.5f});
+        assertEquals(LinearNormalizer.AFFINE, n.mode());
+        // the input range is the one that maps onto [−1, 1], whatever the scale's sign
+        assertArrayEquals(new float[] {-2f, -0.25f}, n.inputMin());
+        assertArrayEquals(new float[] {6f, 0.75f}, n.inputMax());
+        float[] out = new float[3];
+        n.normalize(new double[] {3.0, 0.125}, out, 1);
+        assertArrayEquals(new float[] {0f, 0.25f, 0.25f}, out);
+        assertEquals((float) (0.1 * 0.25f + -0.5f), n.normalize(0, 0.1));
+        assertEquals((0.3f - (double) 0.5f) / -2f, n.unnormalize(1, 0.3f));
+        assertTrue(n.sameAs(LinearNormalizer.affine(new float[] {0.25f, -2f}, new float[] {-0.5f, 0.5000001f}), 1e-6));
+        assertFalse(n.sameAs(LinearNormalizer.identity(2), 1e-6));
+        assertThrows(IllegalArgumentException.class, () -> LinearNormalizer.affine(new float[] {0f}, new float[] {0f}));
+        assertThrows(IllegalArgumentException.class, () -> LinearNormalizer.affine(new float[] {1f, 1f}, new float[] {0f}));
+    }
 }

@@ -7,7 +7,7 @@ import java.util.function.IntConsumer;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
@@ -40,7 +40,7 @@ public final class ContractionAnalysis {
     }
 
     /** The models and what to measure. Predictors may be null: their starts are then left out. */
-    public record Setup(PolicyShape shape, SchedulerConfig scheduler, Normalization obsNorm, Normalization actNorm,
+    public record Setup(PolicyShape shape, SchedulerConfig scheduler, LinearNormalizer obsNorm, LinearNormalizer actNorm,
                         Denoiser denoiser, ChunkPredictor stepPredictor, ChunkPredictor spatialPredictor,
                         int entryStep, double delta, long seed) {
         public Setup {

@@ -8,9 +8,9 @@ import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.policy.ModelSource;
 import org.steppolicy.sim.Evaluator;
@@ -48,8 +48,8 @@ class ClosedLoopEvaluationTest {
         float[] s = new float[20], o = new float[20];
         java.util.Arrays.fill(s, 1f / 256);
         java.util.Arrays.fill(o, -1f);
-        PolicyNormalization norm = new PolicyNormalization(new Normalization(s, o),
-                new Normalization(new float[] {1f / 256, 1f / 256}, new float[] {-1f, -1f}));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.affine(s, o),
+                LinearNormalizer.affine(new float[] {1f / 256, 1f / 256}, new float[] {-1f, -1f}));
         return m -> new PolicyModels(SHAPE, new TowardsCentre(), norm, new CopyPrevious(), norm);
     }
 

@@ -11,7 +11,7 @@ import org.steppolicy.eval.ContractionAnalysis.Start;
 import org.steppolicy.eval.ContractionAnalysis.StartResult;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -74,7 +74,7 @@ class ContractionAnalysisTest {
 
     static Result run(double s, int entry) {
         DiffusionSchedule sch = SCHED.noiseSchedule();
-        var setup = new ContractionAnalysis.Setup(SHAPE, SCHED, Normalization.identity(3), Normalization.identity(2), gaussian(s, sch),
+        var setup = new ContractionAnalysis.Setup(SHAPE, SCHED, LinearNormalizer.identity(3), LinearNormalizer.identity(2), gaussian(s, sch),
                 constant(0.3f), null, entry, 0.05, 7);
         return new ContractionAnalysis(setup).run(pairs(3), null);
     }

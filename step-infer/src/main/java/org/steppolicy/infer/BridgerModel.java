@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.StochasticInterpolant;
 
 /**
@@ -8,7 +9,7 @@ import org.steppolicy.models.StochasticInterpolant;
  * observations once for every method). Only the gaussian source exists so far.
  */
 public record BridgerModel(BridgeNetwork network, StochasticInterpolant interpolant, String source,
-                           PolicyNormalization normalization) implements AutoCloseable {
+                           DatasetNormalizer normalization) implements AutoCloseable {
     public BridgerModel {
         if (!"gaussian".equals(source)) throw new IllegalArgumentException("BRIDGeR source '" + source + "' is not supported (gaussian only)");
     }

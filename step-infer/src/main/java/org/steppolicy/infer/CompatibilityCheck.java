@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
+
 /**
  * Checks that a DP, a predictor, their normalisers and a method fit together, so that a mismatch is one clear error
  * before any rollout instead of garbage actions. Every failure is an IllegalArgumentException with a one-line message.
@@ -11,7 +13,7 @@ public final class CompatibilityCheck {
     private CompatibilityCheck() {}
 
     /** The DP alone: horizon, conditioning layout and normaliser dims. */
-    public static void checkDenoiser(PolicyShape shape, Denoiser dp, PolicyNormalization dpNorm) {
+    public static void checkDenoiser(PolicyShape shape, Denoiser dp, DatasetNormalizer dpNorm) {
         if (dp.horizon() != shape.horizon())
             fail("DP horizon is " + dp.horizon() + " but the config says " + shape.horizon());
         if (dp.condDim() == 0) {
@@ -33,8 +35,8 @@ public final class CompatibilityCheck {
     }
 
     /** The predictor against the DP: horizon, action dim and the very same normaliser. */
-    public static void checkPredictor(PolicyShape shape, PolicyNormalization dpNorm, ChunkPredictor predictor,
-                                      PolicyNormalization predictorNorm) {
+    public static void checkPredictor(PolicyShape shape, DatasetNormalizer dpNorm, ChunkPredictor predictor,
+                                      DatasetNormalizer predictorNorm) {
         if (predictor.horizon() != shape.horizon())
             fail("predictor horizon is " + predictor.horizon() + " but the DP's is " + shape.horizon());
         if (predictor.actionDim() != shape.actionDim())
@@ -46,14 +48,14 @@ public final class CompatibilityCheck {
     }
 
     /** Everything a method needs; predictor and predictorNorm may be null for methods that use none. */
-    public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, PolicyNormalization dpNorm,
-                             ChunkPredictor predictor, PolicyNormalization predictorNorm) {
+    public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, DatasetNormalizer dpNorm,
+                             ChunkPredictor predictor, DatasetNormalizer predictorNorm) {
         check(method, shape, dp, dpNorm, predictor, predictorNorm, null);
     }
 
     /** As above, with the BRIDGeR model bridger:K needs (null when none is loaded). */
-    public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, PolicyNormalization dpNorm,
-                             ChunkPredictor predictor, PolicyNormalization predictorNorm, BridgerModel bridger) {
+    public static void check(MethodConfig method, PolicyShape shape, Denoiser dp, DatasetNormalizer dpNorm,
+                             ChunkPredictor predictor, DatasetNormalizer predictorNorm, BridgerModel bridger) {
         checkDenoiser(shape, dp, dpNorm);
         if (method.method() == Method.BRIDGER) {
             if (bridger == null)
@@ -72,7 +74,7 @@ public final class CompatibilityCheck {
     }
 
     /** A BRIDGeR model against the policy: shapes and the very same normaliser. */
-    public static void checkBridger(PolicyShape shape, PolicyNormalization dpNorm, BridgerModel b) {
+    public static void checkBridger(PolicyShape shape, DatasetNormalizer dpNorm, BridgerModel b) {
         BridgeNetwork n = b.network();
         if (n.horizon() != shape.horizon() || n.actionDim() != shape.actionDim() || n.condDim() != shape.condDim())
             fail("BRIDGeR model has horizon " + n.horizon() + ", action dim " + n.actionDim() + ", condition " + n.condDim()

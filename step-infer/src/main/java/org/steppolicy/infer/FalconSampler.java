@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.steppolicy.models.DiffusionSchedule;
 
 /**
- * Falcon (arXiv 2503.00339) over a deterministic host solver: one runner's per-episode buffer of partially denoised
+ * Falcon (arXiv 2503.00339) over a deterministic host solver: one episode's buffer of partially denoised
  * latents and the rule that picks where a call's chain starts (docs/falcon.md). Not thread-safe; cleared by reset.
  *
  * <p>One call, with the host solver's grid g_0 &gt; g_1 &gt; … &gt; g_{K−1} (its timesteps for K steps from noise):
@@ -26,7 +26,8 @@ import org.steppolicy.models.DiffusionSchedule;
  *   <li>The chain's latents at g_1 … g_{K−1} (the chosen start included) join the buffer under this call; past
  *       the capacity the oldest call's go first, within a call the noisiest. The clean trajectory becomes P.</li>
  * </ol>
- * Noise draws come from the runner's stream in the order written above; a start from noise draws its H·D values last.
+ * Noise draws come from the call's stream (the episode's, in its PlanMemory) in the order written above; a start
+ * from noise draws its H·D values last. One sampler per {@link PlanMemory}: its buffer is episode state.
  */
 final class FalconSampler {
     /** What one call did (tests and reports). */

@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.LinearNormalizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.policy.ModelSource;
@@ -17,7 +18,7 @@ public final class OfflineEvaluation {
     public static OfflineResult evaluate(ModelSource models, MethodConfig method, List<List<OfflineWindow>> episodes, long seed) {
         try (StepPolicy policy = StepPolicy.open(models, method)) {
             var info = policy.info();
-            Normalization act = policy.actionNormalization();
+            LinearNormalizer act = policy.actionNormalization();
             int h = info.horizon(), da = info.actionDim();
             int first = info.obsSteps() - 1, last = first + info.actionSteps(); // the executed Ta start at To−1
             float[] chunk = new float[h * da];

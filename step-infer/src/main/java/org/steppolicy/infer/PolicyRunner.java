@@ -1,28 +1,31 @@
 package org.steppolicy.infer;
 
-import org.steppolicy.data.ObservationHistory;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.models.DiffusionSchedule;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * One control policy for one environment thread (docs/design.md, "data flow of one control step"): observation window →
- * normaliser → [predictor on the cached chunk] → warm start or noise → solver → unnormalise → executed slice; the
- * chunk goes back into the cache. The solvers sample on the scheduler the models were trained with
- * ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type). Shaped like step-sim's
- * ChunkPolicy (reset(seed), act(obsHistory)); {@code org.steppolicy.infer.policy.StepPolicy} is the public face.
- * All buffers are allocated here; a call allocates only its returned action array. Not thread-safe.
+ * The chunk planner behind one {@code org.steppolicy.infer.policy.StepPolicy} (docs/design.md, "data flow of one
+ * control step"): observation window → normaliser → [predictor on the cached chunk] → warm start or noise → solver →
+ * unnormalise → executed slice; the chunk goes back into the memory's cache. The solvers sample on the scheduler the
+ * models were trained with ({@link PolicyModels#scheduler()}: β schedule, step count, clip_sample, prediction type).
+ * All buffers are allocated here; a call allocates only its returned action array and its {@link CallLatency}. Not
+ * thread-safe.
  *
- * <p><b>Executed count.</b> {@link #act(double[][], int)} takes k, the control periods between the previous call's
- * newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot that executes
- * each chunk's Ta actions and then calls, fewer for an asynchronous client that asks for the next chunk early). The
- * temporal start shifts the previous chunk by k, edge-padded at the end. The STEP predictor was trained on a previous
- * chunk aligned Ta steps back, so it is given the cached chunk realigned to that: shifted by k − Ta, edge-padded at
- * either end (for k &lt; Ta the first Ta − k actions repeat the cached chunk's first one), so that each of its indices
- * means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit for bit.
+ * <p><b>State.</b> None of the episode's: a call plans one chunk from the observation window it is given and the
+ * episode's {@link PlanMemory} (previous chunks, Falcon's latents, noise), which it updates. The episode's owner
+ * (StepPolicy) holds that memory with the observation history and the action queue, and alone resets them. What is kept
+ * here is the models, the solvers and scratch buffers.
+ *
+ * <p><b>Executed count.</b> {@link #plan(double[][], int, PlanMemory)} takes k, the control periods between the
+ * previous call's newest observation and this one's (how far the previous chunk's timeline has advanced: Ta for a robot
+ * that executes each chunk's Ta actions and then calls, fewer for an asynchronous client that asks for the next chunk
+ * early). The temporal start shifts the previous chunk by k, edge-padded at the end. The STEP predictor was trained on
+ * a previous chunk aligned Ta steps back, so it is given the cached chunk realigned to that: shifted by k − Ta,
+ * edge-padded at either end (for k &lt; Ta the first Ta − k actions repeat the cached chunk's first one), so that each
+ * of its indices means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit
+ * for bit.
  */
 public final class PolicyRunner {
     private final MethodConfig method;
@@ -30,7 +33,7 @@ public final class PolicyRunner {
     private final PolicyShape shape;
     private final Denoiser dp;
     private final ChunkPredictor predictor;
-    private final Normalization obsNorm, actNorm;
+    private final LinearNormalizer obsNorm, actNorm;
     private final boolean inpainting;
     private final boolean needsCache;
     private final int trajDim, n;
@@ -41,11 +44,11 @@ public final class PolicyRunner {
     private final int[] coldTimesteps;
     private final WarmStart warmStart;
     private final VelocityPerturbation perturbation;
-    private final ActionCache cache;
-    private final FalconSampler falcon; // falcon:K's latent buffer (episode state), null for the other methods
+    private final boolean usesFalcon; // falcon:K: its sampler and latent buffer are in each PlanMemory
+    private final FalconConfig falconConfig;
+    private final DiffusionSchedule schedule;
+    private final boolean clip;
     private final BridgerSampler bridger; // bridger:K's integrator, null for the other methods
-    private final ObservationHistory history;
-    private final GaussianNoise noise = new GaussianNoise(0);
     private final SampleConstraint constraint;
 
     private final float[] obsBuf;    // [To*Do] normalised window, time-major: the DP's condition and the predictor's obs
@@ -54,10 +57,7 @@ public final class PolicyRunner {
     private final float[] pred;      // [H*Da] predictor / shifted-chunk estimate
     private final float[] zeros;     // [H*Da] "previous chunk" for obs-only predictors, which ignore it
     private final float[] realigned; // [H*Da] the cached chunk realigned for the predictor when k != Ta
-    private final float[] chunk;     // [H*Da] the last chunk produced, normalised
-
-    private final List<CallLatency> latencies = new ArrayList<>();
-    private CallLatency last;
+    private final float[] chunk;     // [H*Da] this call's chunk, normalised, before it joins the memory's cache
 
     public PolicyRunner(PolicyModels models, MethodConfig method) {
         CompatibilityCheck.check(method, models.shape(), models.denoiser(), models.normalization(), models.predictor(),
@@ -76,23 +76,21 @@ public final class PolicyRunner {
         this.needsCache = start == Method.Start.PREVIOUS_CHUNK || (predictor != null && predictor.usesPreviousChunk());
 
         SchedulerConfig scheduler = models.scheduler();
-        DiffusionSchedule schedule = scheduler.noiseSchedule();
+        this.schedule = scheduler.noiseSchedule();
         // The method may override the model's clip_sample; the prediction type is the network's, never overridden.
-        boolean clip = method.clipSample() != null ? method.clipSample() : scheduler.clipSample();
+        this.clip = method.clipSample() != null ? method.clipSample() : scheduler.clipSample();
         Map<SolverKind, Solver> solvers = new EnumMap<>(SolverKind.class);
         this.solver = solvers.computeIfAbsent(method.solver(), k -> k.create(schedule, clip, scheduler.predictionType()));
         this.timesteps = method.timesteps(schedule);
         ColdStartConfig cold = method.coldStart();
         this.coldSolver = solvers.computeIfAbsent(cold.solver(), k -> k.create(schedule, clip, scheduler.predictionType()));
         this.coldTimesteps = coldSolver.timesteps(cold.steps(schedule.steps()));
-        this.falcon = start == Method.Start.PARTIAL_LATENT
-                ? new FalconSampler(method.falcon(), schedule, solver, timesteps, shape, trajDim, clip, scheduler.predictionType())
-                : null;
+        this.usesFalcon = start == Method.Start.PARTIAL_LATENT;
+        this.falconConfig = method.falcon();
+        if (usesFalcon) newFalcon(); // a falcon config that does not fit the solver fails here, not at the first episode
         this.bridger = method.method() == Method.BRIDGER ? new BridgerSampler(models.bridger().interpolant(), method.bridger()) : null;
         this.warmStart = new WarmStart(schedule, method.warmStart());
         this.perturbation = new VelocityPerturbation(method.perturbation(), method.warmStart());
-        this.cache = new ActionCache(shape.chunkSize());
-        this.history = new ObservationHistory(shape.obsSteps(), shape.obsDim());
 
         this.obsBuf = new float[shape.condDim()];
         this.x = new float[n];
@@ -108,54 +106,43 @@ public final class PolicyRunner {
 
     public PolicyModels models() { return models; }
 
-    /** Starts an episode: empties the cache, Falcon's latent buffer and the observation history and reseeds the noise. */
-    public void reset(long seed) {
-        noise.reseed(seed);
-        reset();
+    /** An empty memory for one episode of this runner's method (seeded 0 until its owner resets it). */
+    public PlanMemory newMemory() {
+        return new PlanMemory(shape.chunkSize(), usesFalcon ? newFalcon() : null);
     }
 
-    /** Starts an episode without reseeding: the noise stream goes on where the last episode left it. */
-    public void reset() {
-        cache.clear();
-        if (falcon != null) falcon.reset();
-        history.reset();
-    }
-
-    /** Pushes one raw observation into the runner's own history (padded after reset) and acts on the window. */
-    public double[][] actOnObservation(double[] obs) {
-        history.push(obs);
-        return act(history.window());
+    private FalconSampler newFalcon() {
+        return new FalconSampler(falconConfig, schedule, solver, timesteps, shape, trajDim, clip, models.scheduler().predictionType());
     }
 
     /**
-     * One control call. obsHistory: at least To raw observations, oldest first (the last To are used). Returns the Ta
-     * actions to execute, raw, chunk indices To−1 … To−1+Ta−1.
+     * One model call. obsHistory: at least To raw observations, oldest first (the last To are used). Returns the Ta
+     * actions to execute, raw, chunk indices To−1 … To−1+Ta−1; the chunk joins the memory.
      */
-    public double[][] act(double[][] obsHistory) {
-        return act(obsHistory, shape.actionSteps(), noise);
+    public double[][] plan(double[][] obsHistory, PlanMemory memory) {
+        return plan(obsHistory, shape.actionSteps(), memory, memory.noise);
     }
 
     /**
-     * One control call that takes its noise from {@code callNoise} instead of the runner's own stream (which is left
-     * untouched): e.g. {@link GaussianNoise#replay} of the values fed to the fused ONNX file's {@code noise} input.
-     * A warm start with σ_t = 0 or a DDIM chain from noise draws H·D values in sample order; DDPM draws more per step.
+     * One model call whose observation was taken {@code executed} control periods after the previous call's (k in
+     * the class comment; {@code plan(obs, m)} is {@code plan(obs, Ta, m)}). The temporal start shifts the previous
+     * chunk by k and the STEP predictor sees it realigned by k − Ta. Ignored on a cold start. k ≥ 1.
      */
-    public double[][] act(double[][] obsHistory, GaussianNoise callNoise) {
-        return act(obsHistory, shape.actionSteps(), callNoise);
+    public double[][] plan(double[][] obsHistory, int executed, PlanMemory memory) {
+        return plan(obsHistory, executed, memory, memory.noise);
     }
 
     /**
-     * One control call whose observation was taken {@code executed} control periods after the previous call's (k in
-     * the class comment; {@code act(obs)} is {@code act(obs, Ta)}). The temporal start shifts the previous chunk by
-     * k and the STEP predictor sees it realigned by k − Ta. Ignored on a cold start. k ≥ 1.
+     * The model call all others are: executed count k, and the noise of this call from {@code callNoise} instead of
+     * the memory's stream (which is then left untouched): e.g. {@link GaussianNoise#replay} of the values fed to the
+     * fused ONNX file's {@code noise} input. A warm start with σ_t = 0 or a DDIM chain from noise draws H·D values in
+     * sample order; DDPM draws more per step.
      */
-    public double[][] act(double[][] obsHistory, int executed) {
-        return act(obsHistory, executed, noise);
-    }
-
-    /** The control call all others are: executed count k and the noise source of this call. */
-    public double[][] act(double[][] obsHistory, int executed, GaussianNoise callNoise) {
+    public double[][] plan(double[][] obsHistory, int executed, PlanMemory memory, GaussianNoise callNoise) {
         GaussianNoise noise = java.util.Objects.requireNonNull(callNoise, "callNoise");
+        ActionCache cache = memory.cache;
+        FalconSampler falcon = memory.falcon;
+        if (usesFalcon != (falcon != null)) throw new IllegalArgumentException("the memory is not of this runner's method");
         if (executed < 1) throw new IllegalArgumentException("executed count " + executed + ": must be at least 1");
         long t0 = System.nanoTime();
         int to = shape.obsSteps(), doDim = shape.obsDim();
@@ -219,28 +206,9 @@ public final class PolicyRunner {
         }
         cache.push(chunk);
         double[][] out = executedSlice();
-        last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled, velocityNorm);
-        latencies.add(last);
+        memory.last = new CallLatency(predNanos, diffNanos, System.nanoTime() - t0, cold, stalled, velocityNorm);
         return out;
     }
-
-    /** The last chunk produced, normalised, [H*Da], copied into out. */
-    public void lastChunk(float[] out) {
-        System.arraycopy(chunk, 0, out, 0, chunk.length);
-    }
-
-    public CallLatency lastLatency() { return last; }
-
-    /** What falcon:K's last call did (where its chain started, its model evaluations); null for other methods or before a call. */
-    FalconSampler.Call lastFalconCall() { return falcon == null ? null : falcon.last(); }
-
-    /** Every call since construction or the last clearLatencies(), in order. */
-    public List<CallLatency> latencies() { return Collections.unmodifiableList(latencies); }
-
-    public void clearLatencies() { latencies.clear(); }
-
-    /** ‖ΔA‖ seen by the last stall test (NaN when none ran). */
-    public double lastVelocityNorm() { return perturbation.lastNorm(); }
 
     private double[][] executedSlice() {
         int da = shape.actionDim();

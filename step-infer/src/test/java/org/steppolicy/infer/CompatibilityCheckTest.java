@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.data.LinearNormalizer;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class CompatibilityCheckTest {
     static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;
-    static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
+    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
 
     static Denoiser dp() { return new Fakes.CondTarget(SHAPE, false); }
 
@@ -18,7 +20,7 @@ class CompatibilityCheckTest {
         assertTrue(!e.getMessage().contains("\n"), "one line");
     }
 
-    static PolicyModels models(Denoiser dp, ChunkPredictor p, PolicyNormalization pn) {
+    static PolicyModels models(Denoiser dp, ChunkPredictor p, DatasetNormalizer pn) {
         return new PolicyModels(SHAPE, dp, NORM, p, pn);
     }
 
@@ -26,7 +28,7 @@ class CompatibilityCheckTest {
     void acceptsAMatchingPair() {
         ChunkPredictor p = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
         // a normaliser read back from JSON may differ in the last bits
-        PolicyNormalization close = new PolicyNormalization(NORM.obs(), new Normalization(
+        DatasetNormalizer close = new DatasetNormalizer(NORM.obs(), LinearNormalizer.affine(
                 new float[] {0.004f * (1 + 1e-7f), 0.0041f}, new float[] {-1.05f, -1.1f}));
         assertDoesNotThrow(() -> new PolicyRunner(models(dp(), p, close), MethodSpec.parse("step:2").config()));
         assertDoesNotThrow(() -> new PolicyRunner(models(new Fakes.CondTarget(SHAPE, true), null, null),
@@ -38,10 +40,10 @@ class CompatibilityCheckTest {
         MethodConfig step = MethodSpec.parse("step:2").config();
         expectError("predictor horizon", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(16, 2, true), NORM), step));
         expectError("predictor action dim", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 7, true), NORM), step));
-        PolicyNormalization otherAction = new PolicyNormalization(NORM.obs(),
-                new Normalization(new float[] {0.004f, 0.005f}, new float[] {-1.05f, -1.1f}));
+        DatasetNormalizer otherAction = new DatasetNormalizer(NORM.obs(),
+                LinearNormalizer.affine(new float[] {0.004f, 0.005f}, new float[] {-1.05f, -1.1f}));
         expectError("action normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherAction), step));
-        PolicyNormalization otherObs = new PolicyNormalization(Normalization.identity(3), NORM.action());
+        DatasetNormalizer otherObs = new DatasetNormalizer(LinearNormalizer.identity(3), NORM.action());
         expectError("obs normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherObs), step));
         expectError("needs a 'step' predictor", () -> new PolicyRunner(models(dp(), null, null), step));
         expectError("spatiotemporal", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, false), NORM), step));

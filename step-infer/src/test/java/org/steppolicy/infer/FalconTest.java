@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class FalconTest {
     static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;   // To 2, Ta 3, H 8, Do 3, Da 2
-    static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
+    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
     static final double S = 0.4;                              // data spread of the toy posterior
     /** float32 production against the double reference: √ᾱ_99 ≈ 5e-4 magnifies rounding in x̂0 at the top of the chain (~2e-5). */
     static final double TOL = 5e-5;
@@ -212,7 +213,7 @@ class FalconTest {
                 ColdStartConfig.defaults(), SolverKind.DDIM, null, f);
         MethodConfig cfg = MethodSpec.parse(spec).config(s);
         PolicyModels models = new PolicyModels(SHAPE, new Posterior(), NORM, null, null);
-        PolicyRunner runner = new PolicyRunner(models, cfg);
+        EngineEpisode runner = new EngineEpisode(new PolicyRunner(models, cfg));
         int[] grid = cfg.timesteps(Fakes.SCHEDULE);
         assertArrayEquals(expectedGrid, grid, spec + " grid");
         Reference ref = new Reference(cfg.falcon(), grid, models.scheduler().clipSample());
@@ -265,8 +266,8 @@ class FalconTest {
 
     @Test
     void falconTwoOnDpmSolverReusesItsOnlyPartialLatentAtOneEvaluation() {
-        PolicyRunner runner = new PolicyRunner(new PolicyModels(SHAPE, new Posterior(), NORM, null, null),
-                MethodSpec.parse("falcon:2").config());
+        EngineEpisode runner = new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, new Posterior(), NORM, null, null),
+                MethodSpec.parse("falcon:2").config()));
         runner.reset(3);
         int oneEval = 0;
         for (int k = 0; k < 40; k++) {
@@ -286,7 +287,7 @@ class FalconTest {
     @Test
     void resetEmptiesTheBufferAndTheFirstCallStartsFromNoise() {
         Posterior dp = new Posterior();
-        PolicyRunner runner = new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, null, null), MethodSpec.parse("falcon:4").config());
+        EngineEpisode runner = new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, null, null), MethodSpec.parse("falcon:4").config()));
         runner.reset(1);
         assertNull(runner.lastFalconCall());
         for (int k = 0; k < 5; k++) runner.act(new double[][] {rawObs(0.9 * (k - 1)), rawObs(0.9 * k)});

@@ -26,7 +26,7 @@ class KPrimeTest {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(PolicyRunnerTest.SHAPE, false), PolicyRunnerTest.SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(PolicyRunnerTest.SHAPE.horizon(), PolicyRunnerTest.SHAPE.actionDim(),
                 cfg.method() != Method.SPATIAL);   // spatial's predictor sees the observation only
-        PolicyRunner r = PolicyRunnerTest.runner(cfg, dp, cfg.method() == Method.TEMPORAL ? null : pred);
+        EngineEpisode r = PolicyRunnerTest.runner(cfg, dp, cfg.method() == Method.TEMPORAL ? null : pred);
         r.reset(1);
         r.act(PolicyRunnerTest.window(1));
         dp.timesteps.clear();

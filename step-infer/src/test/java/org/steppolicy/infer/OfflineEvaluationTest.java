@@ -1,5 +1,6 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class OfflineEvaluationTest {
     static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE; // To 2, Ta 3, H 8, Do 3, Da 2
-    static final PolicyNormalization NORM = PolicyRunnerTest.NORM;
+    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
 
     @Test
     void windowsAreAlignedLikeTheSamplerAndEdgePadded() {

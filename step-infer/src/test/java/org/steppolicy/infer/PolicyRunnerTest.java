@@ -1,5 +1,7 @@
 package org.steppolicy.infer;
 
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.data.LinearNormalizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class PolicyRunnerTest {
     static final PolicyShape SHAPE = new PolicyShape(2, 3, 8, 3, 2);
-    static final PolicyNormalization NORM = new PolicyNormalization(
-            new Normalization(new float[] {0.01f, 0.02f, 0.5f}, new float[] {-1f, 0.2f, 0f}),
-            new Normalization(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
+    static final DatasetNormalizer NORM = new DatasetNormalizer(
+            LinearNormalizer.affine(new float[] {0.01f, 0.02f, 0.5f}, new float[] {-1f, 0.2f, 0f}),
+            LinearNormalizer.affine(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
 
     static double[] obs(double k) {
         return new double[] {100 + 7 * k, 10 - k, 0.3 * k};
@@ -26,12 +28,12 @@ class PolicyRunnerTest {
         return new double[][] {obs(k - 1), obs(k)};
     }
 
-    static PolicyRunner runner(String spec, Denoiser dp, ChunkPredictor pred) {
-        return new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), MethodSpec.parse(spec).config());
+    static EngineEpisode runner(String spec, Denoiser dp, ChunkPredictor pred) {
+        return new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), MethodSpec.parse(spec).config()));
     }
 
-    static PolicyRunner runner(MethodConfig cfg, Denoiser dp, ChunkPredictor pred) {
-        return new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), cfg);
+    static EngineEpisode runner(MethodConfig cfg, Denoiser dp, ChunkPredictor pred) {
+        return new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), cfg));
     }
 
     /** The executed actions the CondTarget denoiser leads to, raw. */
@@ -52,7 +54,7 @@ class PolicyRunnerTest {
     @Test
     void coldMethodsExecuteIndicesToMinusOneOnwardUnnormalised() {
         for (String spec : new String[] {"ddim:2", "ddim:10", "dpmsolver:2", "dpmsolver:5", "ddpm:100"}) {
-            PolicyRunner r = runner(spec, new Fakes.CondTarget(SHAPE, false), null);
+            EngineEpisode r = runner(spec, new Fakes.CondTarget(SHAPE, false), null);
             r.reset(1);
             for (int k = 1; k < 4; k++) assertActions(expectedTargetActions(obs(k)), r.act(window(k)), 0.02);
         }
@@ -65,7 +67,7 @@ class PolicyRunnerTest {
         for (String spec : new String[] {"ddim:4", "ddpm:20", "step:2", "temporal:2:fine"}) {
             dp.inputs.clear();
             Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-            PolicyRunner r = runner(spec, dp, spec.startsWith("step") ? pred : null);
+            EngineEpisode r = runner(spec, dp, spec.startsWith("step") ? pred : null);
             r.reset(3);
             for (int k = 1; k < 4; k++) {
                 double[][] w = window(k);
@@ -81,7 +83,7 @@ class PolicyRunnerTest {
     @Test
     void sameSeedSameActionsDifferentSeedDifferentActions() {
         List<List<double[][]>> runs = new ArrayList<>();
-        PolicyRunner r = runner("ddpm:10", new Fakes.Recording(new Fakes.Affine(SHAPE.horizon(), SHAPE.actionDim()), SHAPE.condDim()), null);
+        EngineEpisode r = runner("ddpm:10", new Fakes.Recording(new Fakes.Affine(SHAPE.horizon(), SHAPE.actionDim()), SHAPE.condDim()), null);
         for (long seed : new long[] {42, 42, 43}) {
             r.reset(seed);
             List<double[][]> episode = new ArrayList<>();
@@ -97,30 +99,10 @@ class PolicyRunnerTest {
     }
 
     @Test
-    void historyIsPaddedWithTheFirstObservationAfterReset() {
-        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-        PolicyRunner r = runner("ddim:1", dp, null);
-        r.reset(0);
-        r.actOnObservation(obs(1));
-        float[] c = dp.conds.get(0);
-        for (int d = 0; d < 3; d++) assertEquals(c[d], c[3 + d], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
-        r.actOnObservation(obs(2));
-        c = dp.conds.get(1);
-        assertEquals(NORM.obs().normalize(0, obs(1)[0]), c[0], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(2)[0]), c[3], 0f);
-        r.reset(0);
-        r.actOnObservation(obs(5));
-        c = dp.conds.get(2);
-        assertEquals(c[0], c[3], 0f);
-        assertEquals(NORM.obs().normalize(0, obs(5)[0]), c[3], 0f);
-    }
-
-    @Test
     void stepColdStartsThenWarmStartsFromThePredictorOnTheCachedChunk() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        PolicyRunner r = runner("step:2", dp, pred);
+        EngineEpisode r = runner("step:2", dp, pred);
         r.reset(9);
         r.act(window(1));
         assertTrue(r.lastLatency().coldStart());
@@ -150,7 +132,7 @@ class PolicyRunnerTest {
     void fineWarmStartFeedsThePredictionItselfWhenMoving() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        PolicyRunner r = runner("step:2:fine", dp, pred);
+        EngineEpisode r = runner("step:2:fine", dp, pred);
         r.reset(1);
         r.act(window(1));
         float[] cached = new float[SHAPE.chunkSize()];
@@ -173,7 +155,7 @@ class PolicyRunnerTest {
         Fakes.ExactEpsilon inner = new Fakes.ExactEpsilon(target, SHAPE.horizon(), SHAPE.actionDim());
         Fakes.Recording dp = new Fakes.Recording(inner, SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        PolicyRunner r = runner("step:2:fine", dp, pred);
+        EngineEpisode r = runner("step:2:fine", dp, pred);
         r.reset(5);
         r.act(window(1));
         r.act(window(2));
@@ -181,8 +163,7 @@ class PolicyRunnerTest {
         dp.inputs.clear();
         r.act(window(3));
         assertTrue(r.lastLatency().stalled());
-        assertEquals(0.0, r.lastVelocityNorm(), 1e-4);
-        assertEquals(r.lastVelocityNorm(), r.lastLatency().velocityNorm(), "the call records the norm its stall test saw");
+        assertEquals(0.0, r.lastLatency().velocityNorm(), 1e-4, "the call records the norm its stall test saw");
         float[] start = dp.inputs.get(0);
         float[] obsNorm = pred.obsSeen.get(pred.obsSeen.size() - 1);
         float[] prev = pred.prevSeen.get(pred.prevSeen.size() - 1);
@@ -194,7 +175,7 @@ class PolicyRunnerTest {
         double sd = Math.sqrt(sq / SHAPE.chunkSize());
         assertTrue(sd > 0.05 && sd < 0.16, "noise sd " + sd + " should be about σ_stall = 0.1");
 
-        PolicyRunner off = runner("step:2:fine:noperturb", dp, pred);
+        EngineEpisode off = runner("step:2:fine:noperturb", dp, pred);
         off.reset(5);
         for (int k = 1; k < 4; k++) off.act(window(k));
         assertFalse(off.lastLatency().stalled());
@@ -203,7 +184,7 @@ class PolicyRunnerTest {
     @Test
     void temporalStartsFromThePreviousChunkShiftedByTa() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-        PolicyRunner r = runner("temporal:2:fine", dp, null);
+        EngineEpisode r = runner("temporal:2:fine", dp, null);
         r.reset(2);
         r.act(window(1));
         assertTrue(r.lastLatency().coldStart());
@@ -226,8 +207,8 @@ class PolicyRunnerTest {
             Fakes.Predictor p1 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
             Fakes.Predictor p2 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
             boolean step = spec.startsWith("step");
-            PolicyRunner a = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p1 : null);
-            PolicyRunner b = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p2 : null);
+            EngineEpisode a = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p1 : null);
+            EngineEpisode b = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p2 : null);
             a.reset(4);
             b.reset(4);
             float[] ca = new float[SHAPE.chunkSize()], cb = new float[SHAPE.chunkSize()];
@@ -246,7 +227,7 @@ class PolicyRunnerTest {
         int da = SHAPE.actionDim(), h = SHAPE.horizon();
         for (int k : new int[] {1, 2, 5, 20}) {
             Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-            PolicyRunner r = runner("temporal:2:fine", dp, null);
+            EngineEpisode r = runner("temporal:2:fine", dp, null);
             r.reset(2);
             r.act(window(1));
             float[] prev = new float[SHAPE.chunkSize()];
@@ -270,7 +251,7 @@ class PolicyRunnerTest {
         int da = SHAPE.actionDim(), h = SHAPE.horizon(), ta = SHAPE.actionSteps();
         for (int k : new int[] {1, 2, 3, 5}) {
             Fakes.Predictor pred = new Fakes.Predictor(h, da, true);
-            PolicyRunner r = runner("step:2", new Fakes.CondTarget(SHAPE, false), pred);
+            EngineEpisode r = runner("step:2", new Fakes.CondTarget(SHAPE, false), pred);
             r.reset(9);
             r.act(window(1));
             float[] prev = new float[SHAPE.chunkSize()];
@@ -283,7 +264,7 @@ class PolicyRunnerTest {
             }
             if (k == ta) assertArrayEquals(prev, seen, 0f);
         }
-        PolicyRunner r = runner("step:2", new Fakes.CondTarget(SHAPE, false), new Fakes.Predictor(h, da, true));
+        EngineEpisode r = runner("step:2", new Fakes.CondTarget(SHAPE, false), new Fakes.Predictor(h, da, true));
         assertThrows(IllegalArgumentException.class, () -> r.act(window(1), 0));
     }
 
@@ -293,7 +274,7 @@ class PolicyRunnerTest {
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
         MethodConfig cfg = MethodSpec.parse("predictor").config(new InferenceSettings(WarmStartConfig.defaults(),
                 PerturbationConfig.paper(), new ColdStartConfig(SolverKind.DDIM, 4), SolverKind.DDIM, true));
-        PolicyRunner r = runner(cfg, dp, pred);
+        EngineEpisode r = runner(cfg, dp, pred);
         r.reset(0);
         r.act(window(1));
         assertEquals(4, dp.timesteps.size(), "configured cold start: DDIM-4");
@@ -313,13 +294,13 @@ class PolicyRunnerTest {
     void spatialWarmStartsFromTheFirstCallWithoutTheCache() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
-        PolicyRunner r = runner("spatial:2", dp, pred);
+        EngineEpisode r = runner("spatial:2", dp, pred);
         r.reset(0);
         assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
         assertFalse(r.lastLatency().coldStart());
         assertEquals(List.of(50, 0), dp.timesteps);
         assertEquals(1, pred.obsSeen.size());
-        assertFalse(r.method().perturbation().enabled());
+        assertFalse(r.runner.method().perturbation().enabled());
     }
 
     @Test
@@ -327,7 +308,7 @@ class PolicyRunnerTest {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
         for (String spec : new String[] {"spatial:4:dpmsolver", "spatial:4:ddpm", "spatial:3:fine:dpmsolver"}) {
-            PolicyRunner r = runner(spec, dp, pred);
+            EngineEpisode r = runner(spec, dp, pred);
             r.reset(0);
             dp.timesteps.clear();
             assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
@@ -339,7 +320,7 @@ class PolicyRunnerTest {
     void aWarmCallAllocatesOnlyItsResult() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         PolicyShape shape = PolicyShape.pushT();
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(20), Normalization.identity(2));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(20), LinearNormalizer.identity(2));
         Denoiser dp = new Fakes.CondTarget(shape, true);
         ChunkPredictor pred = new ChunkPredictor() { // non-recording, non-allocating
             public int horizon() { return 16; }
@@ -349,11 +330,10 @@ class PolicyRunnerTest {
                 for (int i = 0; i < out.length; i++) out[i] = 0.9f * prev[i];
             }
         };
-        PolicyRunner r = new PolicyRunner(new PolicyModels(shape, dp, norm, pred, norm), MethodSpec.parse("step:10").config());
+        EngineEpisode r = new EngineEpisode(new PolicyRunner(new PolicyModels(shape, dp, norm, pred, norm), MethodSpec.parse("step:10").config()));
         double[][] w = new double[2][20];
         r.reset(0);
         for (int i = 0; i < 50; i++) r.act(w);
-        r.clearLatencies();
         long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
         r.act(w);
         long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;

@@ -5,7 +5,8 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.infer.PlanMemory;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyRunner;
@@ -27,7 +28,9 @@ import org.steppolicy.infer.PolicyShape;
  * which the solvers sample on. An unsupported scheduler is refused at load.
  *
  * <p><b>Threads.</b> A StepPolicy is not thread-safe: use one instance per control loop. Its runtime instances hold
- * reused buffers and the episode's state (observation history, action queue, previous chunk, noise). The loaded
+ * reused buffers. It is the one owner of the episode's state: the observation history, the action queue and the
+ * {@link PlanMemory} (previous chunks, Falcon's latents, noise) that its {@link PolicyRunner} plans from and writes,
+ * all started afresh by {@link #reset}; the runner keeps none of it. The loaded
  * models behind it ({@link TrainedPolicy}) are immutable and shared read-only: {@link #newSession()} makes another
  * policy on the same models for another robot or thread, with fresh runtime instances and state of its own.
  *
@@ -43,6 +46,7 @@ public final class StepPolicy implements AutoCloseable {
     private final long seed;
     private final PolicyModels models;
     private final PolicyRunner runner;
+    private final PlanMemory memory;
     private final PolicyInfo info;
     private final ObservationHistory history;
     private final double[] observation;  // one observation widened to double, reused
@@ -71,7 +75,8 @@ public final class StepPolicy implements AutoCloseable {
         this.history = new ObservationHistory(s.obsSteps(), s.obsDim());
         this.observation = new double[s.obsDim()];
         this.chunk = new float[s.chunkSize()];
-        runner.reset(seed);
+        this.memory = runner.newMemory();
+        memory.reset(seed);
     }
 
     /** Loads {@code dir} (a run, checkpoint or export-onnx folder) for {@code method} with the default options. */
@@ -123,14 +128,14 @@ public final class StepPolicy implements AutoCloseable {
     /** Starts an episode: forgets the observation history, the queued actions and the previous chunk; the noise goes on. */
     public void reset() {
         checkOpen();
-        runner.reset();
+        memory.reset();
         clearEpisode();
     }
 
     /** Starts an episode and reseeds the noise: the same seed and observations give the same actions. */
     public void reset(long seed) {
         checkOpen();
-        runner.reset(seed);
+        memory.reset(seed);
         clearEpisode();
     }
 
@@ -211,8 +216,7 @@ public final class StepPolicy implements AutoCloseable {
     }
 
     private double[][] modelCall(double[][] window, int executed) {
-        double[][] actions = runner.act(window, executed);
-        runner.clearLatencies(); // the runner's call log serves evaluation; a control loop keeps the last call only
+        double[][] actions = runner.plan(window, executed, memory);
         called = true;
         return actions;
     }
@@ -221,8 +225,8 @@ public final class StepPolicy implements AutoCloseable {
     public float[][] lastHorizon() {
         checkOpen();
         if (!called) throw new IllegalStateException("no model call since the last reset");
-        runner.lastChunk(chunk);
-        Normalization act = models.normalization().action();
+        memory.lastChunk(chunk);
+        LinearNormalizer act = models.normalization().action();
         int h = info.horizon(), da = info.actionDim();
         float[][] out = new float[h][da];
         for (int i = 0; i < h; i++)
@@ -237,11 +241,11 @@ public final class StepPolicy implements AutoCloseable {
     public void lastNormalizedChunk(float[] out) {
         checkOpen();
         if (!called) throw new IllegalStateException("no model call since the last reset");
-        runner.lastChunk(out);
+        memory.lastChunk(out);
     }
 
     /** The action normaliser between raw units and the model's (what {@link #lastNormalizedChunk} is in). */
-    public Normalization actionNormalization() {
+    public LinearNormalizer actionNormalization() {
         return models.normalization().action();
     }
 
@@ -251,7 +255,7 @@ public final class StepPolicy implements AutoCloseable {
      * perturbation fired ({@link CallLatency#stalled()}).
      */
     public CallLatency lastLatency() {
-        return runner.lastLatency();
+        return memory.lastCall();
     }
 
     public PolicyInfo info() { return info; }

@@ -1,7 +1,7 @@
 package org.steppolicy.infer.runtime;
 
 import org.steppolicy.infer.BridgerModel;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.BridgerArch;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.TensorStore;
@@ -10,7 +10,7 @@ import org.steppolicy.models.TensorStore;
  * A trained BRIDGeR policy before a runtime is chosen (docs/bridger.md): its architecture, (EMA) weights and
  * normaliser. Immutable; {@link #open} gives one runtime instance per runner.
  */
-public record BridgerBundle(BridgerArch arch, TensorStore params, PolicyNormalization normalization) {
+public record BridgerBundle(BridgerArch arch, TensorStore params, DatasetNormalizer normalization) {
 
     /** A train-bridger checkpoint (or run folder: its latest). */
     public static BridgerBundle fromCheckpoint(java.nio.file.Path dir) {

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
+import org.steppolicy.infer.PlanMemory;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
 
@@ -36,7 +37,7 @@ public final class FusedCheck {
         if (folder.fusedMethod() == null) throw new UserError(exportDir + ": the export has no " + FusedOnnx.FILE);
         PolicyShape s = folder.shape();
         int n = s.chunkSize(), da = s.actionDim();
-        Normalization obsN = folder.normalization().obs(), actN = folder.normalization().action();
+        LinearNormalizer obsN = folder.normalization().obs(), actN = folder.normalization().action();
         SplittableRandom r = new SplittableRandom(20260);
         ObjectNode root = JSON.createObjectNode();
         root.put("method", m.label());
@@ -49,7 +50,7 @@ public final class FusedCheck {
         PolicyModels models = folder.open(m.method().predictorKind(), threads);
         try (FusedOnnxSession fused = new FusedOnnxSession(Files.readAllBytes(exportDir.resolve(FusedOnnx.FILE)), s, threads)) {
             PolicyRunner runner = new PolicyRunner(models, m);
-            runner.reset(0);
+            PlanMemory memory = runner.newMemory(); // one episode; its noise is replaced by each call's replay
             float[] prev = new float[n], chunk = new float[n], obs = null, noise = null;
             for (int c = 0; c < calls; c++) {
                 obs = new float[s.condDim()];
@@ -62,8 +63,8 @@ public final class FusedCheck {
                     }
                 noise = new float[n];
                 new GaussianNoise(r.nextLong()).fill(noise, 0, n);
-                double[][] actions = runner.act(window, GaussianNoise.replay(noise));
-                runner.lastChunk(chunk);
+                double[][] actions = runner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
+                memory.lastChunk(chunk);
                 FusedOnnxSession.Output out = fused.run(obs, prev, noise, c == 0);
                 for (int i = 0; i < actions.length; i++)
                     for (int a = 0; a < da; a++)
@@ -86,7 +87,7 @@ public final class FusedCheck {
             long[] engine = new long[runs], inFile = new long[runs];
             for (int i = -20; i < runs; i++) {
                 long t0 = System.nanoTime();
-                runner.act(window, GaussianNoise.replay(noise));
+                runner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
                 long t1 = System.nanoTime();
                 fused.run(obs, prev, noise, false);
                 long t2 = System.nanoTime();

@@ -17,8 +17,8 @@ import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.Method;
 import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
 import org.steppolicy.infer.SchedulerConfig;
@@ -56,7 +56,7 @@ public final class FusedOnnx {
     public static final int DEFAULT_COLD_STEPS = 10;
 
     /** What the graph is made of: sizes, scheduler, the DP's normaliser, dp.onnx and (step, spatial) the predictor's file. */
-    public record Parts(PolicyShape shape, SchedulerConfig scheduler, PolicyNormalization normalization, byte[] dp,
+    public record Parts(PolicyShape shape, SchedulerConfig scheduler, DatasetNormalizer normalization, byte[] dp,
                         byte[] predictor, boolean predictorUsesPrevious) {}
 
     private FusedOnnx() {}
@@ -171,7 +171,7 @@ public final class FusedOnnx {
             input(NOISE, h, da);
             root.addInput(valueInfo(FIRST_CALL, Onnx.TensorProto.DataType.FLOAT_VALUE, new long[] {1}));
 
-            Normalization obsN = p.normalization().obs(), actN = p.normalization().action();
+            LinearNormalizer obsN = p.normalization().obs(), actN = p.normalization().action();
             String obs = normalize(OBS, obsN);                                  // [B, To, Do]
             String cond = node("Reshape", List.of(obs, i64(-1, (long) to * shape.obsDim())));
             batchShape = node("Slice", List.of(node("Shape", List.of(OBS)), i64(0), i64(1), i64(0)));
@@ -271,13 +271,13 @@ public final class FusedOnnx {
             return x;
         }
 
-        /** (float)(raw·scale + offset) in float64, per last-axis dimension, as {@code Normalization.normalize}. */
-        private String normalize(String raw, Normalization n) {
+        /** (float)(raw·scale + offset) in float64, per last-axis dimension, as {@code LinearNormalizer.normalize(int, double)}. */
+        private String normalize(String raw, LinearNormalizer n) {
             return toFloat(node("Add", List.of(node("Mul", List.of(toDouble(raw), f64(n.scale()))), f64(n.offset()))));
         }
 
         /** (y − offset) / scale in float64, rounded to float32. */
-        private String unnormalize(String y, Normalization n) {
+        private String unnormalize(String y, LinearNormalizer n) {
             return toFloat(node("Div", List.of(node("Sub", List.of(toDouble(y), f64(n.offset()))), f64(n.scale()))));
         }
 

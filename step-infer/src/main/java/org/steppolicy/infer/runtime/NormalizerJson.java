@@ -3,12 +3,12 @@ package org.steppolicy.infer.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.steppolicy.config.UserError;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
 
 /**
  * Reads a checkpoint's normalizer.json (step-data's DatasetNormalizer: {"obs": {...}, "action": {...}}, each with
- * per-dimension "scale" and "offset") into the affine records inference uses; the other fields (mode, input
+ * per-dimension "scale" and "offset") into {@link LinearNormalizer#affine} normalisers; the other fields (mode, input
  * range) do not matter once scale and offset are known. A file that does not parse is the user's input: UserError.
  */
 public final class NormalizerJson {
@@ -16,12 +16,12 @@ public final class NormalizerJson {
 
     private NormalizerJson() {}
 
-    public static PolicyNormalization parse(String json, String what) {
+    public static DatasetNormalizer parse(String json, String what) {
         try {
             JsonNode n = JSON.readTree(json);
             if (n == null || !n.isObject()) throw new UserError(what + ": not a JSON object");
             try {
-                return new PolicyNormalization(field(n, "obs", what), field(n, "action", what));
+                return new DatasetNormalizer(field(n, "obs", what), field(n, "action", what));
             } catch (IllegalArgumentException e) {
                 throw new UserError(what + ": " + e.getMessage(), e);
             }
@@ -30,10 +30,10 @@ public final class NormalizerJson {
         }
     }
 
-    private static Normalization field(JsonNode root, String key, String what) {
+    private static LinearNormalizer field(JsonNode root, String key, String what) {
         JsonNode n = root.get(key);
         if (n == null) throw new UserError(what + ": normaliser JSON has no '" + key + "'");
-        return new Normalization(floats(n, "scale", key, what), floats(n, "offset", key, what));
+        return LinearNormalizer.affine(floats(n, "scale", key, what), floats(n, "offset", key, what));
     }
 
     private static float[] floats(JsonNode n, String field, String key, String what) {

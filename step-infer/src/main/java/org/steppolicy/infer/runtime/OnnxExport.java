@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -421,7 +421,7 @@ public final class OnnxExport {
         return e;
     }
 
-    private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyShape s, PolicyNormalization norm) {
+    private static ObjectNode predictorEntry(PredictorBundle p, String file, PolicyShape s, DatasetNormalizer norm) {
         ObjectNode pr = JSON.createObjectNode();
         pr.put("file", file);
         pr.put("kind", p.kind());
@@ -436,11 +436,11 @@ public final class OnnxExport {
     }
 
     /** Image policies: only the low-dim part of the obs normaliser (the pixels' identity is the layout's rule). */
-    private static PolicyNormalization lowDim(PolicyNormalization n, PolicyBundle b) {
+    private static DatasetNormalizer lowDim(DatasetNormalizer n, PolicyBundle b) {
         if (!b.hasImages()) return n;
         int d = b.encoder().spec().lowDim();
-        Normalization o = n.obs();
-        return new PolicyNormalization(new Normalization(java.util.Arrays.copyOf(o.scale(), d), java.util.Arrays.copyOf(o.offset(), d)),
+        LinearNormalizer o = n.obs();
+        return new DatasetNormalizer(LinearNormalizer.affine(java.util.Arrays.copyOf(o.scale(), d), java.util.Arrays.copyOf(o.offset(), d)),
                 n.action());
     }
 
@@ -456,14 +456,14 @@ public final class OnnxExport {
         return n;
     }
 
-    private static ObjectNode normalizer(PolicyNormalization n) {
+    private static ObjectNode normalizer(DatasetNormalizer n) {
         ObjectNode o = JSON.createObjectNode();
         o.set("obs", affine(n.obs()));
         o.set("action", affine(n.action()));
         return o;
     }
 
-    private static ObjectNode affine(Normalization n) {
+    private static ObjectNode affine(LinearNormalizer n) {
         ObjectNode o = JSON.createObjectNode();
         ArrayNode s = o.putArray("scale"), off = o.putArray("offset");
         for (float v : n.scale()) s.add(v);

@@ -12,9 +12,9 @@ import java.util.Set;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -35,7 +35,7 @@ public final class OnnxExportFolder {
     private final Checksums sums;
     private final PolicyShape shape;
     private final SchedulerConfig scheduler;
-    private final PolicyNormalization normalization;
+    private final DatasetNormalizer normalization;
     private final byte[] dp, encoder;
     private final int inputDim, unetCondDim;
     private final String predictorKind;
@@ -46,11 +46,11 @@ public final class OnnxExportFolder {
     private final List<String> files;
 
     /** One predictor's network and the normaliser it was trained with. */
-    private record PredictorFile(byte[] onnx, boolean usesPrevious, PolicyNormalization normalization) {}
+    private record PredictorFile(byte[] onnx, boolean usesPrevious, DatasetNormalizer normalization) {}
 
     /** BRIDGeR's networks (bridger.onnx) with what they were trained with; null when the export has none. */
     private record BridgerFile(byte[] onnx, org.steppolicy.models.StochasticInterpolant interpolant, String source,
-                               PolicyNormalization normalization) {}
+                               DatasetNormalizer normalization) {}
 
     private final BridgerFile bridger;
 
@@ -169,7 +169,7 @@ public final class OnnxExportFolder {
     public boolean predictorUsesPrevious(String kind) { return predictorFile(kind).usesPrevious(); }
 
     /** The normaliser the predictor of {@code kind} was trained with. */
-    public PolicyNormalization predictorNormalization(String kind) { return predictorFile(kind).normalization(); }
+    public DatasetNormalizer predictorNormalization(String kind) { return predictorFile(kind).normalization(); }
 
     private PredictorFile predictorFile(String kind) {
         PredictorFile f = predictors.get(kind);
@@ -187,7 +187,7 @@ public final class OnnxExportFolder {
 
     public SchedulerConfig scheduler() { return scheduler; }
 
-    public PolicyNormalization normalization() { return normalization; }
+    public DatasetNormalizer normalization() { return normalization; }
 
     /** The kind of predictor.onnx ("step" or "spatial"), or null when the export has no predictor. */
     public String predictorKind() { return predictorKind; }
@@ -265,17 +265,17 @@ public final class OnnxExportFolder {
      * The sidecar's normaliser; an image export writes the low-dim part only, so the pixels (already in [0, 1]) get
      * the identity up to obs_dim, as {@link PolicyLoader} does for image checkpoints.
      */
-    private PolicyNormalization normalizer(JsonNode n, boolean image, String what) {
+    private DatasetNormalizer normalizer(JsonNode n, boolean image, String what) {
         try {
-            Normalization obs = affine(n.path("obs"), shape.obsDim(), image, what + " obs normaliser");
-            Normalization act = affine(n.path("action"), shape.actionDim(), false, what + " action normaliser");
-            return new PolicyNormalization(obs, act);
+            LinearNormalizer obs = affine(n.path("obs"), shape.obsDim(), image, what + " obs normaliser");
+            LinearNormalizer act = affine(n.path("action"), shape.actionDim(), false, what + " action normaliser");
+            return new DatasetNormalizer(obs, act);
         } catch (IllegalArgumentException e) {
             throw new UserError(what + ": " + e.getMessage(), e);
         }
     }
 
-    private static Normalization affine(JsonNode n, int dim, boolean lowDimPart, String what) {
+    private static LinearNormalizer affine(JsonNode n, int dim, boolean lowDimPart, String what) {
         JsonNode s = n.path("scale"), o = n.path("offset");
         if (!s.isArray() || !o.isArray() || s.size() != o.size() || s.size() > dim || (!lowDimPart && s.size() != dim))
             throw new UserError(what + ": needs \"scale\" and \"offset\" arrays of " + dim + " values");
@@ -285,6 +285,6 @@ public final class OnnxExportFolder {
             scale[i] = (float) s.get(i).asDouble();
             offset[i] = (float) o.get(i).asDouble();
         }
-        return new Normalization(scale, offset);
+        return LinearNormalizer.affine(scale, offset);
     }
 }

@@ -1,6 +1,6 @@
 package org.steppolicy.infer.runtime;
 
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -13,11 +13,11 @@ import org.steppolicy.models.TensorStore;
  * may be opened from one bundle. {@link PolicyLoader} turns it
  * into runnable {@link org.steppolicy.infer.PolicyModels}; {@link OnnxExport} writes it out.
  */
-public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
+public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, DatasetNormalizer normalization,
                            SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder, BridgerBundle bridger) {
 
     /** A policy without a BRIDGeR model beside it. */
-    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
+    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, DatasetNormalizer normalization,
                         SchedulerConfig scheduler, PredictorBundle predictor, ImageObsEncoder encoder) {
         this(shape, dp, dpParams, normalization, scheduler, predictor, encoder, null);
     }
@@ -30,7 +30,7 @@ public record PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore 
     }
 
     /** A low-dim policy (no observation encoder). */
-    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, PolicyNormalization normalization,
+    public PolicyBundle(PolicyShape shape, ConditionalUnet1d dp, TensorStore dpParams, DatasetNormalizer normalization,
                         SchedulerConfig scheduler, PredictorBundle predictor) {
         this(shape, dp, dpParams, normalization, scheduler, predictor, null);
     }

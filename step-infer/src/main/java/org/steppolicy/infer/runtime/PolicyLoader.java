@@ -7,9 +7,9 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -41,7 +41,7 @@ public final class PolicyLoader {
         DpArch a = dp.dpArch();
         PolicyShape shape = new PolicyShape(a.nObsSteps(), a.nActionSteps(), a.horizon(), a.obsDim(), a.actionDim());
         ConditionalUnet1d net = new ConditionalUnet1d(a.unet(), shape.horizon());
-        PolicyNormalization norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
+        DatasetNormalizer norm = NormalizerJson.parse(dp.normalizerJson(), dp.dir().resolve(Checkpoint.NORMALIZER).toString());
         ImageObsSpec image = a.image();
         ImageObsEncoder encoder = image == null ? null : new ImageObsEncoder(image, shape.obsSteps());
         if (image != null) norm = withPixels(norm, image);
@@ -69,7 +69,7 @@ public final class PolicyLoader {
         UnetConfig cfg = image == null ? UnetConfig.forPolicy(p, t.obsDim(), t.actionDim(), t.nObsSteps(), t.obsDim())
                 : UnetConfig.forPolicy(p, shape.obsDim(), t.actionDim(), t.nObsSteps(), image.encodedStepDim());
         ConditionalUnet1d net = new ConditionalUnet1d(cfg, t.horizon());
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(shape.obsDim()), Normalization.identity(t.actionDim()));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(shape.obsDim()), LinearNormalizer.identity(t.actionDim()));
         TensorStore params = encoder == null ? net.initParams(seed) : new ImageDiffusionPolicy(encoder, net).initParams(seed);
         PolicyBundle bundle = new PolicyBundle(shape, net, params, norm, SchedulerReader.fromConfig(p), null, encoder);
         return withPredictor ? bundle.withPredictor(PredictorLoader.randomWeights(c, seed + 1, norm)) : bundle;
@@ -80,7 +80,7 @@ public final class PolicyLoader {
      * random weights and the given normaliser: bridger:K latency figures (bench, serve --random-weights) before a
      * train-bridger checkpoint exists. Low-dim policies only.
      */
-    public static BridgerBundle randomBridger(StepConfig c, long seed, PolicyNormalization norm) {
+    public static BridgerBundle randomBridger(StepConfig c, long seed, DatasetNormalizer norm) {
         var t = c.task();
         if (ImageSpecs.dp(c) != null) throw new UserError("bridger:K: BRIDGeR is low-dim only (the config has task.image_key)");
         if (!c.policy().obsAsGlobalCond()) throw new UserError("bridger:K needs policy.obs_as_global_cond: true");
@@ -139,15 +139,15 @@ public final class PolicyLoader {
      * An image policy's observation normaliser: the checkpoint's (low-dim keys) followed by the identity on the
      * pixels, which arrive already in [0, 1] (Diffusion Policy does not normalise images further).
      */
-    static PolicyNormalization withPixels(PolicyNormalization n, ImageObsSpec spec) {
-        Normalization low = n.obs();
+    static DatasetNormalizer withPixels(DatasetNormalizer n, ImageObsSpec spec) {
+        LinearNormalizer low = n.obs();
         if (low.dim() != spec.lowDim())
             throw new UserError("image policy normaliser has " + low.dim() + " obs dims, the checkpoint's layout " + spec.lowDim());
         float[] scale = new float[spec.stepDim()], offset = new float[spec.stepDim()];
         java.util.Arrays.fill(scale, 1f);
         System.arraycopy(low.scale(), 0, scale, 0, low.dim());
         System.arraycopy(low.offset(), 0, offset, 0, low.dim());
-        return new PolicyNormalization(new Normalization(scale, offset), n.action());
+        return new DatasetNormalizer(LinearNormalizer.affine(scale, offset), n.action());
     }
 
     public static ChunkPredictor predictor(PredictorBundle p, RuntimeKind runtime, int threads) {

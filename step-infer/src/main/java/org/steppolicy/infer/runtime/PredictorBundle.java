@@ -1,6 +1,6 @@
 package org.steppolicy.infer.runtime;
 
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.NetworkDefinition;
 import org.steppolicy.models.TensorStore;
 
@@ -10,4 +10,4 @@ import org.steppolicy.models.TensorStore;
  * "spatial" does not).
  */
 public record PredictorBundle(NetworkDefinition net, TensorStore params, String kind, boolean usesPreviousChunk,
-                              int horizon, int actionDim, PolicyNormalization normalization) {}
+                              int horizon, int actionDim, DatasetNormalizer normalization) {}

@@ -2,7 +2,7 @@ package org.steppolicy.infer.runtime;
 
 import java.util.Map;
 import org.steppolicy.config.StepConfig;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
@@ -19,12 +19,12 @@ final class PredictorLoader {
     static PredictorBundle fromCheckpoint(Checkpoint c) {
         // The architecture is read where the checkpoint format lives (Checkpoint), not keyed here a second time.
         PredictorNetConfig cfg = c.predictorConfig();
-        PolicyNormalization norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
+        DatasetNormalizer norm = NormalizerJson.parse(c.normalizerJson(), c.dir().resolve(Checkpoint.NORMALIZER).toString());
         if (cfg.image() != null) norm = PolicyLoader.withPixels(norm, cfg.image());
         return bundle(cfg, c.evalParams(), norm);
     }
 
-    static PredictorBundle randomWeights(StepConfig c, long seed, PolicyNormalization norm) {
+    static PredictorBundle randomWeights(StepConfig c, long seed, DatasetNormalizer norm) {
         var t = c.task();
         var p = c.predictor();
         PredictorNetConfig cfg = new PredictorNetConfig(t.obsDim(), t.actionDim(), t.nObsSteps(), t.horizon(), p.dModel(),
@@ -33,7 +33,7 @@ final class PredictorLoader {
         return bundle(cfg, new StepPredictorNet(cfg).initParams(seed), norm);
     }
 
-    static PredictorBundle bundle(PredictorNetConfig cfg, TensorStore params, PolicyNormalization norm) {
+    static PredictorBundle bundle(PredictorNetConfig cfg, TensorStore params, DatasetNormalizer norm) {
         return new PredictorBundle(new StepPredictorNet(cfg), params, cfg.kind().id(), cfg.usesPreviousChunk(),
                 cfg.horizon(), cfg.actionDim(), norm);
     }

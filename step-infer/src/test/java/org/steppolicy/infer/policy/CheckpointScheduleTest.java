@@ -11,9 +11,8 @@ import org.steppolicy.infer.DdimSolver;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.SampleConstraint;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.infer.runtime.PolicyLoader;
@@ -38,12 +37,9 @@ class CheckpointScheduleTest {
 
         PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         double[][] got;
-        try {
-            PolicyRunner r = new PolicyRunner(m, MethodSpec.parse("ddim:2").config());
-            r.reset(SEED);
-            got = r.act(window);
-        } finally {
-            m.denoiser().close();
+        try (StepPolicy policy = StepPolicy.open(method -> m, MethodSpec.parse("ddim:2").config())) {
+            policy.reset(SEED);
+            got = policy.predictChunk(window);
         }
 
         double[][] fifty = reference(b, window, DiffusionSchedule.squaredcosCapV2(50), false, new int[] {25, 0});
@@ -66,7 +62,7 @@ class CheckpointScheduleTest {
         try (Denoiser dp = m.denoiser()) {
             new DdimSolver(s, clip).run(dp, timesteps, x, cond, 1, noise, SampleConstraint.NONE);
         }
-        Normalization act = b.normalization().action();
+        LinearNormalizer act = b.normalization().action();
         double[][] out = new double[b.shape().actionSteps()][da];
         for (int i = 0; i < out.length; i++)
             for (int a = 0; a < da; a++) out[i][a] = act.unnormalize(a, x[(to - 1 + i) * da + a]);

@@ -23,9 +23,9 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.CallLatency;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
 import org.steppolicy.infer.SchedulerConfig;
@@ -136,10 +136,10 @@ class StepPolicyTest {
         }
     }
 
-    static final Normalization OBS = new Normalization(fill(20, 0.004f), fill(20, -1f));
+    static final LinearNormalizer OBS = LinearNormalizer.affine(fill(20, 0.004f), fill(20, -1f));
 
     private static StepPolicy fake(Recording d) {
-        PolicyNormalization norm = new PolicyNormalization(OBS, new Normalization(fill(2, 0.004f), fill(2, -1f)));
+        DatasetNormalizer norm = new DatasetNormalizer(OBS, LinearNormalizer.affine(fill(2, 0.004f), fill(2, -1f)));
         return StepPolicy.open(m -> new PolicyModels(PolicyShape.pushT(), d, norm, null, null), MethodSpec.parse("ddim:2").config());
     }
 

@@ -13,8 +13,9 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodConfig;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.infer.PlanMemory;
 import org.steppolicy.infer.PolicyRunner;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
@@ -39,8 +40,8 @@ class FusedOnnxTest {
             scale[i] = 0.005f * (i + 1);
             offset[i] = -1.2f + 0.01f * i;
         }
-        PolicyNormalization norm = new PolicyNormalization(new Normalization(scale, offset),
-                new Normalization(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.affine(scale, offset),
+                LinearNormalizer.affine(new float[] {0.004f, 0.0041f}, new float[] {-1.05f, -1.1f}));
         PredictorNetConfig pc = TinyNets.predictor(kind);
         return new PolicyBundle(S, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(pc, new StepPredictorNet(pc).initParams(5), norm));
@@ -54,7 +55,7 @@ class FusedOnnxTest {
     }
 
     /** Raw values whose normalised image lies in [-1.2, 1.2], as floats (what both sides receive). */
-    private static float[] rawObs(SplittableRandom r, Normalization n, int steps) {
+    private static float[] rawObs(SplittableRandom r, LinearNormalizer n, int steps) {
         float[] v = new float[steps * n.dim()];
         for (int s = 0; s < steps; s++)
             for (int d = 0; d < n.dim(); d++)
@@ -78,13 +79,13 @@ class FusedOnnxTest {
         assertTrue(m.method().name().equals("DDIM") || m.label().endsWith(":noperturb"), m.label());
         assertTrue(!m.perturbation().enabled());
         int n = S.chunkSize(), da = S.actionDim();
-        Normalization act = b.normalization().action();
+        LinearNormalizer act = b.normalization().action();
         SplittableRandom r = new SplittableRandom(11);
         double worstAction = 0, worstChunk = 0;
         var models = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         try (FusedOnnxSession session = new FusedOnnxSession(fused(b, m), S, 1)) {
             PolicyRunner runner = new PolicyRunner(models, m);
-            runner.reset(0);
+            PlanMemory memory = runner.newMemory();
             float[] prev = new float[n];
             float[] javaChunk = new float[n];
             for (int call = 0; call < 5; call++) {
@@ -94,7 +95,7 @@ class FusedOnnxTest {
                 for (int s = 0; s < S.obsSteps(); s++)
                     for (int d = 0; d < S.obsDim(); d++) window[s][d] = obs[s * S.obsDim() + d];
                 GaussianNoise replay = GaussianNoise.replay(noise);
-                double[][] expected = runner.act(window, replay);
+                double[][] expected = runner.plan(window, S.actionSteps(), memory, replay);
                 assertEquals(0, replay.remaining(), "the engine draws exactly H*Da values per call (call " + call + ")");
                 FusedOnnxSession.Output out = session.run(obs, prev, noise, call == 0);
 
@@ -104,7 +105,7 @@ class FusedOnnxTest {
                         double e = expected[i][a], g = out.actions()[i][a];
                         worstAction = Math.max(worstAction, Math.abs(e - g) / Math.max(1, Math.abs(e)));
                     }
-                runner.lastChunk(javaChunk);
+                memory.lastChunk(javaChunk);
                 for (int j = 0; j < n; j++) {
                     // in the engine's own (normalised) units, where 1e-5 is meaningful for float32
                     double g = act.normalize(j % da, out.chunk()[j]);

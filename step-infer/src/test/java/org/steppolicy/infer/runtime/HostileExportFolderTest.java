@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.config.UserError;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.run.Checksums;
@@ -41,7 +41,7 @@ class HostileExportFolderTest {
         dir = tmp.resolve("export");
         Files.createDirectories(dir);
         ConditionalUnet1d net = TinyNets.unet();
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(20), Normalization.identity(2));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(20), LinearNormalizer.identity(2));
         OnnxExport.write(new PolicyBundle(TinyNets.SHAPE, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(), null), dir);
         OnnxExportFolder.read(dir);   // intact: loads
     }

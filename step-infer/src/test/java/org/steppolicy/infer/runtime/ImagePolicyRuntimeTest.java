@@ -15,10 +15,10 @@ import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.ImageDiffusionPolicy;
@@ -39,9 +39,9 @@ class ImagePolicyRuntimeTest {
     static PolicyBundle bundle() {
         ImageObsEncoder enc = new ImageObsEncoder(SPEC, 2);
         ConditionalUnet1d unet = new ConditionalUnet1d(UnetConfig.of(2, enc.outputDim(), List.of(8, 16), 16), 16);
-        PolicyNormalization low = new PolicyNormalization(new Normalization(new float[] {0.01f, 0.02f}, new float[] {-1f, -1f}),
-                Normalization.identity(2));
-        PolicyNormalization norm = PolicyLoader.withPixels(low, SPEC);
+        DatasetNormalizer low = new DatasetNormalizer(LinearNormalizer.affine(new float[] {0.01f, 0.02f}, new float[] {-1f, -1f}),
+                LinearNormalizer.identity(2));
+        DatasetNormalizer norm = PolicyLoader.withPixels(low, SPEC);
         PredictorNetConfig pc = new PredictorNetConfig(SPEC.stepDim(), 2, 2, 16, 16, 2, 32, 0.1, 1, 1,
                 PredictorNetConfig.Kind.STEP).withImage(SPEC);
         return new PolicyBundle(SHAPE, unet, new ImageDiffusionPolicy(enc, unet).initParams(3), norm, SchedulerConfig.diffusionPolicy(),
@@ -80,19 +80,18 @@ class ImagePolicyRuntimeTest {
     void stepRunnerActsOnImageObservationsAndExportWritesTheEncoder() throws Exception {
         PolicyBundle b = bundle();
         PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
-        PolicyRunner runner = new PolicyRunner(m, MethodSpec.parse("step:2").config(InferenceSettings.defaults()));
-        runner.reset(1);
-        double[] obs = new double[SPEC.stepDim()];
-        obs[0] = 250;
-        obs[1] = 300;
-        for (int i = 2; i < obs.length; i++) obs[i] = (i % 7) / 7.0;
-        for (int call = 0; call < 3; call++) {
-            double[][] a = runner.actOnObservation(obs);
-            assertEquals(8, a.length);
-            assertTrue(Double.isFinite(a[0][0]) && Double.isFinite(a[7][1]));
+        try (StepPolicy policy = StepPolicy.open(method -> m, MethodSpec.parse("step:2").config(InferenceSettings.defaults()))) {
+            policy.reset(1);
+            assertEquals(8, policy.info().actionSteps());
+            double[] obs = new double[SPEC.stepDim()];
+            obs[0] = 250;
+            obs[1] = 300;
+            for (int i = 2; i < obs.length; i++) obs[i] = (i % 7) / 7.0;
+            for (int step = 0; step < 3 * 8; step++) { // three model calls of Ta = 8 actions
+                double[] a = policy.act(obs);
+                assertTrue(Double.isFinite(a[0]) && Double.isFinite(a[1]), "step " + step);
+            }
         }
-        m.denoiser().close();
-        m.predictor().close();
 
         OnnxExport.write(b, dir);
         assertTrue(Files.size(dir.resolve(OnnxExport.ENCODER_FILE)) > 1000);

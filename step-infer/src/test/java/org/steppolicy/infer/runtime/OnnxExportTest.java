@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
-import org.steppolicy.infer.Normalization;
-import org.steppolicy.infer.PolicyNormalization;
+import org.steppolicy.data.LinearNormalizer;
+import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
@@ -35,7 +35,7 @@ class OnnxExportTest {
             scale[i] = 0.01f * (i + 1);
             offset[i] = -0.5f;
         }
-        PolicyNormalization norm = new PolicyNormalization(new Normalization(scale, offset), Normalization.identity(2));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.affine(scale, offset), LinearNormalizer.identity(2));
         PredictorNetConfig pc = TinyNets.predictor(PredictorNetConfig.Kind.STEP);
         return new PolicyBundle(TinyNets.SHAPE, net, net.initParams(4), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(pc, new StepPredictorNet(pc).initParams(5), norm));

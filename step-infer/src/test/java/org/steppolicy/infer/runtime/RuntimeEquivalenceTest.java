@@ -9,10 +9,10 @@ import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.Normalization;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyNormalization;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.PredictorNetConfig;
@@ -80,9 +80,9 @@ class RuntimeEquivalenceTest {
     }
 
     @Test
-    void sameActionsForTheSameSeedThroughPolicyRunner() {
+    void sameActionsForTheSameSeedThroughStepPolicy() {
         ConditionalUnet1d net = TinyNets.unet();
-        PolicyNormalization norm = new PolicyNormalization(Normalization.identity(SHAPE.obsDim()), Normalization.identity(SHAPE.actionDim()));
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.identity(SHAPE.obsDim()), LinearNormalizer.identity(SHAPE.actionDim()));
         PolicyBundle b = new PolicyBundle(SHAPE, net, net.initParams(5), norm, SchedulerConfig.diffusionPolicy(),
                 PredictorLoader.bundle(TinyNets.predictor(PredictorNetConfig.Kind.STEP),
                         new StepPredictorNet(TinyNets.predictor(PredictorNetConfig.Kind.STEP)).initParams(6), norm));
@@ -103,18 +103,20 @@ class RuntimeEquivalenceTest {
         }
     }
 
-    /** Four control calls (a cold start, then warm starts for step) on a fixed observation stream. */
+    /**
+     * Four model calls (a cold start, then warm starts for step) on a fixed observation stream: each observation is
+     * held for the Ta control steps of one call's executed actions.
+     */
     private static double[][][] rollout(PolicyModels m, String method) {
         PolicyShape shape = m.shape();
-        try (Denoiser d = m.denoiser(); ChunkPredictor p = m.predictor()) {
-            PolicyRunner runner = new PolicyRunner(m, MethodSpec.parse(method).config());
-            runner.reset(42);
+        try (StepPolicy policy = StepPolicy.open(unused -> m, MethodSpec.parse(method).config())) {
+            policy.reset(42);
             SplittableRandom r = new SplittableRandom(9);
-            double[][][] out = new double[4][][];
+            double[][][] out = new double[4][shape.actionSteps()][];
             for (int c = 0; c < out.length; c++) {
                 double[] obs = new double[shape.obsDim()];
                 for (int i = 0; i < obs.length; i++) obs[i] = m.normalization().obs().unnormalize(i, (float) (2 * r.nextDouble() - 1));
-                out[c] = runner.actOnObservation(obs);
+                for (int i = 0; i < out[c].length; i++) out[c][i] = policy.act(obs);
             }
             return out;
         }
