@@ -33,7 +33,8 @@ import org.steppolicy.run.Checksums;
  */
 public final class OnnxExport {
     public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json",
-            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx";
+            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx",
+            BRIDGER_SOURCE_FILE = "bridger_source.onnx";
     /** Bumped when the sidecar's meaning changes. */
     public static final String FORMAT = "step-policy-onnx/1";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +92,7 @@ public final class OnnxExport {
                 out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), bytes));
             }
             if (b.bridger() != null)   // BRIDGeR's own policy beside the DP (docs/bridger.md)
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), b.bridger().arch().net().toOnnx(b.bridger().params()).toByteArray()));
+                writeBridger(b.bridger(), dir, out);
             ObjectNode side = sidecar(b, baselines);
             if (fusedBytes != null) {
                 out.add(writeAtomically(dir.resolve(FusedOnnx.FILE), fusedBytes));
@@ -164,11 +165,13 @@ public final class OnnxExport {
             for (String f : List.of(DP_FILE, ENCODER_FILE))
                 if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
             if (bridger != null) {
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), bridger.arch().net().toOnnx(bridger.params()).toByteArray()));
+                writeBridger(bridger, dir, out);
                 sidecar.set("bridger", bridgerEntry(bridger, shape));
             } else if (sidecar.path("bridger").isObject()) {   // the folder's own BRIDGeR model stays with its entry
-                String f = sidecar.get("bridger").path("file").asText(BRIDGER_FILE);
-                out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+                JsonNode br = sidecar.get("bridger");
+                List<String> files = new ArrayList<>(List.of(br.path("file").asText(BRIDGER_FILE)));
+                if (br.path("source_decoder").isObject()) files.add(br.path("source_decoder").path("file").asText(BRIDGER_SOURCE_FILE));
+                for (String f : files) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
             }
             String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
                     : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
@@ -372,6 +375,15 @@ public final class OnnxExport {
         return root;
     }
 
+    /** bridger.onnx, and for a cvae source the decoder bridger:K draws its start from (bridger_source.onnx). */
+    private static void writeBridger(BridgerBundle br, Path dir, List<Path> out) throws IOException {
+        out.add(writeAtomically(dir.resolve(BRIDGER_FILE), br.arch().net().toOnnx(br.params()).toByteArray()));
+        if (br.arch().cvae() != null) {
+            org.steppolicy.models.CvaeDecoderNet dec = br.arch().cvae().decoder();
+            out.add(writeAtomically(dir.resolve(BRIDGER_SOURCE_FILE), dec.toOnnx(dec.select(br.sourceParams())).toByteArray()));
+        }
+    }
+
     /** policy.json's "bridger": BRIDGeR's velocity and score networks in one file, and how to sample them. */
     private static ObjectNode bridgerEntry(BridgerBundle br, PolicyShape s) {
         ObjectNode e = JSON.createObjectNode();
@@ -389,6 +401,17 @@ public final class OnnxExport {
         e.set("output", io(org.steppolicy.models.BridgerNet.OUTPUT, "float32", "batch", s.horizon(), 2 * s.actionDim())
                 .put("note", "per chunk step: action_dim velocity values, then action_dim score values"));
         e.set("normalizer", normalizer(br.normalization()));
+        org.steppolicy.models.CvaeArch cvae = br.arch().cvae();
+        if (cvae != null) {   // gaussian entries stay as they were
+            ObjectNode d = e.putObject("source_decoder");
+            d.put("file", BRIDGER_SOURCE_FILE);
+            d.put("note", "the CVAE source's decoder: x0 = decoder(z, global_cond), z ~ N(0, I)");
+            ArrayNode din = d.putArray("inputs");
+            din.add(io(org.steppolicy.models.CvaeDecoderNet.LATENT, "float32", "batch", cvae.latentDim()).put("note", "z ~ N(0, I)"));
+            din.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", s.condDim()).put("note", "as bridger.onnx's global_cond"));
+            d.set("output", io(org.steppolicy.models.CvaeDecoderNet.OUTPUT, "float32", "batch", s.horizon(), s.actionDim())
+                    .put("note", "x0, normalised actions"));
+        }
         return e;
     }
 
