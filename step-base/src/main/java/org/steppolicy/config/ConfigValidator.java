@@ -65,7 +65,7 @@ public final class ConfigValidator {
         integer("predictor.image_feature_dim", 1);
         // bridger
         oneOf("bridger.source", "gaussian", "cvae");
-        integer("bridger.cvae_latent_dim", 1, SizeLimits.MAX_DIM);
+        integer("bridger.cvae_latent_dim", 2, SizeLimits.MAX_DIM);   // 1 fails in ND4J M2.1 (CvaeArch)
         intList("bridger.cvae_hidden", -1, 1, SizeLimits.MAX_CHANNELS);
         number("bridger.cvae_beta", 0, true, Double.POSITIVE_INFINITY, false);
         integer("bridger.source_steps", 1);

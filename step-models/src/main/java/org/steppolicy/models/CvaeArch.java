@@ -14,7 +14,8 @@ public record CvaeArch(int latentDim, List<Integer> hidden, int horizon, int act
     public static final String ENCODER = "encoder.", DECODER = "decoder.";
 
     public CvaeArch {
-        if (latentDim < 1) throw new IllegalArgumentException("CVAE latent dim must be >= 1, got " + latentDim);
+        // ND4J M2.1's training graph fails on the KL's sum over a latent axis of size 1 (measured): 2 is the least.
+        if (latentDim < 2) throw new IllegalArgumentException("CVAE latent dim must be >= 2, got " + latentDim);
         if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))
             throw new IllegalArgumentException("CVAE hidden sizes must be a non-empty list of positive widths, got " + hidden);
         hidden = List.copyOf(hidden);
