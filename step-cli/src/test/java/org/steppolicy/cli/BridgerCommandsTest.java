@@ -124,6 +124,13 @@ class BridgerCommandsTest {
                 "--methods", "bridger:2", "--episodes", "1", "--threads", "1", "--out", evalOut.toString(), "task.eval_max_steps=6");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(Files.readString(evalOut.resolve("results.json")).contains("bridger:2"));
+
+        // The checkpoint itself (its source.tensors) beside a DP checkpoint samples too.
+        StepCliTest.Result fromCk = StepCliTest.run("eval", "--config", "configs/pusht-small.yaml", "--dp", dp.toString(), "--predictor",
+                run.toString(), "--methods", "bridger:2", "--episodes", "1", "--threads", "1", "--out", tmp.resolve("eval-ck").toString(),
+                "task.eval_max_steps=6");
+        assertEquals(0, fromCk.code(), fromCk.err());
+        assertTrue(Files.readString(tmp.resolve("eval-ck").resolve("results.json")).contains("bridger:2"));
     }
 
     private static String[] concat(String[] a, String... b) {

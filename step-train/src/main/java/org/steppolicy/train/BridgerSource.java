@@ -28,7 +28,10 @@ public interface BridgerSource {
     static BridgerSource cvae(CvaeDecoderNet decoder, TensorStore weights) {
         SameDiff sd = SameDiffBuilder.build(decoder, decoder.select(weights), false);
         int L = decoder.arch().latentDim(), C = decoder.arch().condDim(), H = decoder.arch().horizon(), Da = decoder.arch().actionDim();
+        long[] calls = {0};
         return (cond, batch, random, x0) -> {
+            // SameDiff's inference session leaks per call (docs/reference/runtime-notes.md, trap 3): cleared as step-infer's SameDiffModel does
+            if (++calls[0] % 200 == 0) sd.getSessions().clear();
             float[] z = new float[batch * L];
             for (int i = 0; i < z.length; i++) z[i] = (float) random.nextGaussian();
             INDArray zs = Nd4j.create(z, new long[] {batch, L}, 'c'), cs = Nd4j.create(cond, new long[] {batch, C}, 'c');
