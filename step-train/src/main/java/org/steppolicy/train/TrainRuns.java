@@ -160,6 +160,9 @@ public final class TrainRuns {
             if (cvae) {
                 BridgerArch arch = s.arch(d.train().obsDim(), d.train().actionDim());
                 if (from != null) {
+                    Object was = Checkpoint.readMeta(from).arch().get(BridgerArch.SOURCE);
+                    if (!BridgerArch.CVAE.equals(was))
+                        throw new UserError("cannot resume from " + from + ": it was trained with the " + was + " source, the config says bridger.source = cvae");
                     decoder = Checkpoint.load(from).extraTensors(Checkpoint.SOURCE_TENSORS);
                 } else {
                     CvaePhase phase = trainCvae(c, s, arch, d, data, outDir.resolve(SOURCE_RUN), sourceFrom, progress);
