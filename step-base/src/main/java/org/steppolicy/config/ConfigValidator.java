@@ -64,7 +64,11 @@ public final class ConfigValidator {
         integer("predictor.blocks", 1);
         integer("predictor.image_feature_dim", 1);
         // bridger
-        oneOf("bridger.source", "gaussian");
+        oneOf("bridger.source", "gaussian", "cvae");
+        integer("bridger.cvae_latent_dim", 2, SizeLimits.MAX_DIM);   // 1 fails in ND4J M2.1 (CvaeArch)
+        intList("bridger.cvae_hidden", -1, 1, SizeLimits.MAX_CHANNELS);
+        number("bridger.cvae_beta", 0, true, Double.POSITIVE_INFINITY, false);
+        integer("bridger.source_steps", 1);
         oneOf("bridger.interpolant", "linear", "power3", "power4");
         number("bridger.noise_scale", 0, true, 10, true);
         // training, predictor_training and bridger_training share one shape

@@ -159,9 +159,9 @@ public final class PolicyRunner {
         double velocityNorm = Double.NaN;
         Method.Start start = method.method().start();
         if (start == Method.Start.SOURCE_POLICY) {
-            // BRIDGeR: the gaussian source's sample (in the action-chunk layout), bridged to t = 1 by its own networks
+            // BRIDGeR: the source's sample (in the action-chunk layout), bridged to t = 1 by its own networks
             long d0 = System.nanoTime();
-            noise.fill(chunk, 0, chunk.length);
+            models.bridger().source().sample(obsBuf, 1, noise, chunk);
             bridger.run(models.bridger().network(), method.steps(), chunk, obsBuf, 1, noise);
             diffNanos = System.nanoTime() - d0;
         } else if (start == Method.Start.PARTIAL_LATENT) {

@@ -39,11 +39,15 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
     public static final String META = "meta.json";
     /** The data the run trained on (step-data's DataFingerprint); absent in older checkpoints. */
     public static final String DATA = "data.json";
+    /** A cvae-source BRIDGeR checkpoint's CVAE decoder weights (docs/bridger.md); absent otherwise. */
+    public static final String SOURCE_TENSORS = "source.tensors";
     /** Sub-directory of a run directory that holds its checkpoints. */
     public static final String RUN_SUBDIR = "checkpoints";
     public static final String KIND_DP = "dp";
     public static final String KIND_PREDICTOR = "predictor";
     public static final String KIND_BRIDGER = "bridger";
+    /** The CVAE source policy train-bridger trains first when bridger.source = cvae (RUN/source/). */
+    public static final String KIND_CVAE = "cvae";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,6 +78,22 @@ public record Checkpoint(Path dir, String kind, long step, double valLoss, Map<S
             return PredictorArch.fromArch(arch);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new UserError("checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The tensors of an optional extra file of this checkpoint ({@link #SOURCE_TENSORS}), checked against its
+     * checksums first; a UserError naming the file when it is missing.
+     */
+    public TensorStore extraTensors(String name) {
+        String what = "checkpoint " + dir;
+        Checksums.read(dir, what).verify(dir, name, what);
+        try {
+            Path f = FolderFile.regular(dir, name, Long.MAX_VALUE, true, what);
+            if (f == null) throw new UserError(what + ": " + name + " is missing");
+            return TensorStore.load(f);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + what + ": " + oneLine(e.getMessage()), e);
         }
     }
 

@@ -80,6 +80,9 @@ public interface NetBuilder<T> {
 
     T cos(T x);
 
+    /** Element-wise e^x (a CVAE's standard deviation from its log-variance). */
+    T exp(T x);
+
     /** Element-wise with numpy broadcasting. */
     T add(T a, T b);
 

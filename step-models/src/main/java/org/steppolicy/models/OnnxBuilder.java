@@ -280,6 +280,11 @@ public final class OnnxBuilder implements NetBuilder<String> {
     }
 
     @Override
+    public String exp(String x) {
+        return ret(node("Exp", List.of(x)), s(x));
+    }
+
+    @Override
     public String add(String a, String b) {
         return ret(node("Add", List.of(a, b)), Shapes.broadcast(s(a), s(b)));
     }

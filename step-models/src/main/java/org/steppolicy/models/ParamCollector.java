@@ -52,6 +52,7 @@ public final class ParamCollector implements NetBuilder<Object> {
     @Override public Object gelu(Object x) { return VALUE; }
     @Override public Object sin(Object x) { return VALUE; }
     @Override public Object cos(Object x) { return VALUE; }
+    @Override public Object exp(Object x) { return VALUE; }
     @Override public Object add(Object a, Object b) { return VALUE; }
     @Override public Object mul(Object a, Object b) { return VALUE; }
     @Override public Object scale(Object x, double factor) { return VALUE; }

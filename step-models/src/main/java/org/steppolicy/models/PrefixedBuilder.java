@@ -34,6 +34,7 @@ final class PrefixedBuilder<T> implements NetBuilder<T> {
     @Override public T gelu(T x) { return b.gelu(x); }
     @Override public T sin(T x) { return b.sin(x); }
     @Override public T cos(T x) { return b.cos(x); }
+    @Override public T exp(T x) { return b.exp(x); }
     @Override public T add(T x, T y) { return b.add(x, y); }
     @Override public T mul(T x, T y) { return b.mul(x, y); }
     @Override public T scale(T x, double factor) { return b.scale(x, factor); }

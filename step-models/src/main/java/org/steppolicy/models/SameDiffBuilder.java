@@ -355,6 +355,11 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     }
 
     @Override
+    public SDVariable exp(SDVariable x) {
+        return ret(sd.math.exp(cf(x)), s(x));
+    }
+
+    @Override
     public SDVariable add(SDVariable a, SDVariable b) {
         if ((isTimeMajor(a) || isTimeMajor(b)) && java.util.Arrays.equals(s(a), s(b)) && s(a).length == 3) {
             return retTimeMajor(tm(a).add(tm(b)), s(a));   // the residual add: same shape, any layout

@@ -85,6 +85,19 @@ class OnnxEquivalenceTest {
         compare(net, net.initParams(10), in, Map.of("obs", new long[] {batch, 2, 20}), new long[] {batch, 16, 2});
     }
 
+    /** The CVAE source's decoder (bridger_source.onnx): SameDiff and ONNX Runtime agree. */
+    @Test
+    void cvaeDecoder() throws Exception {
+        CvaeDecoderNet net = new CvaeArch(4, List.of(32, 16), 16, 2, 10).decoder();
+        int batch = 3;
+        Random r = new Random(5);
+        Map<String, float[]> in = new LinkedHashMap<>();
+        in.put(CvaeDecoderNet.LATENT, gaussian(r, batch * 4));
+        in.put(ConditionalUnet1d.GLOBAL_COND, gaussian(r, batch * 10));
+        compare(net, net.initParams(11), in, Map.of(CvaeDecoderNet.LATENT, new long[] {batch, 4}, ConditionalUnet1d.GLOBAL_COND,
+                new long[] {batch, 10}), new long[] {batch, 16, 2});
+    }
+
     /**
      * Initial weights leave norms at (1, 0) and make the predictor's attention nearly uniform (N(0, 0.02)), which
      * would hide layout mistakes: every tensor gets N(0, 0.3) noise added first.

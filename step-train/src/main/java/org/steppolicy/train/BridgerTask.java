@@ -15,7 +15,7 @@ import org.steppolicy.models.StochasticInterpolant;
 import org.steppolicy.models.TensorStore;
 
 /**
- * BRIDGeR's training task (docs/bridger.md): per window a source chunk x0 (gaussian: N(0, I)), the demonstrated
+ * BRIDGeR's training task (docs/bridger.md): per window a source chunk x0 ({@link BridgerSource}), the demonstrated
  * chunk x1, t ~ U(0, 1) and unit noise ε, all drawn from (seed, step); x_t from the {@link StochasticInterpolant}.
  * The velocity half of the network regresses ∂tI = α̇x0 + β̇x1 and the score half −z = −dε. BRIDGeR writes these
  * losses as ½|v|² − ∂tI·v and ½|s|² + z·s; each differs from ½|v − ∂tI|² (½|s + z|²) by a term free of the
@@ -36,6 +36,7 @@ public final class BridgerTask implements TrainTask {
     private final EpochBatcher batcher;
     private final DataType timeType;
     private final int T, To, Do, Da, condDim;
+    private final BridgerSource source;
     private String configYaml;
 
     public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson) {
@@ -47,7 +48,14 @@ public final class BridgerTask implements TrainTask {
      * describe the config's architecture, so only the caller knows how to rebuild the network. Null: the config's.
      */
     public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson, BridgerNet net) {
+        this(settings, train, valid, normalizerJson, net, BridgerSource.GAUSSIAN);
+    }
+
+    /** With the source x0 is drawn from (gaussian, or a trained CVAE's decoder: {@link BridgerSource#cvae}). */
+    public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson, BridgerNet net,
+                       BridgerSource source) {
         this.s = settings;
+        this.source = source;
         this.train = train;
         this.valid = valid;
         this.normalizerJson = normalizerJson;
@@ -113,7 +121,7 @@ public final class BridgerTask implements TrainTask {
         }
         float[] x0 = new float[B * n], e = new float[B * n];
         SplittableRandom src0 = StepRandom.of(seed, step, SOURCE), noise = StepRandom.of(seed, step, StepRandom.NOISE);
-        for (int i = 0; i < x0.length; i++) x0[i] = (float) src0.nextGaussian();   // the gaussian source
+        source.sample(cond, B, src0, x0);
         for (int i = 0; i < e.length; i++) e[i] = (float) noise.nextGaussian();
         SplittableRandom times = StepRandom.of(seed, step, StepRandom.TIMESTEPS);
         double[] t = new double[B];

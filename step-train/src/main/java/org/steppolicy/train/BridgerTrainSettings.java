@@ -35,7 +35,17 @@ public record BridgerTrainSettings(StepConfig config, long steps) {
     public BridgerArch arch(int obsDim, int actionDim) {
         UnetConfig unet = UnetConfig.forPolicy(config.policy(), obsDim, actionDim, nObsSteps(), obsDim);
         DpArch dp = new DpArch(unet, horizon(), nObsSteps(), config.task().nActionSteps(), obsDim, actionDim, 0, null, null);
-        return new BridgerArch(dp, bridger().source(), interpolant());
+        return new BridgerArch(dp, bridger().source(), interpolant(), bridger().cvaeSource() ? cvae(horizon(), actionDim, nObsSteps() * obsDim) : null);
+    }
+
+    /** The CVAE source's shape (bridger.cvae_latent_dim, bridger.cvae_hidden) for these chunk and condition sizes. */
+    public org.steppolicy.models.CvaeArch cvae(int horizon, int actionDim, int condDim) {
+        return new org.steppolicy.models.CvaeArch(bridger().cvaeLatentDim(), bridger().cvaeHidden(), horizon, actionDim, condDim);
+    }
+
+    /** The CVAE's own training loop: bridger_training's optimiser and bookkeeping for bridger.source_steps steps. */
+    public Trainer.Settings sourceTrainerSettings() {
+        return Trainer.Settings.of(training(), bridger().sourceSteps());
     }
 
     public Trainer.Settings trainerSettings() {

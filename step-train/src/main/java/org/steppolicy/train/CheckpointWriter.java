@@ -32,13 +32,20 @@ public final class CheckpointWriter {
 
     /**
      * Contents of one checkpoint; ema null when EMA is off, optimizer null for an imported policy (no resume);
-     * {@code extraFiles} (name -> text) e.g. data.json.
+     * {@code extraFiles} (name -> text) e.g. data.json, {@code extraTensors} (name -> tensors) e.g. a BRIDGeR
+     * checkpoint's CVAE decoder.
      */
     public record Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
-                           String normalizerJson, String configYaml, Map<String, String> extraFiles) {
+                           String normalizerJson, String configYaml, Map<String, String> extraFiles,
+                           Map<String, TensorStore> extraTensors) {
         public Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
                         String normalizerJson, String configYaml) {
             this(meta, model, ema, optimizer, normalizerJson, configYaml, Map.of());
+        }
+
+        public Contents(Checkpoint.Meta meta, TensorStore model, TensorStore ema, TensorStore optimizer,
+                        String normalizerJson, String configYaml, Map<String, String> extraFiles) {
+            this(meta, model, ema, optimizer, normalizerJson, configYaml, extraFiles, Map.of());
         }
     }
 
@@ -113,6 +120,7 @@ public final class CheckpointWriter {
         sums.writeText(dir, Checkpoint.NORMALIZER, c.normalizerJson());
         sums.writeText(dir, Checkpoint.CONFIG, c.configYaml());
         for (Map.Entry<String, String> e : c.extraFiles().entrySet()) sums.writeText(dir, e.getKey(), e.getValue());
+        for (Map.Entry<String, TensorStore> e : c.extraTensors().entrySet()) sums.write(dir, e.getKey(), e.getValue()::write);
         // meta.json last: a directory without it is never taken for a checkpoint.
         sums.writeText(dir, Checkpoint.META, c.meta().toJson());
         sums.save(dir);

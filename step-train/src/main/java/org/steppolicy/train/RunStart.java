@@ -47,6 +47,11 @@ public final class RunStart {
         return RunFolder.claim(outDir, RunFolder.Kind.TRAINING, o.force(), continues);
     }
 
+    /** The run folder --out, claimed to continue the run {@code run} when that is the same folder (a resume before any checkpoint of its own). */
+    static RunFolder claimContinuing(Path outDir, Path run, RunOptions o) {
+        return RunFolder.claim(outDir, RunFolder.Kind.TRAINING, o.force(), samePath(run, outDir));
+    }
+
     private static boolean samePath(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);

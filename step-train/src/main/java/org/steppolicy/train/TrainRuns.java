@@ -1,17 +1,22 @@
 package org.steppolicy.train;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DataFingerprint;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.data.DemoDataset;
+import org.steppolicy.models.BridgerArch;
 import org.steppolicy.models.Checkpoint;
+import org.steppolicy.models.CvaeArch;
 import org.steppolicy.models.DpArch;
 import org.steppolicy.models.ImageObsSpec;
 import org.steppolicy.models.ImageSpecs;
+import org.steppolicy.models.TensorStore;
 import org.steppolicy.run.RunFolder;
 
 /**
@@ -123,30 +128,81 @@ public final class TrainRuns {
         if (value != expected) throw new UserError(ckpt + ": DP " + what + " is " + value + ", the config says " + expected);
     }
 
+    /** Sub-folder of a train-bridger run holding the CVAE source's own run (checkpoints, metrics.csv, loss.png). */
+    public static final String SOURCE_RUN = "source";
+
     /**
      * {@code step train-bridger}: BRIDGeR's velocity and score networks on the task's data (docs/bridger.md), with the
-     * same run folder, data checks, resume checks, checkpoints and bookkeeping as train-dp. Low-dim tasks only.
+     * same run folder, data checks, resume checks, checkpoints and bookkeeping as train-dp. Low-dim tasks only. With
+     * bridger.source = cvae the CVAE source is trained first (bridger.source_steps steps, in RUN/source) and every
+     * BRIDGeR checkpoint carries its decoder ({@value Checkpoint#SOURCE_TENSORS}); --resume continues either phase.
      */
     public static Trainer.Summary trainBridger(StepConfig c, Path outDir, Long maxSteps, Path resume, RunOptions o, PrintStream progress) {
         TrainSettings.requireMaxSteps(maxSteps);
         if (c.task().hasImages())
             throw new UserError("train-bridger: visuomotor configs (task.image_key) are not supported yet; use a low-dim config");
-        Path from = RunStart.resumeCheckpoint(resume, Checkpoint.KIND_BRIDGER);
-        try (RunFolder folder = RunStart.claim(outDir, from, o)) {
+        boolean cvae = c.bridger().cvaeSource();
+        // Stopped during the CVAE phase: the run has no BRIDGeR checkpoint yet, only the source's.
+        Path sourceFrom = cvae && resume != null && Files.isDirectory(resume) && Checkpoint.list(resume).isEmpty()
+                && !Files.isRegularFile(resume.resolve(Checkpoint.META))
+                ? RunStart.resumeCheckpoint(resume.resolve(SOURCE_RUN), Checkpoint.KIND_CVAE) : null;
+        Path from = sourceFrom != null ? null : RunStart.resumeCheckpoint(resume, Checkpoint.KIND_BRIDGER);
+        try (RunFolder folder = sourceFrom != null ? RunStart.claimContinuing(outDir, resume, o) : RunStart.claim(outDir, from, o)) {
             DemoDataset demos = TrainingData.loadChecked(c, progress);
             DataFingerprint data = DataFingerprint.of(demos);
             DatasetNormalizer norm = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
-            if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+            if (from != null || sourceFrom != null) norm = ResumeCheck.verify(from != null ? from : sourceFrom, data, norm, o.allowDataChange(), progress);
             InitialWeights init = RunStart.initialWeights(o, from, Checkpoint.KIND_BRIDGER, norm, progress);
             TrainingData d = TrainingData.windows(c, demos, norm, null);
             BridgerTrainSettings s = TrainSettings.bridger(c, d.train().size(), maxSteps);
-            BridgerTask task = new BridgerTask(s, d.train(), d.valid(), d.normalizer().toJson()).withConfigYaml(c.toYaml());
+            BridgerSource source = BridgerSource.GAUSSIAN;
+            TensorStore decoder = null;
+            if (cvae) {
+                BridgerArch arch = s.arch(d.train().obsDim(), d.train().actionDim());
+                if (from != null) {
+                    Object was = Checkpoint.readMeta(from).arch().get(BridgerArch.SOURCE);
+                    if (!BridgerArch.CVAE.equals(was))
+                        throw new UserError("cannot resume from " + from + ": it was trained with the " + was + " source, the config says bridger.source = cvae");
+                    decoder = Checkpoint.load(from).extraTensors(Checkpoint.SOURCE_TENSORS);
+                } else {
+                    CvaePhase phase = trainCvae(c, s, arch, d, data, outDir.resolve(SOURCE_RUN), sourceFrom, progress);
+                    if (phase.unfinished() != null) return phase.unfinished();   // out of time: --resume continues the CVAE
+                    decoder = phase.decoder();
+                }
+                source = BridgerSource.cvae(arch.cvae().decoder(), decoder);
+            }
+            BridgerTask task = new BridgerTask(s, d.train(), d.valid(), d.normalizer().toJson(), null, source).withConfigYaml(c.toYaml());
             if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-bridger: " + cv.describe()));
             if (progress != null) progress.printf("train-bridger (source %s, interpolant %s): %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                     c.bridger().source(), s.interpolant().describe(), d.train().size(), d.valid() == null ? 0 : d.valid().size(),
                     task.graph().parameterCount(), s.steps(), outDir);
             Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
+            if (decoder != null) t.withCheckpointTensors(Checkpoint.SOURCE_TENSORS, decoder);
             return run(RunStart.initialised(t, init), from, s.steps(), TrainSettings.budget(c.bridgerTraining()), progress);
         }
+    }
+
+    /** The CVAE phase's outcome: the decoder's (EMA) weights, or the summary of a run that stopped on its time budget. */
+    private record CvaePhase(TensorStore decoder, Trainer.Summary unfinished) {}
+
+    /** Trains (or, from {@code from}, continues) the CVAE source in {@code dir} to bridger.source_steps; a finished run is not retrained. */
+    private static CvaePhase trainCvae(StepConfig c, BridgerTrainSettings s, BridgerArch arch, TrainingData d, DataFingerprint data,
+                                       Path dir, Path from, PrintStream progress) {
+        CvaeArch cvae = arch.cvae();
+        long steps = c.bridger().sourceSteps();
+        Path last = from;
+        if (from == null || Checkpoint.readMeta(from).step() < steps) {
+            Map<String, Object> archMap = arch.policy().toArch();
+            cvae.putArch(archMap);
+            CvaeTask task = new CvaeTask(cvae, c.bridger().cvaeBeta(), archMap, s.seed(), s.batchSize(), s.nObsSteps(),
+                    d.train(), d.valid(), d.normalizer().toJson(), c.toYaml());
+            if (progress != null) progress.printf("train-bridger: CVAE source (latent %d, hidden %s, beta %s): %,d parameters, %d steps -> %s%n",
+                    cvae.latentDim(), cvae.hidden(), c.bridger().cvaeBeta(), task.graph().parameterCount(), steps, dir);
+            Trainer t = new Trainer(task, s.sourceTrainerSettings(), dir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
+            Trainer.Summary sum = run(t, from, steps, TrainSettings.budget(c.bridgerTraining()), progress);
+            if (sum.lastStep() < steps) return new CvaePhase(null, sum);
+            last = sum.lastCheckpoint();
+        }
+        return new CvaePhase(cvae.decoder().select(Checkpoint.load(last).evalParams()), null);
     }
 }

@@ -68,6 +68,7 @@ public final class Trainer {
     private final PrintStream progressOut;
     private final CosineWarmupSchedule schedule;
     private final Map<String, String> checkpointFiles = new LinkedHashMap<>();
+    private final Map<String, TensorStore> checkpointTensors = new LinkedHashMap<>();
     private BooleanSupplier stopRequested = () -> false;
     private InitialWeights initialWeights;
 
@@ -83,6 +84,12 @@ public final class Trainer {
     /** Adds a text file to every checkpoint (e.g. data.json, the data the run trains on). */
     public Trainer withCheckpointFile(String name, String text) {
         checkpointFiles.put(name, text);
+        return this;
+    }
+
+    /** Adds a tensor file to every checkpoint (a cvae-source BRIDGeR's decoder weights, which sampling needs). */
+    public Trainer withCheckpointTensors(String name, TensorStore tensors) {
+        checkpointTensors.put(name, tensors);
         return this;
     }
 
@@ -206,7 +213,8 @@ public final class Trainer {
         TensorStore model = new TensorStore();
         putAll(model, "", graph.params());
         Checkpoint.Meta meta = new Checkpoint.Meta(task.kind(), step, val, task.arch());
-        return new CheckpointWriter.Contents(meta, model, emaStore, optimizer, task.normalizerJson(), task.configYaml(), checkpointFiles);
+        return new CheckpointWriter.Contents(meta, model, emaStore, optimizer, task.normalizerJson(), task.configYaml(), checkpointFiles,
+                checkpointTensors);
     }
 
     private long restore(Path dir, TrainGraph graph, AdamW opt, EmaModel ema) {

@@ -34,7 +34,8 @@ import org.steppolicy.run.Checksums;
  */
 public final class OnnxExport {
     public static final String DP_FILE = "dp.onnx", PREDICTOR_FILE = "predictor.onnx", SIDECAR = "policy.json",
-            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx";
+            ENCODER_FILE = "obs_encoder.onnx", BRIDGER_FILE = "bridger.onnx",
+            BRIDGER_SOURCE_FILE = "bridger_source.onnx";
     /** Bumped when the sidecar's meaning changes. */
     public static final String FORMAT = "step-policy-onnx/1";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,7 +99,7 @@ public final class OnnxExport {
             for (PredictorBundle q : baselines)
                 out.add(writeAtomically(dir.resolve(predictorFile(q.kind())), storage.bytes(OnnxBuilder.export(q.net(), q.params(), "step_predictor_" + q.kind()))));
             if (b.bridger() != null)   // BRIDGeR's own policy beside the DP (docs/bridger.md)
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), storage.bytes(b.bridger().arch().net().toOnnx(b.bridger().params()))));
+                writeBridger(b.bridger(), dir, out, storage);
             ObjectNode side = sidecar(b, baselines);
             List<JsonNode> networks = new ArrayList<>(List.of(side.path("dp"), side.path("predictor"), side.path("bridger"),
                     side.path("image").path("obs_encoder")));
@@ -184,11 +185,13 @@ public final class OnnxExport {
             for (String f : List.of(DP_FILE, ENCODER_FILE))
                 if (Files.exists(from.dir().resolve(f))) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
             if (bridger != null) {
-                out.add(writeAtomically(dir.resolve(BRIDGER_FILE), storage.bytes(bridger.arch().net().toOnnx(bridger.params()))));
+                writeBridger(bridger, dir, out, storage);
                 sidecar.set("bridger", stored(bridgerEntry(bridger, shape), storage));
             } else if (sidecar.path("bridger").isObject()) {   // the folder's own BRIDGeR model stays with its entry
-                String f = sidecar.get("bridger").path("file").asText(BRIDGER_FILE);
-                out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
+                JsonNode br = sidecar.get("bridger");
+                List<String> files = new ArrayList<>(List.of(br.path("file").asText(BRIDGER_FILE)));
+                if (br.path("source_decoder").isObject()) files.add(br.path("source_decoder").path("file").asText(BRIDGER_SOURCE_FILE));
+                for (String f : files) out.add(writeAtomically(dir.resolve(f), Files.readAllBytes(from.dir().resolve(f))));
             }
             String mainKind = entries.containsKey("step") || fresh.containsKey("step") ? "step"
                     : !entries.isEmpty() ? entries.keySet().iterator().next() : predictors.isEmpty() ? null : predictors.get(0).kind();
@@ -401,6 +404,15 @@ public final class OnnxExport {
         return entry;
     }
 
+    /** bridger.onnx, and for a cvae source the decoder bridger:K draws its start from (bridger_source.onnx). */
+    private static void writeBridger(BridgerBundle br, Path dir, List<Path> out, WeightStorage storage) throws IOException {
+        out.add(writeAtomically(dir.resolve(BRIDGER_FILE), storage.bytes(br.arch().net().toOnnx(br.params()))));
+        if (br.arch().cvae() != null) {
+            org.steppolicy.models.CvaeDecoderNet dec = br.arch().cvae().decoder();
+            out.add(writeAtomically(dir.resolve(BRIDGER_SOURCE_FILE), storage.bytes(dec.toOnnx(dec.select(br.sourceParams())))));
+        }
+    }
+
     /** policy.json's "bridger": BRIDGeR's velocity and score networks in one file, and how to sample them. */
     private static ObjectNode bridgerEntry(BridgerBundle br, PolicyShape s) {
         ObjectNode e = JSON.createObjectNode();
@@ -418,6 +430,17 @@ public final class OnnxExport {
         e.set("output", io(org.steppolicy.models.BridgerNet.OUTPUT, "float32", "batch", s.horizon(), 2 * s.actionDim())
                 .put("note", "per chunk step: action_dim velocity values, then action_dim score values"));
         e.set("normalizer", normalizer(br.normalization()));
+        org.steppolicy.models.CvaeArch cvae = br.arch().cvae();
+        if (cvae != null) {   // gaussian entries stay as they were
+            ObjectNode d = e.putObject("source_decoder");
+            d.put("file", BRIDGER_SOURCE_FILE);
+            d.put("note", "the CVAE source's decoder: x0 = decoder(z, global_cond), z ~ N(0, I)");
+            ArrayNode din = d.putArray("inputs");
+            din.add(io(org.steppolicy.models.CvaeDecoderNet.LATENT, "float32", "batch", cvae.latentDim()).put("note", "z ~ N(0, I)"));
+            din.add(io(ConditionalUnet1d.GLOBAL_COND, "float32", "batch", s.condDim()).put("note", "as bridger.onnx's global_cond"));
+            d.set("output", io(org.steppolicy.models.CvaeDecoderNet.OUTPUT, "float32", "batch", s.horizon(), s.actionDim())
+                    .put("note", "x0, normalised actions"));
+        }
         return e;
     }
 

@@ -50,7 +50,7 @@ public final class OnnxExportFolder {
 
     /** BRIDGeR's networks (bridger.onnx) with what they were trained with; null when the export has none. */
     private record BridgerFile(byte[] onnx, org.steppolicy.models.StochasticInterpolant interpolant, String source,
-                               DatasetNormalizer normalization) {}
+                               DatasetNormalizer normalization, byte[] sourceOnnx) {}
 
     private final BridgerFile bridger;
 
@@ -121,9 +121,16 @@ public final class OnnxExportFolder {
         if (br.isObject()) {
             if (image) throw new UserError(what + ": a \"bridger\" entry in an image export (BRIDGeR is low-dim only)");
             try {
+                String src = br.path("source").asText("");
+                if (!org.steppolicy.models.BridgerArch.GAUSSIAN.equals(src) && !org.steppolicy.models.BridgerArch.CVAE.equals(src))
+                    throw new UserError(what + ": \"bridger\": unknown source '" + src + "' (expected gaussian or cvae)");
+                boolean cvae = org.steppolicy.models.BridgerArch.CVAE.equals(src);
+                if (cvae && !br.path("source_decoder").isObject())
+                    throw new UserError(what + ": \"bridger\": a cvae source needs \"source_decoder\" (its " + OnnxExport.BRIDGER_SOURCE_FILE + ")");
                 bridger = new BridgerFile(bytes(br, what), new org.steppolicy.models.StochasticInterpolant(
                         org.steppolicy.models.StochasticInterpolant.Shape.parse(br.path("interpolant").asText("")),
-                        br.path("noise_scale").asDouble(Double.NaN)), br.path("source").asText(""), normalizer(br.path("normalizer"), false, what));
+                        br.path("noise_scale").asDouble(Double.NaN)), src, normalizer(br.path("normalizer"), false, what),
+                        cvae ? bytes(br.path("source_decoder"), what) : null);
             } catch (IllegalArgumentException e) {
                 throw new UserError(what + ": \"bridger\": " + e.getMessage(), e);
             }
@@ -150,6 +157,7 @@ public final class OnnxExportFolder {
         for (JsonNode q : root.path("baseline_predictors")) names.add(q.path("file").asText());
         if (fusedMethod != null) names.add(FusedOnnx.FILE);
         if (bridger != null) names.add(br.path("file").asText());
+        if (bridger != null && bridger.sourceOnnx() != null) names.add(br.path("source_decoder").path("file").asText());
         files = List.copyOf(names);
     }
 
@@ -213,8 +221,10 @@ public final class OnnxExportFolder {
     public PolicyModels open(String kind, int threads) {
         if (org.steppolicy.infer.Method.BRIDGER_KIND.equals(kind)) {
             if (bridger == null) throw new UserError(dir + ": the export has no BRIDGeR model (" + OnnxExport.BRIDGER_FILE + ")");
+            org.steppolicy.infer.ChunkSource source = bridger.sourceOnnx() == null ? org.steppolicy.infer.ChunkSource.GAUSSIAN
+                    : CvaeChunkSource.onnx(bridger.sourceOnnx(), threads).requireShape(shape.horizon(), shape.actionDim(), shape.condDim());
             return open(null, threads).withBridger(new org.steppolicy.infer.BridgerModel(NetBridgeNetwork.onnx(bridger.onnx(),
-                    shape.horizon(), shape.actionDim(), shape.condDim(), threads), bridger.interpolant(), bridger.source(), bridger.normalization()));
+                    shape.horizon(), shape.actionDim(), shape.condDim(), threads), bridger.interpolant(), source, bridger.normalization()));
         }
         PredictorFile pf = kind == null ? null : predictors.get(kind);
         if (kind != null && pf == null) throw new UserError(dir + ": the export has no '" + kind + "' predictor");

@@ -88,9 +88,11 @@ public final class PolicyLoader {
         org.steppolicy.models.DpArch policy = new org.steppolicy.models.DpArch(unet, t.horizon(), t.nObsSteps(), t.nActionSteps(),
                 t.obsDim(), t.actionDim(), 0, null, null);
         var b = c.bridger();
+        var cvae = b.cvaeSource() ? new org.steppolicy.models.CvaeArch(b.cvaeLatentDim(), b.cvaeHidden(), t.horizon(), t.actionDim(),
+                t.nObsSteps() * t.obsDim()) : null;
         var arch = new org.steppolicy.models.BridgerArch(policy, b.source(), new org.steppolicy.models.StochasticInterpolant(
-                org.steppolicy.models.StochasticInterpolant.Shape.parse(b.interpolant()), b.noiseScale()));
-        return new BridgerBundle(arch, arch.net().initParams(seed), norm);
+                org.steppolicy.models.StochasticInterpolant.Shape.parse(b.interpolant()), b.noiseScale()), cvae);
+        return new BridgerBundle(arch, arch.net().initParams(seed), norm, cvae == null ? null : cvae.decoder().initParams(seed + 1));
     }
 
     /** The bundle's networks on one runtime; every call builds fresh instances (one per environment thread). */
