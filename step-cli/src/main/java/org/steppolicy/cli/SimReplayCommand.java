@@ -19,12 +19,9 @@ public final class SimReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BarReport report;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         Replay.Summary s = Replay.run(data);
-        return report.finish(spec.commandLine().getOut(), s.report(), s::toJson, s.meetsBar());
+        return report.finish(s.report(), s::toJson, s.meetsBar());
     }
 }
