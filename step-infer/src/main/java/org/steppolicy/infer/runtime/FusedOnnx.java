@@ -27,7 +27,10 @@ import org.steppolicy.infer.WarmStartMode;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.DiffusionSchedule;
 import org.steppolicy.models.OnnxBuilder;
+import org.steppolicy.models.OnnxNodes;
 import org.steppolicy.models.StepPredictorNet;
+
+import static org.steppolicy.models.OnnxNodes.integer;
 
 /**
  * One ONNX file for a whole control call ({@value #FILE}): raw observation window, previous chunk
@@ -355,10 +358,7 @@ public final class FusedOnnx {
 
         private String node(String op, List<String> inputs, Onnx.AttributeProto... attrs) {
             String out = fresh(op);
-            Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(out).addOutput(out);
-            for (String in : inputs) n.addInput(in);
-            for (Onnx.AttributeProto a : attrs) n.addAttribute(a);
-            cur.addNode(n);
+            cur.addNode(OnnxNodes.node(op, out, inputs, attrs));
             return out;
         }
 
@@ -413,10 +413,6 @@ public final class FusedOnnx {
             for (long d : dims) t.addDims(d);
             root.addInitializer(t);
             return name;
-        }
-
-        private static Onnx.AttributeProto integer(String name, long v) {
-            return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
         }
 
         private static Onnx.ValueInfoProto valueInfo(String name, int type, long[] shape) {
