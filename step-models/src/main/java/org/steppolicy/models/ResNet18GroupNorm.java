@@ -11,9 +11,7 @@ import java.util.List;
  * {@code downsample.1}) because the replacement is a setattr on the same attribute. 11,176,512 parameters
  * (torchvision's 11,689,512 less the 513,000 of fc; GroupNorm has the same affine parameters as BatchNorm).
  */
-public final class ResNet18GroupNorm implements NetworkDefinition {
-    public static final String INPUT = "image";
-    public static final String OUTPUT = "features";
+public final class ResNet18GroupNorm implements ImageEncoder {
     public static final int FEATURES = 512;
     /** replace_bn_with_gn: num_groups = num_features // 16. */
     static final int CHANNELS_PER_GROUP = 16;
@@ -27,12 +25,13 @@ public final class ResNet18GroupNorm implements NetworkDefinition {
     }
 
     @Override
-    public <T> void define(NetBuilder<T> b) {
-        T x = b.input(INPUT, -1, 3, height, width);
-        b.output(OUTPUT, features(b, "", x));
-    }
+    public int height() { return height; }
+
+    @Override
+    public int width() { return width; }
 
     /** The backbone applied to {@code x}, parameters under {@code prefix} (e.g. {@code obs_encoder.key_model_map.image.}). */
+    @Override
     public <T> T features(NetBuilder<T> b, String prefix, T x) {
         long h = out(height, 7, 2, 3), w = out(width, 7, 2, 3);
         x = Layers.conv2dResNet(b, prefix + "conv1", x, 3, 64, 7, 2, 3);
