@@ -2,6 +2,7 @@ package org.steppolicy.cli;
 
 import org.steppolicy.config.UserError;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,8 +21,8 @@ public final class BarReport {
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
     Path json;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** The check's own command, whose output stream the report goes to (so the checks need no spec of their own). */
     @Spec(Spec.Target.MIXEE)
