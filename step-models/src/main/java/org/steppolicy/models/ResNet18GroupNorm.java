@@ -11,24 +11,15 @@ import java.util.List;
  * {@code downsample.1}) because the replacement is a setattr on the same attribute. 11,176,512 parameters
  * (torchvision's 11,689,512 less the 513,000 of fc; GroupNorm has the same affine parameters as BatchNorm).
  */
-public final class ResNet18GroupNorm implements ImageEncoder {
+public final class ResNet18GroupNorm extends ImageEncoder {
     public static final int FEATURES = 512;
     /** replace_bn_with_gn: num_groups = num_features // 16. */
     static final int CHANNELS_PER_GROUP = 16;
 
-    private final int height, width;
-
     public ResNet18GroupNorm(int height, int width) {
+        super(height, width);
         if (height < 32 || width < 32) throw new IllegalArgumentException("ResNet-18 needs at least 32×32 input, got " + height + "×" + width);
-        this.height = height;
-        this.width = width;
     }
-
-    @Override
-    public int height() { return height; }
-
-    @Override
-    public int width() { return width; }
 
     /** The backbone applied to {@code x}, parameters under {@code prefix} (e.g. {@code obs_encoder.key_model_map.image.}). */
     @Override

@@ -9,23 +9,16 @@ import java.util.List;
  * {@code [B, embed]}. PyTorch default init; names {@code net.0/2/4/6.*} and {@code head.*} as in its state_dict.
  * 257,344 parameters at embed 128.
  */
-public final class SmallConvEncoder implements ImageEncoder {
+public final class SmallConvEncoder extends ImageEncoder {
     static final int[] CHANNELS = {32, 64, 128, 128};
 
-    private final int height, width, embed;
+    private final int embed;
 
     public SmallConvEncoder(int height, int width, int embed) {
+        super(height, width);
         if (height < 1 || width < 1 || embed < 1) throw new IllegalArgumentException("bad encoder size " + height + "×" + width + " → " + embed);
-        this.height = height;
-        this.width = width;
         this.embed = embed;
     }
-
-    @Override
-    public int height() { return height; }
-
-    @Override
-    public int width() { return width; }
 
     /** The encoder applied to {@code x}, parameters under {@code prefix}. */
     @Override
