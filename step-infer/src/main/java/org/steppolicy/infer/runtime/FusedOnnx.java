@@ -13,6 +13,7 @@ import org.nd4j.shade.protobuf.ByteString;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ColdStartConfig;
+import org.steppolicy.infer.DdimSolver;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.Method;
 import org.steppolicy.infer.MethodConfig;
@@ -254,12 +255,9 @@ public final class FusedOnnx {
                 in.put(ConditionalUnet1d.TIMESTEP, timestep(ts[i]));
                 in.put(ConditionalUnet1d.GLOBAL_COND, cond);
                 String out = graft(dpGraph, "dp", in);
-                float acpT = schedule.alphaCumprod(ts[i]);
-                float acpPrev = schedule.alphaCumprod(prevT);
-                float sqrtBetaProdT = (float) Math.sqrt(1f - acpT);
-                float sqrtAcpT = (float) Math.sqrt(acpT);
-                float sqrtAcpPrev = (float) Math.sqrt(acpPrev);
-                float dir = (float) Math.sqrt(1f - acpPrev);
+                float[] c = new float[4];
+                DdimSolver.coefficients(schedule, ts[i], prevT, c);
+                float sqrtBetaProdT = c[0], sqrtAcpT = c[1], sqrtAcpPrev = c[2], dir = c[3];
                 String x0, eps;
                 if (epsilon) {
                     x0 = node("Div", List.of(node("Sub", List.of(x, node("Mul", List.of(out, f32(sqrtBetaProdT))))), f32(sqrtAcpT)));
