@@ -19,10 +19,7 @@ public final class AnalyzeContractionCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ConfigOptions config;
-
-    @Mixin
-    PolicySourceOptions source;
+    ConfiguredPolicyOptions run;
 
     @Option(names = "--windows", paramLabel = "N", description = "Held-out windows, spread over the validation demos. Default: 64.")
     int windows = 64;
@@ -44,7 +41,7 @@ public final class AnalyzeContractionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContractionRun.run(new ContractionRun.Request(config.resolve(), source.required(""), source.predictors, windows, entry, delta, seed, out, force),
+        ContractionRun.run(new ContractionRun.Request(run.config.resolve(), run.source.required(""), run.source.predictors, windows, entry, delta, seed, out, force),
                 spec.commandLine().getOut());
         return 0;
     }

@@ -1,7 +1,10 @@
 package org.steppolicy.cli;
 
 import org.steppolicy.config.UserError;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,10 +21,15 @@ public final class BarReport {
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the per-demo and overall numbers as JSON.")
     Path json;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
-    int finish(PrintWriter out, String report, Supplier<String> jsonText, boolean meetsBar) {
+    /** The check's own command, whose output stream the report goes to (so the checks need no spec of their own). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec check;
+
+    int finish(String report, Supplier<String> jsonText, boolean meetsBar) {
+        PrintWriter out = check.commandLine().getOut();
         out.println(report);
         if (json != null) {
             try {

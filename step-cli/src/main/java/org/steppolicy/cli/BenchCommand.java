@@ -29,13 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ConfigOptions config;
-
-    @Mixin
-    PolicySourceOptions source;
-
-    @Mixin
-    RandomWeightsOption random;
+    PolicyOrRandomOptions policy;
 
     @Option(names = "--runtime", paramLabel = "NAME", description = "onnx, samediff or both. Default: inference.runtime of the config.")
     String runtime;
@@ -65,9 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
         Require.atLeast("--slow-calls", slowCalls, 1);
         Require.atLeast("--warmup", warmup, 0);
         if (threads != null) Require.atLeast("--threads", threads, 1);
-        StepConfig c = config.resolve();
+        StepConfig c = policy.config().resolve();
         List<String> specs = List.of(methods.split(","));
-        TrainedPolicy policy = random.load(source, c, specs.stream().anyMatch(BenchCommand::isBridger));   // bridger:K's own random networks
+        TrainedPolicy loaded = policy.load(c, specs.stream().anyMatch(BenchCommand::isBridger));   // bridger:K's own random networks
         int n = threads != null ? threads : c.inference().threads();
         String rt = runtime != null ? runtime : c.inference().runtime();
         List<RuntimeKind> kinds = rt.equalsIgnoreCase("both") ? List.of(RuntimeKind.ONNX, RuntimeKind.SAMEDIFF) : List.of(RuntimeKind.parse(rt));
@@ -75,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.print(InferenceBench.table(List.of()));
         List<BenchResult> all = new ArrayList<>();
         for (RuntimeKind k : kinds) {
-            all.addAll(InferenceBench.run(policy, k, n, specs, s, r -> {
+            all.addAll(InferenceBench.run(loaded, k, n, specs, s, r -> {
                 out.print(InferenceBench.row(r));
                 out.flush();
             }));

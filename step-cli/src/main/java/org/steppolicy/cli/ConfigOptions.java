@@ -2,6 +2,7 @@ package org.steppolicy.cli;
 
 import org.steppolicy.config.ConfigLoader;
 import org.steppolicy.config.StepConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,8 +22,8 @@ public final class ConfigOptions {
     @Parameters(paramLabel = "KEY=VALUE", arity = "0..*", description = "Config overrides, e.g. training.batch_size=64.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /**
      * As {@link #resolve()}, but without --config the resolved config a run wrote ({@code resolvedYaml}, e.g. an

@@ -34,10 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ConfigOptions config;
-
-    @Mixin
-    PolicySourceOptions source;
+    ConfiguredPolicyOptions run;
 
     @Option(names = "--methods", paramLabel = "LIST", description = "Comma-separated, e.g. ddpm:100,ddim:2,step:2. Default: eval.methods "
             + "(with --server: the methods the server serves).")
@@ -87,24 +84,24 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (resume != null && out != null && !out.equals(resume)) throw new UserError("--resume " + resume + " writes into " + resume + "; drop --out " + out);
         if (resume != null && !java.nio.file.Files.isDirectory(resume)) throw new UserError("--resume " + resume + ": no such evaluation folder");
-        StepConfig c = resume != null ? config.resolveOr(resume.resolve("config.yaml")) : config.resolve();
+        StepConfig c = resume != null ? run.config.resolveOr(resume.resolve("config.yaml")) : run.config.resolve();
         if (steps != null && methods != null) throw new UserError("--steps and --methods: give one of them");
         // A closed-loop evaluation runs in the simulator and reads no demonstrations: a --data there would be ignored.
-        if (config.data != null && c.task().hasSimulator())
-            throw new UserError("--data " + config.data + ": a closed-loop evaluation of task " + c.task().name()
+        if (run.config.data != null && c.task().hasSimulator())
+            throw new UserError("--data " + run.config.data + ": a closed-loop evaluation of task " + c.task().name()
                     + " runs in the simulator and reads no dataset; leave --data out");
         List<MethodSpec> specs = steps != null ? MethodList.comparison(steps) : MethodList.parse(methods != null ? methods : c.eval().methods());
         EvalRequest r;
         if (server != null) {
-            if (!source.none()) throw new UserError("--server takes no --policy/--predictor: the server has the models");
+            if (!run.source.none()) throw new UserError("--server takes no --policy/--predictor: the server has the models");
             String token = serverToken == null ? null : ServeConfig.readToken(serverToken);
             // No --methods/--steps: no methods in the request, which evaluates what the server serves.
             r = EvalRequest.of(c, null, List.of()).withMethods(steps == null && methods == null ? List.of() : specs)
                     .withServer(new EvalRequest.ServerTarget(server, token));
         } else {
-            EvalReport.Source before = resume != null && source.none() ? recordedSource(resume) : null;
-            Path dp = source.policy;
-            List<Path> predictors = source.predictors;
+            EvalReport.Source before = resume != null && run.source.none() ? recordedSource(resume) : null;
+            Path dp = run.source.policy;
+            List<Path> predictors = run.source.predictors;
             if (before != null) {   // the policy the interrupted evaluation ran, not the newest under runs/
                 dp = Path.of(before.policy());
                 predictors = new ArrayList<>(before.predictors().stream().map(Path::of).toList());

@@ -40,13 +40,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ConfigOptions config;
-
-    @Mixin
-    PolicySourceOptions source;
-
-    @Mixin
-    RandomWeightsOption random;
+    PolicyOrRandomOptions policy;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -75,8 +69,9 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter log = spec.commandLine().getOut();
-        StepConfig c = config.resolve();
-        random.checkAlone(source);
+        StepConfig c = policy.config().resolve();
+        PolicySourceOptions source = policy.source();
+        policy.random.checkAlone(source);
         if ((check != null || coldSteps != FusedOnnx.DEFAULT_COLD_STEPS) && fused == null)
             throw new UserError("--fused-check and --fused-cold-steps go with --fused METHOD");
         MethodConfig method = fused == null ? null : FusedOnnx.resolve(fused, InferenceSettings.from(c.inference()), coldSteps);
@@ -107,7 +102,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
                     throw new UserError("--half-weights: adding --fused to an export folder writes no network file (export it from checkpoints)");
                 for (Path p : OnnxExport.writeFused(OnnxExportFolder.read(source.policy), out, method)) log.println("wrote " + p);
             } else {
-                TrainedPolicy loaded = random.load(source, c, false);
+                TrainedPolicy loaded = policy.load(c, false);
                 for (Path p : OnnxExport.write(loaded.checkpoint(), loaded.predictorBundles(), out, method, storage)) log.println("wrote " + p);
             }
         }

@@ -13,15 +13,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What `step serve` and `step bench serve` share beyond the policy ({@link PolicySourceOptions}, or
- * {@link RandomWeightsOption}): its methods, runtime and batching.
+ * What `step serve` and `step bench serve` share: the policy ({@link PolicyOrRandomOptions}), its methods, runtime
+ * and batching.
  */
 public final class ServePolicyOptions {
     @Mixin
-    PolicySourceOptions source;
-
-    @Mixin
-    RandomWeightsOption random;
+    PolicyOrRandomOptions policy;
 
     @Option(names = "--method", paramLabel = "SPEC", description = "Method of sessions that name none (default: ${DEFAULT-VALUE}).")
     String method = "step:2";
@@ -41,9 +38,6 @@ public final class ServePolicyOptions {
     @Option(names = "--batch-window", paramLabel = "TIME", description = "Longest wait of a forward for sessions about to join its batch; only while other sessions are computing (default: 2ms).")
     String batchWindow = "2ms";
 
-    @Mixin
-    ConfigOptions config;
-
     private java.time.Duration window() {
         try {
             return org.steppolicy.serve.ServeConfig.parseDuration(batchWindow);
@@ -53,7 +47,7 @@ public final class ServePolicyOptions {
     }
 
     ServedPolicy load() {
-        StepConfig c = config.resolve();
+        StepConfig c = policy.config().resolve();
         List<String> allowed = new ArrayList<>();
         if (methods != null) {
             try {
@@ -65,11 +59,12 @@ public final class ServePolicyOptions {
         StepServedPolicy.Options o = new StepServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
                 RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime()),
                 instances != null ? instances : Runtime.getRuntime().availableProcessors(), maxBatch, window());
-        random.checkAlone(source);
-        if (random.randomWeights) {
+        PolicySourceOptions source = policy.source();
+        policy.random.checkAlone(source);
+        if (policy.random.randomWeights) {
             var bundle = RandomWeightsOption.bundle(c, BenchCommand.isBridger(method) || allowed.stream().anyMatch(BenchCommand::isBridger));
             return StepServedPolicy.of(bundle, List.of(), "random weights (seed " + c.training().seed() + ") of "
-                    + (config.config != null ? config.config : "configs/pusht.yaml"), o);
+                    + (policy.config().config != null ? policy.config().config : "configs/pusht.yaml"), o);
         }
         return StepServedPolicy.load(source.required(", or --random-weights with --config"), source.predictors, o);
     }

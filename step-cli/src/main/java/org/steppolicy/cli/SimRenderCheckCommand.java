@@ -26,13 +26,10 @@ public final class SimRenderCheckCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BarReport report;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         if (demos != null && demos < 1) throw new UserError("--demos must be at least 1, got " + demos);
         RenderCheck.Summary s = RenderCheck.run(data, demos == null ? Integer.MAX_VALUE : demos);
-        return report.finish(spec.commandLine().getOut(), s.report(), s::toJson, s.meetsBar());
+        return report.finish(s.report(), s::toJson, s.meetsBar());
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = "Render a demo to an animated GIF: its actions replayed in the simulator (default) or its recorded states.")
 public final class SimRenderCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE", description = "Push-T HDF5 (RoboMimic layout). Default: " + SimCommand.DEFAULT_DATA)
-    Path data = Path.of(SimCommand.DEFAULT_DATA);
+    @CommandLine.Mixin
+    PushTDataOption data;
 
     @Option(names = "--demo", paramLabel = "N", required = true, description = "Demo index (data/demo_N).")
     int demo;
@@ -31,8 +31,8 @@ public final class SimRenderCommand implements Callable<Integer> {
     @Option(names = "--recorded", description = "Draw the recorded states instead of replaying the actions.")
     boolean recorded;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,7 +42,7 @@ public final class SimRenderCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         if (size < 8 || size > 4096) throw new UserError("--size must be in 8..4096, got " + size);
         if (fps < 1 || fps > 100) throw new UserError("--fps must be in 1..100, got " + fps);
-        int frames = DemoRender.toGif(data, demo, out, size, recorded, fps);
+        int frames = DemoRender.toGif(data.data, demo, out, size, recorded, fps);
         spec.commandLine().getOut().printf("wrote %s: demo %d, %d frames at %d fps, %dx%d (%s)%n", out, demo, frames, fps, size, size,
                 recorded ? "recorded states" : "replayed in the simulator");
         spec.commandLine().getOut().flush();

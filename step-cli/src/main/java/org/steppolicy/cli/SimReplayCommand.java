@@ -3,9 +3,7 @@ package org.steppolicy.cli;
 import org.steppolicy.sim.Replay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code step sim replay --data FILE [--json OUT]}: replays every demo and reports the errors against the records. */
@@ -13,18 +11,15 @@ import java.util.concurrent.Callable;
         description = "Replay every demo's actions from the legacy reset of its seed and compare with obs/state. "
                 + "Exit 0 when the bar holds (median <= 0.5 px, worst <= 3 px, worst angle <= 0.05 rad), 1 otherwise.")
 public final class SimReplayCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE", description = "Push-T HDF5 (RoboMimic layout). Default: " + SimCommand.DEFAULT_DATA)
-    Path data = Path.of(SimCommand.DEFAULT_DATA);
+    @CommandLine.Mixin
+    PushTDataOption data;
 
     @CommandLine.Mixin
     BarReport report;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        Replay.Summary s = Replay.run(data);
-        return report.finish(spec.commandLine().getOut(), s.report(), s::toJson, s.meetsBar());
+        Replay.Summary s = Replay.run(data.data);
+        return report.finish(s.report(), s::toJson, s.meetsBar());
     }
 }

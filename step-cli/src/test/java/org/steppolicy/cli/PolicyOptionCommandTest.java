@@ -49,7 +49,7 @@ class PolicyOptionCommandTest {
                 CommandLine.ParseResult parsed = new CommandLine(new StepCli()).parseArgs(name, option, "runs/x",
                         "--predictor", "runs/a", "--predictor", "runs/b");
                 Object user = parsed.subcommand().commandSpec().userObject();
-                PolicySourceOptions source = user instanceof EvalCommand e ? e.source : ((BenchCommand) user).source;
+                PolicySourceOptions source = user instanceof EvalCommand e ? e.run.source : ((BenchCommand) user).policy.source();
                 assertEquals(Path.of("runs/x"), source.policy, name + " " + option);
                 assertEquals(List.of(Path.of("runs/a"), Path.of("runs/b")), source.predictors, name + " " + option);
             }

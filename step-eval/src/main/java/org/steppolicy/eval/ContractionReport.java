@@ -7,7 +7,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Polygon;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,12 +94,8 @@ public final class ContractionReport {
 
     /** Distance of x̂0 to the reference against the timestep (descending, left to right): median line, quartile band. */
     static void plot(Result r, String provenance, Path png) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
+        BufferedImage img = ParetoPlot.blank(W, H);
+        Graphics2D g = ParetoPlot.whiteGraphics(img);
         int tMax = 0;
         double yMax = 0;
         for (StartResult s : r.starts()) {

@@ -2,6 +2,7 @@ package org.steppolicy.eval;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.RuntimeKind;
@@ -36,36 +37,36 @@ public record EvalRequest(StepConfig config, Path dp, List<Path> predictors, Lis
     }
 
     public EvalRequest withMethods(List<MethodSpec> m) {
-        return new EvalRequest(config, dp, predictors, m, episodes, seed, threads, runtime, videos, out, force, server, compare, resume);
+        return copy(c -> c.methods = m);
     }
 
     public EvalRequest withEpisodes(int n) {
-        return new EvalRequest(config, dp, predictors, methods, n, seed, threads, runtime, videos, out, force, server, compare, resume);
+        return copy(c -> c.episodes = n);
     }
 
     public EvalRequest withSeed(long s) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, s, threads, runtime, videos, out, force, server, compare, resume);
+        return copy(c -> c.seed = s);
     }
 
     public EvalRequest withThreads(int n) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, n, runtime, videos, out, force, server, compare, resume);
+        return copy(c -> c.threads = n);
     }
 
     public EvalRequest withRuntime(RuntimeKind r) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, r, videos, out, force, server, compare, resume);
+        return copy(c -> c.runtime = r);
     }
 
     public EvalRequest withVideos(int n) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, n, out, force, server, compare, resume);
+        return copy(c -> c.videos = n);
     }
 
     public EvalRequest withForce(boolean f) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, out, f, server, compare, resume);
+        return copy(c -> c.force = f);
     }
 
     /** Every policy call through this server (the request's dp and predictors are then not read). */
     public EvalRequest withServer(ServerTarget s) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, out, force, s, compare, resume);
+        return copy(c -> c.server = s);
     }
 
     /**
@@ -73,21 +74,66 @@ public record EvalRequest(StepConfig config, Path dp, List<Path> predictors, Lis
      * evaluated methods; null: none). A bad spec is a one-line {@link org.steppolicy.config.UserError}.
      */
     public EvalRequest withCompare(String spec) {
-        String label = null;
-        if (spec != null) {
-            List<MethodSpec> one = MethodList.parse(spec, "--compare");
-            if (one.size() != 1) throw new org.steppolicy.config.UserError("--compare takes one method, e.g. step:2; got " + spec);
-            label = one.get(0).label();
-        }
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, out, force, server, label, resume);
+        List<MethodSpec> one = spec == null ? null : MethodList.parse(spec, "--compare");
+        if (one != null && one.size() != 1) throw new org.steppolicy.config.UserError("--compare takes one method, e.g. step:2; got " + spec);
+        return copy(c -> c.compare = one == null ? null : one.get(0).label());
     }
 
     /** Continues the interrupted evaluation in {@code dir} (it becomes the output folder). */
     public EvalRequest withResume(Path dir) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, dir, force, server, compare, true);
+        return copy(c -> {
+            c.out = dir;
+            c.resume = true;
+        });
     }
 
     public EvalRequest withOut(Path dir) {
-        return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, dir, force, server, compare, resume);
+        return copy(c -> c.out = dir);
+    }
+
+    /** This request with some components changed by {@code change}; the constructor copies the lists again. */
+    private EvalRequest copy(Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components of one copy, to change before {@link #build}: one constructor call for every with... method. */
+    private static final class Components {
+        StepConfig config;
+        Path dp;
+        List<Path> predictors;
+        List<MethodSpec> methods;
+        int episodes;
+        long seed;
+        int threads;
+        RuntimeKind runtime;
+        int videos;
+        Path out;
+        boolean force;
+        ServerTarget server;
+        String compare;
+        boolean resume;
+
+        Components(EvalRequest r) {
+            config = r.config;
+            dp = r.dp;
+            predictors = r.predictors;
+            methods = r.methods;
+            episodes = r.episodes;
+            seed = r.seed;
+            threads = r.threads;
+            runtime = r.runtime;
+            videos = r.videos;
+            out = r.out;
+            force = r.force;
+            server = r.server;
+            compare = r.compare;
+            resume = r.resume;
+        }
+
+        EvalRequest build() {
+            return new EvalRequest(config, dp, predictors, methods, episodes, seed, threads, runtime, videos, out, force, server, compare, resume);
+        }
     }
 }

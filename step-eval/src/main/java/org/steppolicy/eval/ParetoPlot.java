@@ -25,12 +25,8 @@ public final class ParetoPlot {
     private ParetoPlot() {}
 
     public static void write(List<MethodResult> results, String title, Path png) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
+        BufferedImage img = blank(W, H);
+        Graphics2D g = whiteGraphics(img);
         double[] decades = decades(results);
         double x0 = decades[0], x1 = decades[1];
         int pw = W - L - R, ph = H - T - B;
@@ -129,6 +125,21 @@ public final class ParetoPlot {
     private static int y(double score) {
         int ph = H - T - B;
         return T + ph - (int) Math.round(Math.max(0, Math.min(1, score)) * ph);
+    }
+
+    /** A blank chart image, RGB, made without a display (headless: servers and CI have none): every plot of this module. */
+    static BufferedImage blank(int w, int h) {
+        System.setProperty("java.awt.headless", "true");
+        return new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    }
+
+    /** The image's graphics, antialiased, with the whole image filled white. */
+    static Graphics2D whiteGraphics(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        return g;
     }
 
     /** Writes a PNG atomically (a .tmp renamed into place), creating its folder: every plot of this module. */

@@ -17,18 +17,31 @@ public final class DdimSolver extends ScheduledSolver {
         super(schedule, clipSample, prediction);
     }
 
+    /** One step's {@link #coefficients}, reused: the denoising loop allocates nothing once warm. */
+    private final float[] step = new float[4];
+
     @Override
     public SolverKind kind() { return SolverKind.DDIM; }
+
+    /**
+     * The float32 coefficients of one step from {@code t} to {@code prev} (−1: ᾱ = 1) into {@code into}: √(1−ᾱ_t),
+     * √ᾱ_t, √ᾱ_prev and the direction's √(1−ᾱ_prev). The fused ONNX graph (runtime.FusedOnnx) takes its constants
+     * from here, so both round them alike.
+     */
+    public static void coefficients(DiffusionSchedule schedule, int t, int prev, float[] into) {
+        float acpT = schedule.alphaCumprod(t);
+        float acpPrev = schedule.alphaCumprod(prev);
+        into[0] = (float) Math.sqrt(1f - acpT);
+        into[1] = (float) Math.sqrt(acpT);
+        into[2] = (float) Math.sqrt(acpPrev);
+        into[3] = (float) Math.sqrt(1f - acpPrev);
+    }
 
     @Override
     void update(int[] timesteps, int i, int prev, float[] x, float[] out, int n, GaussianNoise noise) {
         boolean epsilon = epsilon();
-        float acpT = schedule.alphaCumprod(timesteps[i]);
-        float acpPrev = schedule.alphaCumprod(prev);
-        float sqrtBetaProdT = (float) Math.sqrt(1f - acpT);
-        float sqrtAcpT = (float) Math.sqrt(acpT);
-        float sqrtAcpPrev = (float) Math.sqrt(acpPrev);
-        float dir = (float) Math.sqrt(1f - acpPrev);
+        coefficients(schedule, timesteps[i], prev, step);
+        float sqrtBetaProdT = step[0], sqrtAcpT = step[1], sqrtAcpPrev = step[2], dir = step[3];
         for (int j = 0; j < n; j++) {
             float x0 = epsilon ? (x[j] - sqrtBetaProdT * out[j]) / sqrtAcpT : out[j];
             // The direction uses the unclipped model's ε (use_clipped_model_output=False), derived for x0-models.

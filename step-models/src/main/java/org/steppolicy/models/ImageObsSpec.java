@@ -34,9 +34,8 @@ public record ImageObsSpec(int lowDim, int height, int width, String encoder, in
 
     /** The image encoder applied to {@code images} {@code [N, 3, H, W]}, parameters under {@code prefix}. */
     public <T> T encode(NetBuilder<T> b, String prefix, T images) {
-        return RESNET18_GN.equals(encoder)
-                ? new ResNet18GroupNorm(height, width).features(b, prefix, images)
-                : new SmallConvEncoder(height, width, featureDim).features(b, prefix, images);
+        ImageEncoder e = RESNET18_GN.equals(encoder) ? new ResNet18GroupNorm(height, width) : new SmallConvEncoder(height, width, featureDim);
+        return e.features(b, prefix, images);
     }
 
     /**

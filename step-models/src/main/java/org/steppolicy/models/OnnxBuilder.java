@@ -9,6 +9,8 @@ import java.util.Map;
 import onnx.Onnx;
 import org.nd4j.shade.protobuf.ByteString;
 
+import static org.steppolicy.models.OnnxNodes.integer;
+
 /**
  * Renders a {@link NetworkDefinition} into an ONNX model (IR 8, opset 17) with the parameter values as
  * initialisers and a dynamic batch axis ({@code batch}). Dropout is left out: the model is for inference.
@@ -75,10 +77,7 @@ public final class OnnxBuilder implements NetBuilder<String> {
 
     private String node(String op, List<String> inputs, Onnx.AttributeProto... attrs) {
         String out = fresh(op);
-        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(out).addOutput(out);
-        for (String in : inputs) n.addInput(in);
-        for (Onnx.AttributeProto a : attrs) n.addAttribute(a);
-        graph.addNode(n);
+        graph.addNode(OnnxNodes.node(op, out, inputs, attrs));
         return out;
     }
 
@@ -87,10 +86,6 @@ public final class OnnxBuilder implements NetBuilder<String> {
                 .setType(Onnx.AttributeProto.AttributeType.INTS);
         for (long x : v) a.addInts(x);
         return a.build();
-    }
-
-    private static Onnx.AttributeProto integer(String name, long v) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
     }
 
     private static Onnx.AttributeProto real(String name, double v) {
@@ -182,9 +177,7 @@ public final class OnnxBuilder implements NetBuilder<String> {
     public String conv1d(String x, String weight, String bias, int stride, int padding) {
         long[] w = s(weight);
         String wt = node("Transpose", List.of(weight), ints("perm", 2, 1, 0));   // [k,in,out] -> [out,in,k]
-        String y = node("Conv", List.of(x, wt, bias), ints("kernel_shape", w[0]), ints("strides", stride),
-                ints("pads", padding, padding), ints("dilations", 1), integer("group", 1));
-        return ret(y, Shapes.conv1d(s(x), w, stride, padding));
+        return ret(conv1dNode("Conv", x, wt, bias, w[0], stride, padding), Shapes.conv1d(s(x), w, stride, padding));
     }
 
     @Override
@@ -192,9 +185,13 @@ public final class OnnxBuilder implements NetBuilder<String> {
         long[] w = s(weight);
         String w3 = node("Reshape", List.of(weight, longInit(w[1], w[2], w[3])));         // [1,k,out,in] -> [k,out,in]
         String wt = node("Transpose", List.of(w3), ints("perm", 2, 1, 0));              // -> [in,out,k]
-        String y = node("ConvTranspose", List.of(x, wt, bias), ints("kernel_shape", w[1]), ints("strides", stride),
+        return ret(conv1dNode("ConvTranspose", x, wt, bias, w[1], stride, padding), Shapes.convTranspose1d(s(x), w, stride, padding));
+    }
+
+    /** A 1-D {@code Conv} or {@code ConvTranspose} node over weights already in ONNX's layout: one group, no dilation. */
+    private String conv1dNode(String op, String x, String wt, String bias, long kernel, int stride, int padding) {
+        return node(op, List.of(x, wt, bias), ints("kernel_shape", kernel), ints("strides", stride),
                 ints("pads", padding, padding), ints("dilations", 1), integer("group", 1));
-        return ret(y, Shapes.convTranspose1d(s(x), w, stride, padding));
     }
 
     @Override

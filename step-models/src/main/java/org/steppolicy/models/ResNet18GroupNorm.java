@@ -11,28 +11,18 @@ import java.util.List;
  * {@code downsample.1}) because the replacement is a setattr on the same attribute. 11,176,512 parameters
  * (torchvision's 11,689,512 less the 513,000 of fc; GroupNorm has the same affine parameters as BatchNorm).
  */
-public final class ResNet18GroupNorm implements NetworkDefinition {
-    public static final String INPUT = "image";
-    public static final String OUTPUT = "features";
+public final class ResNet18GroupNorm extends ImageEncoder {
     public static final int FEATURES = 512;
     /** replace_bn_with_gn: num_groups = num_features // 16. */
     static final int CHANNELS_PER_GROUP = 16;
 
-    private final int height, width;
-
     public ResNet18GroupNorm(int height, int width) {
+        super(height, width);
         if (height < 32 || width < 32) throw new IllegalArgumentException("ResNet-18 needs at least 32×32 input, got " + height + "×" + width);
-        this.height = height;
-        this.width = width;
-    }
-
-    @Override
-    public <T> void define(NetBuilder<T> b) {
-        T x = b.input(INPUT, -1, 3, height, width);
-        b.output(OUTPUT, features(b, "", x));
     }
 
     /** The backbone applied to {@code x}, parameters under {@code prefix} (e.g. {@code obs_encoder.key_model_map.image.}). */
+    @Override
     public <T> T features(NetBuilder<T> b, String prefix, T x) {
         long h = out(height, 7, 2, 3), w = out(width, 7, 2, 3);
         x = Layers.conv2dResNet(b, prefix + "conv1", x, 3, 64, 7, 2, 3);

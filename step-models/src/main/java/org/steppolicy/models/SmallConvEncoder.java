@@ -9,27 +9,19 @@ import java.util.List;
  * {@code [B, embed]}. PyTorch default init; names {@code net.0/2/4/6.*} and {@code head.*} as in its state_dict.
  * 257,344 parameters at embed 128.
  */
-public final class SmallConvEncoder implements NetworkDefinition {
-    public static final String INPUT = "image";
-    public static final String OUTPUT = "features";
+public final class SmallConvEncoder extends ImageEncoder {
     static final int[] CHANNELS = {32, 64, 128, 128};
 
-    private final int height, width, embed;
+    private final int embed;
 
     public SmallConvEncoder(int height, int width, int embed) {
+        super(height, width);
         if (height < 1 || width < 1 || embed < 1) throw new IllegalArgumentException("bad encoder size " + height + "×" + width + " → " + embed);
-        this.height = height;
-        this.width = width;
         this.embed = embed;
     }
 
-    @Override
-    public <T> void define(NetBuilder<T> b) {
-        T x = b.input(INPUT, -1, 3, height, width);
-        b.output(OUTPUT, features(b, "", x));
-    }
-
     /** The encoder applied to {@code x}, parameters under {@code prefix}. */
+    @Override
     public <T> T features(NetBuilder<T> b, String prefix, T x) {
         int in = 3;
         for (int i = 0; i < CHANNELS.length; i++) {

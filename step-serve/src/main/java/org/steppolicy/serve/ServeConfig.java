@@ -2,6 +2,7 @@ package org.steppolicy.serve;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How the server listens and bounds its sessions.
@@ -68,38 +69,83 @@ public record ServeConfig(String host, int port, int maxSessions, Duration idleT
     }
 
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.port = p);
     }
 
     public ServeConfig withControlPeriod(Duration d) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, d, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.controlPeriod = d);
     }
 
     public ServeConfig withMaxSessions(int n) {
-        return new ServeConfig(host, port, n, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.maxSessions = n);
     }
 
     public ServeConfig withIdleTimeout(Duration d) {
-        return new ServeConfig(host, port, maxSessions, d, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.idleTimeout = d);
     }
 
     public ServeConfig withToken(String t) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, t, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.token = t);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.host = h);
     }
 
     public ServeConfig withTls(Path cert, Path key) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, cert, key, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> {
+            c.tlsCert = cert;
+            c.tlsKey = key;
+        });
     }
 
     public ServeConfig withMaxMessageBytes(int n) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, n, threads, drainTimeout, healthNeedsToken);
+        return copy(c -> c.maxMessageBytes = n);
     }
 
     public ServeConfig withHealthNeedsToken(boolean b) {
-        return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, b);
+        return copy(c -> c.healthNeedsToken = b);
+    }
+
+    /** This config with some components changed by {@code change}; the constructor checks the result again. */
+    private ServeConfig copy(Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components of one copy, to change before {@link #build}: one constructor call for every with... method. */
+    private static final class Components {
+        String host;
+        int port;
+        int maxSessions;
+        Duration idleTimeout;
+        String token;
+        Path tlsCert;
+        Path tlsKey;
+        Duration controlPeriod;
+        int maxMessageBytes;
+        int threads;
+        Duration drainTimeout;
+        boolean healthNeedsToken;
+
+        Components(ServeConfig r) {
+            host = r.host;
+            port = r.port;
+            maxSessions = r.maxSessions;
+            idleTimeout = r.idleTimeout;
+            token = r.token;
+            tlsCert = r.tlsCert;
+            tlsKey = r.tlsKey;
+            controlPeriod = r.controlPeriod;
+            maxMessageBytes = r.maxMessageBytes;
+            threads = r.threads;
+            drainTimeout = r.drainTimeout;
+            healthNeedsToken = r.healthNeedsToken;
+        }
+
+        ServeConfig build() {
+            return new ServeConfig(host, port, maxSessions, idleTimeout, token, tlsCert, tlsKey, controlPeriod, maxMessageBytes, threads, drainTimeout, healthNeedsToken);
+        }
     }
 }

@@ -95,26 +95,37 @@ public final class PushTRenderer {
         return out;
     }
 
+    /**
+     * Where output pixel {@code i} samples one axis of {@code n} source pixels in {@link #resizeBilinear}: the two
+     * neighbours and the weight of the second; the same rule for rows and columns.
+     */
+    private record Tap(int lo, int hi, double w) {
+        static Tap of(int i, double scale, int n) {
+            double f = (i + 0.5) * scale - 0.5;
+            int lo = (int) Math.floor(f);
+            double w = f - lo;
+            if (lo < 0) { lo = 0; w = 0; }
+            int hi = Math.min(lo + 1, n - 1);
+            if (lo >= n - 1) { lo = n - 1; w = 0; }
+            return new Tap(lo, hi, w);
+        }
+    }
+
     /** Bilinear resampling with cv2's pixel-centre mapping (INTER_LINEAR). */
     static BufferedImage resizeBilinear(BufferedImage src, int size) {
         int sw = src.getWidth(), sh = src.getHeight();
         int[] in = src.getRGB(0, 0, sw, sh, null, 0, sw);
         int[] out = new int[size * size];
         double scaleX = sw / (double) size, scaleY = sh / (double) size;
+        Tap[] columns = new Tap[size];
+        for (int x = 0; x < size; x++) columns[x] = Tap.of(x, scaleX, sw);
         for (int y = 0; y < size; y++) {
-            double fy = (y + 0.5) * scaleY - 0.5;
-            int y0 = (int) Math.floor(fy);
-            double wy = fy - y0;
-            if (y0 < 0) { y0 = 0; wy = 0; }
-            int y1 = Math.min(y0 + 1, sh - 1);
-            if (y0 >= sh - 1) { y0 = sh - 1; wy = 0; }
+            Tap row = Tap.of(y, scaleY, sh);
+            int y0 = row.lo(), y1 = row.hi();
+            double wy = row.w();
             for (int x = 0; x < size; x++) {
-                double fx = (x + 0.5) * scaleX - 0.5;
-                int x0 = (int) Math.floor(fx);
-                double wx = fx - x0;
-                if (x0 < 0) { x0 = 0; wx = 0; }
-                int x1 = Math.min(x0 + 1, sw - 1);
-                if (x0 >= sw - 1) { x0 = sw - 1; wx = 0; }
+                int x0 = columns[x].lo(), x1 = columns[x].hi();
+                double wx = columns[x].w();
                 int p00 = in[y0 * sw + x0], p01 = in[y0 * sw + x1], p10 = in[y1 * sw + x0], p11 = in[y1 * sw + x1];
                 int rgb = 0;
                 for (int shift = 16; shift >= 0; shift -= 8) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DataFingerprint;
@@ -41,12 +42,8 @@ public final class TrainRuns {
         Path from = RunStart.resumeCheckpoint(resume, Checkpoint.KIND_DP);
         try (RunFolder folder = RunStart.claim(outDir, from, o)) {
             ImageObsSpec images = ImageSpecs.dp(c);
-            DemoDataset demos = TrainingData.loadChecked(c, progress);
-            DataFingerprint data = DataFingerprint.of(demos);
-            DatasetNormalizer norm = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
-            if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
-            InitialWeights init = RunStart.initialWeights(o, from, Checkpoint.KIND_DP, norm, progress);
-            TrainingData d = TrainingData.windows(c, demos, norm, images);
+            RunData r = RunData.load(c, from, o, Checkpoint.KIND_DP, images, fit -> fit, progress);
+            TrainingData d = r.windows();
             DpTrainSettings s = TrainSettings.dp(c, d.train().size(), maxSteps);
             DpTask task = (images == null ? DpTask.withUnet(s, d.train(), d.valid(), d.normalizer().toJson())
                     : DpTask.withImages(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson()))
@@ -54,8 +51,7 @@ public final class TrainRuns {
             if (progress != null) d.demos().actionConversion().ifPresent(cv -> progress.println("train-dp: " + cv.describe()));
             if (progress != null) progress.printf("train-dp: %d train / %d valid windows, %,d parameters, %d steps -> %s%n",
                     d.train().size(), d.valid() == null ? 0 : d.valid().size(), task.graph().parameterCount(), s.steps(), outDir);
-            Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
-            return run(RunStart.initialised(t, init), from, s.steps(), TrainSettings.budget(c.training()), progress);
+            return r.train(task, s.trainerSettings(), outDir, from, s.steps(), TrainSettings.budget(c.training()), progress);
         }
     }
 
@@ -63,6 +59,30 @@ public final class TrainRuns {
     private static Trainer.Summary run(Trainer t, Path from, long steps, Duration budget, PrintStream progress) {
         try (StopSignal stop = StopSignal.install(progress)) {
             return t.stopWhen(stop).run(from, steps, budget);
+        }
+    }
+
+    /**
+     * What every training run (dp, predictor, bridger) starts from, in one order: the checked demos and their
+     * fingerprint, the normaliser fit on them (or the one {@code choose} puts in its place), checked on --resume
+     * against the run's, the initial weights of the checkpoint kind, and the training windows.
+     */
+    private record RunData(DataFingerprint fingerprint, InitialWeights init, TrainingData windows) {
+        static RunData load(StepConfig c, Path from, RunOptions o, String kind, ImageObsSpec images,
+                            UnaryOperator<DatasetNormalizer> choose, PrintStream progress) {
+            DemoDataset demos = TrainingData.loadChecked(c, progress);
+            DataFingerprint data = DataFingerprint.of(demos);
+            DatasetNormalizer norm = choose.apply(DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer()));
+            if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
+            InitialWeights init = RunStart.initialWeights(o, from, kind, norm, progress);
+            return new RunData(data, init, TrainingData.windows(c, demos, norm, images));
+        }
+
+        /** Trains {@code task} in {@code outDir} from these weights, the data's fingerprint beside every checkpoint. */
+        Trainer.Summary train(TrainTask task, Trainer.Settings settings, Path outDir, Path from, long steps, Duration budget,
+                              PrintStream progress) {
+            Trainer t = new Trainer(task, settings, outDir, progress).withCheckpointFile(DataFingerprint.FILE, fingerprint.toJson());
+            return run(RunStart.initialised(t, init), from, steps, budget, progress);
         }
     }
 
@@ -98,18 +118,15 @@ public final class TrainRuns {
             fromDp = DatasetNormalizer.fromJson(dp.normalizerJson());
         }
         ImageObsSpec images = ImageSpecs.predictor(c);
-        DemoDataset demos = TrainingData.loadChecked(c, progress);
-        DataFingerprint data = DataFingerprint.of(demos);
-        DatasetNormalizer fit = DatasetNormalizer.fit(demos, c.task().obsNormalizer(), c.task().actionNormalizer());
-        if (fromDp != null) {
-            String diff = JsonDifference.first(JsonDifference.tree(fromDp.toJson()), JsonDifference.tree(fit.toJson()), "the checkpoint", "the data");
+        DatasetNormalizer dpNorm = fromDp;
+        RunData r = RunData.load(c, from, o, Checkpoint.KIND_PREDICTOR, images, fit -> {
+            if (dpNorm == null) return fit;
+            String diff = JsonDifference.first(JsonDifference.tree(dpNorm.toJson()), JsonDifference.tree(fit.toJson()), "the checkpoint", "the data");
             if (diff != null) throw new UserError("normaliser of " + dpCheckpoint + " differs from the one fit on "
                     + c.task().dataset() + " (" + diff + "): train the predictor on the DP's data and normaliser modes");
-        }
-        DatasetNormalizer norm = fromDp != null ? fromDp : fit;
-        if (from != null) norm = ResumeCheck.verify(from, data, norm, o.allowDataChange(), progress);
-        InitialWeights init = RunStart.initialWeights(o, from, Checkpoint.KIND_PREDICTOR, norm, progress);
-        TrainingData d = TrainingData.windows(c, demos, norm, images);
+            return dpNorm;
+        }, progress);
+        TrainingData d = r.windows();
         PredictorTrainSettings s = TrainSettings.predictor(c, d.train().size(), maxSteps);
         PredictorTask task = new PredictorTask(s, d.train(), d.valid(), d.trainImages(), d.validImages(), d.normalizer().toJson())
                 .withConfigYaml(c.toYaml());
@@ -120,8 +137,7 @@ public final class TrainRuns {
             // The temporal-only start (previous chunk shifted by Ta) is the bar a predictor has to beat.
             progress.printf("validation MSE of the previous chunk shifted by Ta (temporal-only start): %.6f%n",
                     PredictorTask.shiftedPreviousChunkMse(d.valid(), c.task().nActionSteps()));
-        Trainer t = new Trainer(task, s.trainerSettings(), outDir, progress).withCheckpointFile(DataFingerprint.FILE, data.toJson());
-        return run(RunStart.initialised(t, init), from, s.steps(), TrainSettings.budget(c.predictorTraining()), progress);
+        return r.train(task, s.trainerSettings(), outDir, from, s.steps(), TrainSettings.budget(c.predictorTraining()), progress);
     }
 
     private static void requireArch(String what, int value, int expected, Path ckpt) {

@@ -13,6 +13,7 @@ import org.nd4j.shade.protobuf.ByteString;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.ColdStartConfig;
+import org.steppolicy.infer.DdimSolver;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.Method;
 import org.steppolicy.infer.MethodConfig;
@@ -27,7 +28,10 @@ import org.steppolicy.infer.WarmStartMode;
 import org.steppolicy.models.ConditionalUnet1d;
 import org.steppolicy.models.DiffusionSchedule;
 import org.steppolicy.models.OnnxBuilder;
+import org.steppolicy.models.OnnxNodes;
 import org.steppolicy.models.StepPredictorNet;
+
+import static org.steppolicy.models.OnnxNodes.integer;
 
 /**
  * One ONNX file for a whole control call ({@value #FILE}): raw observation window, previous chunk
@@ -251,12 +255,9 @@ public final class FusedOnnx {
                 in.put(ConditionalUnet1d.TIMESTEP, timestep(ts[i]));
                 in.put(ConditionalUnet1d.GLOBAL_COND, cond);
                 String out = graft(dpGraph, "dp", in);
-                float acpT = schedule.alphaCumprod(ts[i]);
-                float acpPrev = schedule.alphaCumprod(prevT);
-                float sqrtBetaProdT = (float) Math.sqrt(1f - acpT);
-                float sqrtAcpT = (float) Math.sqrt(acpT);
-                float sqrtAcpPrev = (float) Math.sqrt(acpPrev);
-                float dir = (float) Math.sqrt(1f - acpPrev);
+                float[] c = new float[4];
+                DdimSolver.coefficients(schedule, ts[i], prevT, c);
+                float sqrtBetaProdT = c[0], sqrtAcpT = c[1], sqrtAcpPrev = c[2], dir = c[3];
                 String x0, eps;
                 if (epsilon) {
                     x0 = node("Div", List.of(node("Sub", List.of(x, node("Mul", List.of(out, f32(sqrtBetaProdT))))), f32(sqrtAcpT)));
@@ -355,10 +356,7 @@ public final class FusedOnnx {
 
         private String node(String op, List<String> inputs, Onnx.AttributeProto... attrs) {
             String out = fresh(op);
-            Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(out).addOutput(out);
-            for (String in : inputs) n.addInput(in);
-            for (Onnx.AttributeProto a : attrs) n.addAttribute(a);
-            cur.addNode(n);
+            cur.addNode(OnnxNodes.node(op, out, inputs, attrs));
             return out;
         }
 
@@ -413,10 +411,6 @@ public final class FusedOnnx {
             for (long d : dims) t.addDims(d);
             root.addInitializer(t);
             return name;
-        }
-
-        private static Onnx.AttributeProto integer(String name, long v) {
-            return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
         }
 
         private static Onnx.ValueInfoProto valueInfo(String name, int type, long[] shape) {

@@ -24,12 +24,8 @@ public final class FusedOnnxSession implements AutoCloseable {
 
     public FusedOnnxSession(byte[] model, PolicyShape shape, int threads) {
         this.shape = shape;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            opts.setIntraOpNumThreads(Math.max(0, threads));
-            opts.setInterOpNumThreads(1);
-            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = env.createSession(model, opts);
+        try {
+            session = OrtModel.open(env, model, threads);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load the fused model: " + e.getMessage(), e);
         }

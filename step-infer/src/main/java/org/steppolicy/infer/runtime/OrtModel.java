@@ -45,6 +45,20 @@ final class OrtModel implements CompiledNet {
     OrtModel(byte[] model, List<String> inputs, String output, int threads) {
         this.inputs = List.copyOf(inputs);
         this.output = output;
+        try {
+            this.session = open(env, model, threads);
+            for (String name : inputs) shapes.put(name, shapeOf(session.getInputInfo(), name, "input"));
+            shapes.put(output, shapeOf(session.getOutputInfo(), output, "output"));
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A session over {@code model} as every ONNX Runtime session of a policy is set up: all graph optimisations,
+     * {@code threads} intra-op threads (0: ORT chooses), one inter-op thread, no spinning.
+     */
+    static OrtSession open(OrtEnvironment env, byte[] model, int threads) throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Math.max(0, threads));
@@ -52,11 +66,7 @@ final class OrtModel implements CompiledNet {
             // A policy runs the predictor's and the denoiser's sessions back to back: spinning pool threads of one
             // session starve the other's (STEP-2 took 68 ms against DDIM-2's 38 ms at 2 threads with spinning on).
             opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-            this.session = env.createSession(model, opts);
-            for (String name : inputs) shapes.put(name, shapeOf(session.getInputInfo(), name, "input"));
-            shapes.put(output, shapeOf(session.getOutputInfo(), output, "output"));
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+            return env.createSession(model, opts);
         }
     }
 
