@@ -78,7 +78,8 @@ final class Layers {
 
     /** nn.GroupNorm on an image {@code [B, C, H, W]}: the same statistics as on {@code [B, C, H·W]}. */
     static <T> T groupNorm2d(NetBuilder<T> b, String prefix, T x, int groups, int channels, long h, long w) {
-        T flat = b.reshape(x, -1, channels, h * w);
-        return b.reshape(groupNorm(b, prefix, flat, groups, channels), -1, channels, h, w);
+        T g = b.param(prefix + ".weight", constant(1, channels));
+        T beta = b.param(prefix + ".bias", constant(0, channels));
+        return b.groupNorm2d(x, groups, channels, g, beta, 1e-5, h, w);
     }
 }

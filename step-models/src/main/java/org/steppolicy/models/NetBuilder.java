@@ -64,6 +64,15 @@ public interface NetBuilder<T> {
     /** GroupNorm over x {@code [B, C, L]} with per-channel affine gamma, beta {@code [C]}; biased variance, eps inside the root. */
     T groupNorm(T x, int groups, T gamma, T beta, double eps);
 
+    /**
+     * GroupNorm over an image x {@code [B, C, H, W]} of spatial size {@code h}×{@code w}: the statistics of
+     * {@link #groupNorm} on {@code [B, C, H·W]}. The default reshapes to that and back; a rendering that holds images in
+     * another layout may normalise them in place (SameDiff's training rendering does).
+     */
+    default T groupNorm2d(T x, int groups, int channels, T gamma, T beta, double eps, long h, long w) {
+        return reshape(groupNorm(reshape(x, -1, channels, h * w), groups, gamma, beta, eps), -1, channels, h, w);
+    }
+
     /** LayerNorm over the last axis with gamma, beta of that size; biased variance, eps inside the root. */
     T layerNorm(T x, T gamma, T beta, double eps);
 

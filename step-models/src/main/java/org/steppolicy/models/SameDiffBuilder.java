@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every op here costs about 20 µs of executor time per call (docs/reference/runtime-notes.md), so each NetBuilder op is
  * rendered with as few SameDiff ops as the semantics allow. Known traps avoided: the built-in mish (no gradient)
  * is written as x·tanh(softplus(x)); ConvTranspose1d is deconv2d on a height-1 axis. Training renderings hold
- * convolution outputs time-major ({@link TimeMajorOps}); the layout is internal: shapes, names and results are the
- * same as in the channels-first inference rendering.
+ * convolution outputs time-major ({@link TimeMajorOps}) and images pixel-major ({@link PixelMajorOps}); the layout is
+ * internal: shapes, names and results are the same as in the channels-first inference rendering.
  *
  * <pre>{@code
  * SameDiff sd = SameDiffBuilder.build(net, params, true);      // training graph (dropout on)
@@ -47,8 +47,11 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
      * keep them; every other op gets the channels-first value ({@link #cf}).
      */
     private final java.util.Set<String> timeMajor = new java.util.HashSet<>();
-    private final Map<String, SDVariable> channelsFirst = new HashMap<>(), timeMajorOf = new HashMap<>();
+    /** Images held pixel-major: logical {@code [B, C, H, W]} stored as the matrix {@code [H·W·B, C]} (see {@link PixelMajorOps}). */
+    private final java.util.Set<String> pixelMajor = new java.util.HashSet<>();
+    private final Map<String, SDVariable> channelsFirst = new HashMap<>(), timeMajorOf = new HashMap<>(), pixelMajorOf = new HashMap<>();
     private final TimeMajorOps seq;
+    private final PixelMajorOps pix;
     /**
      * Training renderings hold convolution outputs time-major: at batch 256 that made the U-Net's training step ~30 %
      * faster. Inference renderings keep ND4J's conv1d: at batch 1 the executor's per-op cost dominates and the
@@ -71,6 +74,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         this.training = training;
         this.batchSize = batchSize;
         this.seq = new TimeMajorOps(sd, dtype);
+        this.pix = new PixelMajorOps(sd, dtype);
         this.timeMajorSequences = training;
     }
 
@@ -160,10 +164,29 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         return ret(v, logicalShape);
     }
 
-    /** The value in its logical (channels-first) layout; converted once per time-major value. */
+    private boolean isPixelMajor(SDVariable v) {
+        return pixelMajor.contains(v.name());
+    }
+
+    private SDVariable retPixelMajor(SDVariable v, long[] logicalShape) {
+        pixelMajor.add(v.name());
+        return ret(v, logicalShape);
+    }
+
+    /** The value in its logical (channels-first) layout; converted once per time-major or pixel-major value. */
     private SDVariable cf(SDVariable v) {
-        if (!isTimeMajor(v)) return v;
-        return channelsFirst.computeIfAbsent(v.name(), n -> ret(seq.toChannelsFirst(v), s(v)));
+        if (isTimeMajor(v)) return channelsFirst.computeIfAbsent(v.name(), n -> ret(seq.toChannelsFirst(v), s(v)));
+        if (isPixelMajor(v)) {
+            long[] sh = s(v);
+            return channelsFirst.computeIfAbsent(v.name(), n -> ret(pix.toChannelsFirst(v, sh[2], sh[3], sh[1]), sh));
+        }
+        return v;
+    }
+
+    /** The pixel-major {@code [H·W·B, C]} form of a logical {@code [B, C, H, W]} value. */
+    private SDVariable pm(SDVariable v) {
+        if (isPixelMajor(v)) return v;
+        return pixelMajorOf.computeIfAbsent(v.name(), n -> retPixelMajor(pix.fromChannelsFirst(cf(v), s(v)[1]), s(v)));
     }
 
     /** The time-major {@code [L, B, C]} form of a logical {@code [B, C, L]} value. */
@@ -241,7 +264,11 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable conv2d(SDVariable x, SDVariable weight, SDVariable bias, int stride, int padding) {
-        long[] w = s(weight);
+        long[] w = s(weight), xs = s(x);
+        if (timeMajorSequences) {   // training: im2col + one GEMM, pixel-major (the inference rendering keeps conv2d)
+            SDVariable y = pix.conv2d(pm(x), xs[2], xs[3], xs[1], weight, w[0], w[1], w[3], bias, stride, padding);
+            return retPixelMajor(y, Shapes.conv2d(xs, w, stride, padding));
+        }
         Conv2DConfig c = Conv2DConfig.builder().kH(w[0]).kW(w[1]).sH(stride).sW(stride).pH(padding).pW(padding)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
         SDVariable y = bias == null ? sd.cnn.conv2d(cf(x), weight, c) : sd.cnn.conv2d(cf(x), weight, bias, c);
@@ -250,6 +277,10 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
 
     @Override
     public SDVariable maxPool2d(SDVariable x, int kernel, int stride, int padding) {
+        long[] xs = s(x);
+        if (isPixelMajor(x)) {
+            return retPixelMajor(pix.maxPool2d(x, xs[2], xs[3], xs[1], kernel, stride, padding), Shapes.pool2d(xs, kernel, stride, padding));
+        }
         Pooling2DConfig c = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).isNHWC(false).build();
         return ret(sd.cnn.maxPooling2d(cf(x), c), Shapes.pool2d(s(x), kernel, stride, padding));
@@ -258,12 +289,15 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     @Override
     public SDVariable globalAvgPool2d(SDVariable x) {
         long[] xs = s(x);
+        if (isPixelMajor(x)) return ret(pix.globalAvgPool(x, xs[2], xs[3], xs[1]), new long[] {xs[0], xs[1]});
         return ret(cf(x).mean(2, 3), new long[] {xs[0], xs[1]});
     }
 
     @Override
     public SDVariable relu(SDVariable x) {
-        return ret(sd.nn.relu(cf(x), 0), s(x));
+        SDVariable y = sd.nn.relu(x, 0);   // element-wise: keeps the layout
+        if (isTimeMajor(x)) return retTimeMajor(y, s(x));
+        return isPixelMajor(x) ? retPixelMajor(y, s(x)) : ret(y, s(x));
     }
 
     @Override
@@ -279,6 +313,14 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         SDVariable scale = invStd.mul(sd.reshape(gamma, groups, cg, 1));
         SDVariable y = centred.mul(scale).add(sd.reshape(beta, groups, cg, 1));
         return ret(sd.reshape(y, -1, c, xs[2]), xs);
+    }
+
+    @Override
+    public SDVariable groupNorm2d(SDVariable x, int groups, int channels, SDVariable gamma, SDVariable beta, double eps,
+                                  long h, long w) {
+        if (!isPixelMajor(x)) return NetBuilder.super.groupNorm2d(x, groups, channels, gamma, beta, eps, h, w);
+        // [H·W·B, C] is the time-major layout with length H·W: its GroupNorm, all GEMMs and same-shape ops
+        return retPixelMajor(seq.groupNorm(x, h * w, channels, groups, gamma, beta, eps, -1, channels), s(x));
     }
 
     /**
@@ -363,6 +405,9 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     public SDVariable add(SDVariable a, SDVariable b) {
         if ((isTimeMajor(a) || isTimeMajor(b)) && java.util.Arrays.equals(s(a), s(b)) && s(a).length == 3) {
             return retTimeMajor(tm(a).add(tm(b)), s(a));   // the residual add: same shape, any layout
+        }
+        if ((isPixelMajor(a) || isPixelMajor(b)) && java.util.Arrays.equals(s(a), s(b)) && s(a).length == 4) {
+            return retPixelMajor(pm(a).add(pm(b)), s(a));   // ResNet's residual add
         }
         return ret(cf(a).add(cf(b)), Shapes.broadcast(s(a), s(b)));
     }

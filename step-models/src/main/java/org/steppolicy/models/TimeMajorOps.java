@@ -127,8 +127,15 @@ final class TimeMajorOps {
      * biased variance, eps inside the root; gamma, beta {@code [C]}.
      */
     SDVariable groupNorm(SDVariable x, long length, long channels, int groups, SDVariable gamma, SDVariable beta, double eps) {
-        long cg = channels / groups;
-        SDVariable x2 = sd.reshape(x, -1, channels);                                       // [L·B, C]
+        return groupNorm(sd.reshape(x, -1, channels), length, channels, groups, gamma, beta, eps, length, -1, channels);
+    }
+
+    /**
+     * The same on the matrix x2 {@code [L·B, C]} (pixel-major images are one with L = H·W), returned reshaped to
+     * {@code outShape}, or as it is when that is {@code [-1, C]}.
+     */
+    SDVariable groupNorm(SDVariable x2, long length, long channels, int groups, SDVariable gamma, SDVariable beta, double eps,
+                         long... outShape) {
         SDVariable toGroups = groupMean(channels, groups, length);                          // [C, G], 1/(L·cg) on membership
         SDVariable fromGroups = groupIndicator(channels, groups);                           // [G, C]
         SDVariable mean = sumOverTime(sd.mmul(x2, toGroups), length);                      // [1, B·G]
@@ -138,7 +145,7 @@ final class TimeMajorOps {
         SDVariable gammaByGroup = fromGroups.mul(sd.reshape(gamma, 1, channels));          // [G, C]
         SDVariable scale = sd.mmul(overTime(sd.math.rsqrt(var.add(eps)), length, groups), gammaByGroup);
         SDVariable y = centred.mul(scale).add(beta);
-        return sd.reshape(y, length, -1, channels);
+        return outShape.length == 2 && outShape[0] == -1 && outShape[1] == channels ? y : sd.reshape(y, outShape);
     }
 
     /** FiLM on time-major h {@code [L, B, C]} with scaleBias {@code [B, 2C]}: scale·h + bias, both broadcast over time. */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Image encoders: parameter counts and names against the reference, SameDiff vs ONNX Runtime at small inputs. */
 class ImageEncoderTest {
@@ -74,6 +76,12 @@ class ImageEncoderTest {
         for (int i = 0; i < img.length; i++) img[i] = (float) (r.nextGaussian() - 2); // mostly negative
         OnnxEquivalenceTest.compare(net, ParamInit.init(ParamCollector.collect(net), 13), Map.of("image", img),
                 Map.of("image", new long[] {2, 2, 9, 7}), new long[] {2, 80});
+        // the training rendering pools pixel-major ([1, H, W, B·C] NHWC): the same values
+        TensorStore p = ParamInit.init(ParamCollector.collect(net), 13);
+        Map<String, INDArray> feed = Map.of("image", Nd4j.create(img, new long[] {2, 2, 9, 7}, 'c'));
+        INDArray infer = SameDiffBuilder.build(net, p, false).output(new java.util.HashMap<>(feed), "features").get("features");
+        INDArray train = SameDiffBuilder.build(net, p, true).output(new java.util.HashMap<>(feed), "features").get("features");
+        assertTrue(infer.equalsWithEps(train, 1e-5), "training vs inference rendering: " + infer.sub(train).amaxNumber());
     }
 
     private static float[] uniform(Random r, int n) {

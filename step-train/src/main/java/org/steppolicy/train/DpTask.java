@@ -2,6 +2,7 @@ package org.steppolicy.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,6 +41,10 @@ public final class DpTask implements TrainTask {
     private final float[] obs, act, x0, xt, eps, cond;
     private final int[] t;
     private final ImageWindows trainImages, validImages;   // null for low-dim policies
+    private final float[] lossWeight;                       // inpainting's loss mask; null with a global condition
+    /** Builds the graph validation runs on; null: validation runs on the training graph. */
+    private Supplier<SameDiff> validationNetwork;
+    private TrainGraph validationGraph;
 
     /**
      * @param valid null or empty: no validation loss
@@ -79,7 +84,8 @@ public final class DpTask implements TrainTask {
         for (String in : settings.obsAsGlobalCond() ? new String[] {SAMPLE, TIMESTEP, GLOBAL_COND} : new String[] {SAMPLE, TIMESTEP})
             if (!sd.hasVariable(in)) throw new IllegalArgumentException("denoiser graph lacks input " + in);
         this.timestepType = sd.getVariable(TIMESTEP).dataType();
-        this.graph = LossHead.attach(sd, OUTPUT, T, dim, settings.obsAsGlobalCond() ? null : noiser.lossWeight());
+        this.lossWeight = settings.obsAsGlobalCond() ? null : noiser.lossWeight();
+        this.graph = LossHead.attach(sd, OUTPUT, T, dim, lossWeight);
         this.batcher = new EpochBatcher(train.size(), settings.batchSize(), settings.seed());
         int B = settings.batchSize() + 1;   // a batch may hold one window more (EpochBatcher's single leftover)
         obs = new float[B * T * Do];
@@ -109,7 +115,8 @@ public final class DpTask implements TrainTask {
         ImageDiffusionPolicy net = imagePolicy(s, trainImages.spec(), train.actionDim());
         TensorStore init = net.initParams(s.seed());
         return new DpTask(s, train, valid, trainImages, validImages, normalizerJson,
-                training -> SameDiffBuilder.build(net, init, true)); // no dropout anywhere: one graph
+                training -> SameDiffBuilder.build(net, init, true)) // no dropout anywhere: one graph
+                .validateOn(() -> SameDiffBuilder.build(net, init, false));
     }
 
     /** Graph factory for the U-Net, initial weights seeded by the settings' seed. */
@@ -140,6 +147,31 @@ public final class DpTask implements TrainTask {
     }
     public EpochBatcher batcher() { return batcher; }
 
+    /**
+     * Computes the validation loss on {@code network} (built once, on first use; the same network description,
+     * parameters and outputs as the training graph) with the given parameters copied in before every pass,
+     * instead of on the training graph. For the image DP: its training rendering (convolutions as im2col + GEMM)
+     * has many times the ops of the inference rendering, and SameDiff's output() walks the whole graph on every
+     * call, which made validation cost minutes (docs/performance.md, "Image DP: convolutions as GEMMs").
+     */
+    public DpTask validateOn(Supplier<SameDiff> network) {
+        this.validationNetwork = network;
+        this.validationGraph = null;
+        return this;
+    }
+
+    /** The graph the validation loss runs on, holding {@code params}' values. */
+    TrainGraph validationGraph(Map<String, INDArray> params) {
+        if (validationNetwork == null) return graph;   // the training graph holds the live parameters already
+        if (validationGraph == null) {
+            validationGraph = LossHead.attach(validationNetwork.get(), OUTPUT, T, dim, lossWeight);
+            if (!validationGraph.params().keySet().equals(graph.params().keySet()))
+                throw new IllegalStateException("the validation network's parameters differ from the training graph's");
+        }
+        params.forEach((name, value) -> validationGraph.params().get(name).assign(value));
+        return validationGraph;
+    }
+
     @Override
     public Map<String, Object> arch() {
         // for an image DP the U-Net's condition is the encoder's output and obs_dim the flat step (low-dim + pixels)
@@ -157,6 +189,7 @@ public final class DpTask implements TrainTask {
     @Override
     public double validationLoss(Map<String, INDArray> params) {
         if (valid == null || valid.size() == 0) return Double.NaN;
+        TrainGraph g = validationGraph(params);
         double sum = 0;
         long count = 0;
         int B = s.batchSize();
@@ -166,7 +199,9 @@ public final class DpTask implements TrainTask {
             int[] idx = new int[n];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             // Fixed noise per validation batch, so successive validation losses are comparable.
-            sum += graph.loss(feed(valid, validImages, idx, s.seed() ^ VALIDATION_SEED, b, false)) * idx.length;
+            Map<String, INDArray> feed = feed(valid, validImages, idx, s.seed() ^ VALIDATION_SEED, b, false);
+            sum += g.loss(feed) * idx.length;
+            TrainGraph.release(feed);
             count += idx.length;
             from += n - B;
         }
