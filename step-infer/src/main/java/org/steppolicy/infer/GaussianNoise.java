@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * Seeded standard-normal draws (Box–Muller over SplittableRandom), one instance per runner: no shared state, and the
  * same seed gives the same stream on every JVM. {@link #replay} makes a stream of given draws instead, so that another
- * runtime (the fused {@code step_policy.onnx}, whose noise is an input) and a {@link PolicyRunner} can run on the same noise.
+ * runtime (the fused {@code step_policy.onnx}, whose noise is an input) and a {@link ChunkPlanner} can run on the same noise.
  */
 public final class GaussianNoise {
     private SplittableRandom random;

@@ -3,7 +3,7 @@ package org.steppolicy.infer;
 import org.steppolicy.models.DiffusionSchedule;
 
 /**
- * One fully resolved method: what a {@link PolicyRunner} runs.
+ * One fully resolved method: what a {@link ChunkPlanner} runs.
  *
  * @param label        the spec as the user wrote it, e.g. "step:2" (the results' method name)
  * @param steps        solver steps, the network calls of one call's chain (for the warm-started methods K', as the

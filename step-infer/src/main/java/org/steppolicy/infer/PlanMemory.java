@@ -3,7 +3,7 @@ package org.steppolicy.infer;
 /**
  * What one episode's model calls leave for the next: the last two chunks (the warm start, the STEP predictor's input,
  * the stall test), falcon:K's latent buffer and the episode's noise stream, plus the last call's report. Made by
- * {@link PolicyRunner#newMemory()} and owned by the episode's owner (StepPolicy), which alone starts an episode
+ * {@link ChunkPlanner#newMemory()} and owned by the episode's owner (StepPolicy), which alone starts an episode
  * ({@link #reset(long)}); the runner reads and writes it during a call and keeps none of it. Not thread-safe.
  */
 public final class PlanMemory {

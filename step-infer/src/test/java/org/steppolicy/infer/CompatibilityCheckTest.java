@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class CompatibilityCheckTest {
-    static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;
-    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
+    static final PolicyShape SHAPE = ChunkPlannerTest.SHAPE;
+    static final DatasetNormalizer NORM = ChunkPlannerTest.NORM;
 
     static Denoiser dp() { return new Fakes.CondTarget(SHAPE, false); }
 
@@ -30,24 +30,24 @@ class CompatibilityCheckTest {
         // a normaliser read back from JSON may differ in the last bits
         DatasetNormalizer close = new DatasetNormalizer(NORM.obs(), LinearNormalizer.affine(
                 new float[] {0.004f * (1 + 1e-7f), 0.0041f}, new float[] {-1.05f, -1.1f}));
-        assertDoesNotThrow(() -> new PolicyRunner(models(dp(), p, close), MethodSpec.parse("step:2").config()));
-        assertDoesNotThrow(() -> new PolicyRunner(models(new Fakes.CondTarget(SHAPE, true), null, null),
+        assertDoesNotThrow(() -> new ChunkPlanner(models(dp(), p, close), MethodSpec.parse("step:2").config()));
+        assertDoesNotThrow(() -> new ChunkPlanner(models(new Fakes.CondTarget(SHAPE, true), null, null),
                 MethodSpec.parse("ddim:2").config()));
     }
 
     @Test
     void rejectsAPredictorThatDisagreesWithTheDp() {
         MethodConfig step = MethodSpec.parse("step:2").config();
-        expectError("predictor horizon", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(16, 2, true), NORM), step));
-        expectError("predictor action dim", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 7, true), NORM), step));
+        expectError("predictor horizon", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(16, 2, true), NORM), step));
+        expectError("predictor action dim", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(8, 7, true), NORM), step));
         DatasetNormalizer otherAction = new DatasetNormalizer(NORM.obs(),
                 LinearNormalizer.affine(new float[] {0.004f, 0.005f}, new float[] {-1.05f, -1.1f}));
-        expectError("action normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherAction), step));
+        expectError("action normaliser", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(8, 2, true), otherAction), step));
         DatasetNormalizer otherObs = new DatasetNormalizer(LinearNormalizer.identity(3), NORM.action());
-        expectError("obs normaliser", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), otherObs), step));
-        expectError("needs a 'step' predictor", () -> new PolicyRunner(models(dp(), null, null), step));
-        expectError("spatiotemporal", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, false), NORM), step));
-        expectError("obs-only", () -> new PolicyRunner(models(dp(), new Fakes.Predictor(8, 2, true), NORM),
+        expectError("obs normaliser", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(8, 2, true), otherObs), step));
+        expectError("needs a 'step' predictor", () -> new ChunkPlanner(models(dp(), null, null), step));
+        expectError("spatiotemporal", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(8, 2, false), NORM), step));
+        expectError("obs-only", () -> new ChunkPlanner(models(dp(), new Fakes.Predictor(8, 2, true), NORM),
                 MethodSpec.parse("spatial:2").config()));
     }
 
@@ -55,9 +55,9 @@ class CompatibilityCheckTest {
     void rejectsADpThatDisagreesWithTheConfig() {
         MethodConfig ddim = MethodSpec.parse("ddim:2").config();
         PolicyShape other = new PolicyShape(2, 3, 8, 4, 2);
-        expectError("condition", () -> new PolicyRunner(new PolicyModels(other, dp(), NORM, null, null), ddim));
-        expectError("DP horizon", () -> new PolicyRunner(new PolicyModels(new PolicyShape(2, 3, 10, 3, 2), dp(), NORM, null, null), ddim));
-        expectError("trajectory channels", () -> new PolicyRunner(new PolicyModels(other, new Fakes.CondTarget(SHAPE, true), NORM, null, null), ddim));
+        expectError("condition", () -> new ChunkPlanner(new PolicyModels(other, dp(), NORM, null, null), ddim));
+        expectError("DP horizon", () -> new ChunkPlanner(new PolicyModels(new PolicyShape(2, 3, 10, 3, 2), dp(), NORM, null, null), ddim));
+        expectError("trajectory channels", () -> new ChunkPlanner(new PolicyModels(other, new Fakes.CondTarget(SHAPE, true), NORM, null, null), ddim));
         expectError("exceeds the horizon", () -> new PolicyShape(2, 8, 8, 3, 2));
     }
 }

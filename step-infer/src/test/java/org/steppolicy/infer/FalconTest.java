@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * its level, evaluations) and the same chunk.
  */
 class FalconTest {
-    static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE;   // To 2, Ta 3, H 8, Do 3, Da 2
-    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
+    static final PolicyShape SHAPE = ChunkPlannerTest.SHAPE;   // To 2, Ta 3, H 8, Do 3, Da 2
+    static final DatasetNormalizer NORM = ChunkPlannerTest.NORM;
     static final double S = 0.4;                              // data spread of the toy posterior
     /** float32 production against the double reference: √ᾱ_99 ≈ 5e-4 magnifies rounding in x̂0 at the top of the chain (~2e-5). */
     static final double TOL = 5e-5;
@@ -213,21 +213,21 @@ class FalconTest {
                 ColdStartConfig.defaults(), SolverKind.DDIM, null, f);
         MethodConfig cfg = MethodSpec.parse(spec).config(s);
         PolicyModels models = new PolicyModels(SHAPE, new Posterior(), NORM, null, null);
-        EngineEpisode runner = new EngineEpisode(new PolicyRunner(models, cfg));
+        EngineEpisode planner = new EngineEpisode(new ChunkPlanner(models, cfg));
         int[] grid = cfg.timesteps(Fakes.SCHEDULE);
         assertArrayEquals(expectedGrid, grid, spec + " grid");
         Reference ref = new Reference(cfg.falcon(), grid, models.scheduler().clipSample());
         GaussianNoise rng = new GaussianNoise(seed);
-        runner.reset(seed);
+        planner.reset(seed);
         int reuses = 0, explorations = 0, failed = 0;
         Set<Integer> levels = new TreeSet<>();
         float[] chunk = new float[SHAPE.chunkSize()];
         double maxErr = 0;
         for (int k = 0; k < calls; k++) {
             double key = key(k);
-            runner.act(new double[][] {rawObs(key(k - 1)), rawObs(key)});
+            planner.act(new double[][] {rawObs(key(k - 1)), rawObs(key)});
             Reference.Outcome want = ref.step(NORM.obs().normalize(0, rawObs(key)[0]), rng);
-            FalconSampler.Call got = runner.lastFalconCall();
+            FalconSampler.Call got = planner.lastFalconCall();
             String at = spec + " call " + k;
             assertEquals(want.explored(), got.explored(), at + " explored");
             assertEquals(want.candidates(), got.candidates(), at + " candidates");
@@ -235,12 +235,12 @@ class FalconTest {
             assertEquals(want.fromNoise(), got.fromNoise(), at + " from noise");
             assertEquals(want.startT(), got.startTimestep(), at + " start level");
             assertEquals(want.evals(), got.evaluations(), at + " evaluations");
-            runner.lastChunk(chunk);
+            planner.lastChunk(chunk);
             for (int j = 0; j < chunk.length; j++) {
                 maxErr = Math.max(maxErr, Math.abs(want.chunk()[j] - chunk[j]));
                 assertEquals(want.chunk()[j], chunk[j], TOL, at + " chunk[" + j + "]");
             }
-            assertEquals(k == 0, runner.lastLatency().coldStart(), at + " cold");
+            assertEquals(k == 0, planner.lastLatency().coldStart(), at + " cold");
             if (!got.fromNoise()) { reuses++; levels.add(got.startTimestep()); }
             if (got.explored()) explorations++;
             if (got.candidates() > 0 && got.passed() == 0) failed++;
@@ -266,13 +266,13 @@ class FalconTest {
 
     @Test
     void falconTwoOnDpmSolverReusesItsOnlyPartialLatentAtOneEvaluation() {
-        EngineEpisode runner = new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, new Posterior(), NORM, null, null),
+        EngineEpisode planner = new EngineEpisode(new ChunkPlanner(new PolicyModels(SHAPE, new Posterior(), NORM, null, null),
                 MethodSpec.parse("falcon:2").config()));
-        runner.reset(3);
+        planner.reset(3);
         int oneEval = 0;
         for (int k = 0; k < 40; k++) {
-            runner.act(new double[][] {rawObs(0.9 * (k - 1)), rawObs(0.9 * k)});
-            FalconSampler.Call c = runner.lastFalconCall();
+            planner.act(new double[][] {rawObs(0.9 * (k - 1)), rawObs(0.9 * k)});
+            FalconSampler.Call c = planner.lastFalconCall();
             if (!c.fromNoise()) {
                 assertEquals(50, c.startTimestep()); // DPM-Solver++-2's grid is 99, 50
                 assertEquals(1, c.evaluations());   // the scoring output is the chain's only step
@@ -287,15 +287,15 @@ class FalconTest {
     @Test
     void resetEmptiesTheBufferAndTheFirstCallStartsFromNoise() {
         Posterior dp = new Posterior();
-        EngineEpisode runner = new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, null, null), MethodSpec.parse("falcon:4").config()));
-        runner.reset(1);
-        assertNull(runner.lastFalconCall());
-        for (int k = 0; k < 5; k++) runner.act(new double[][] {rawObs(0.9 * (k - 1)), rawObs(0.9 * k)});
-        runner.reset(1);
-        runner.act(new double[][] {rawObs(0), rawObs(0)});
-        FalconSampler.Call c = runner.lastFalconCall();
+        EngineEpisode planner = new EngineEpisode(new ChunkPlanner(new PolicyModels(SHAPE, dp, NORM, null, null), MethodSpec.parse("falcon:4").config()));
+        planner.reset(1);
+        assertNull(planner.lastFalconCall());
+        for (int k = 0; k < 5; k++) planner.act(new double[][] {rawObs(0.9 * (k - 1)), rawObs(0.9 * k)});
+        planner.reset(1);
+        planner.act(new double[][] {rawObs(0), rawObs(0)});
+        FalconSampler.Call c = planner.lastFalconCall();
         assertTrue(c.fromNoise() && !c.explored() && c.candidates() == 0, c.toString());
-        assertTrue(runner.lastLatency().coldStart());
+        assertTrue(planner.lastLatency().coldStart());
     }
 
     @Test

@@ -23,14 +23,14 @@ class KPrimeTest {
 
     /** The timesteps of the U-Net forwards of one warm (not cold-start) call of {@code cfg}. */
     private static List<Integer> warmForwards(MethodConfig cfg) {
-        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(PolicyRunnerTest.SHAPE, false), PolicyRunnerTest.SHAPE.condDim());
-        Fakes.Predictor pred = new Fakes.Predictor(PolicyRunnerTest.SHAPE.horizon(), PolicyRunnerTest.SHAPE.actionDim(),
+        Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(ChunkPlannerTest.SHAPE, false), ChunkPlannerTest.SHAPE.condDim());
+        Fakes.Predictor pred = new Fakes.Predictor(ChunkPlannerTest.SHAPE.horizon(), ChunkPlannerTest.SHAPE.actionDim(),
                 cfg.method() != Method.SPATIAL);   // spatial's predictor sees the observation only
-        EngineEpisode r = PolicyRunnerTest.runner(cfg, dp, cfg.method() == Method.TEMPORAL ? null : pred);
+        EngineEpisode r = ChunkPlannerTest.episode(cfg, dp, cfg.method() == Method.TEMPORAL ? null : pred);
         r.reset(1);
-        r.act(PolicyRunnerTest.window(1));
+        r.act(ChunkPlannerTest.window(1));
         dp.timesteps.clear();
-        r.act(PolicyRunnerTest.window(2));
+        r.act(ChunkPlannerTest.window(2));
         assertFalse(r.lastLatency().coldStart(), cfg.label());
         return List.copyOf(dp.timesteps);
     }

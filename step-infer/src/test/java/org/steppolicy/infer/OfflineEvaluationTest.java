@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OfflineEvaluationTest {
-    static final PolicyShape SHAPE = PolicyRunnerTest.SHAPE; // To 2, Ta 3, H 8, Do 3, Da 2
-    static final DatasetNormalizer NORM = PolicyRunnerTest.NORM;
+    static final PolicyShape SHAPE = ChunkPlannerTest.SHAPE; // To 2, Ta 3, H 8, Do 3, Da 2
+    static final DatasetNormalizer NORM = ChunkPlannerTest.NORM;
 
     @Test
     void windowsAreAlignedLikeTheSamplerAndEdgePadded() {
@@ -41,7 +41,7 @@ class OfflineEvaluationTest {
             List<OfflineWindow> ep = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 double k = e * 10 + c;
-                double[][] o = PolicyRunnerTest.window(k);
+                double[][] o = ChunkPlannerTest.window(k);
                 double key = NORM.obs().normalize(0, o[1][0]);
                 double[][] target = new double[SHAPE.horizon()][2];
                 for (int i = 0; i < SHAPE.horizon(); i++)

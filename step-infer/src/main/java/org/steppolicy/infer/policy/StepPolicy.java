@@ -9,7 +9,7 @@ import org.steppolicy.infer.PlanMemory;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.data.ObservationHistory;
 import org.steppolicy.infer.PolicyModels;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.ChunkPlanner;
 import org.steppolicy.infer.PolicyShape;
 
 /**
@@ -29,8 +29,8 @@ import org.steppolicy.infer.PolicyShape;
  *
  * <p><b>Threads.</b> A StepPolicy is not thread-safe: use one instance per control loop. Its runtime instances hold
  * reused buffers. It is the one owner of the episode's state: the observation history, the action queue and the
- * {@link PlanMemory} (previous chunks, Falcon's latents, noise) that its {@link PolicyRunner} plans from and writes,
- * all started afresh by {@link #reset}; the runner keeps none of it. The loaded
+ * {@link PlanMemory} (previous chunks, Falcon's latents, noise) that its {@link ChunkPlanner} plans from and writes,
+ * all started afresh by {@link #reset}; the planner keeps none of it. The loaded
  * models behind it ({@link TrainedPolicy}) are immutable and shared read-only: {@link #newSession()} makes another
  * policy on the same models for another robot or thread, with fresh runtime instances and state of its own.
  *
@@ -45,7 +45,7 @@ public final class StepPolicy implements AutoCloseable {
     private final MethodConfig method;
     private final long seed;
     private final PolicyModels models;
-    private final PolicyRunner runner;
+    private final ChunkPlanner planner;
     private final PlanMemory memory;
     private final PolicyInfo info;
     private final ObservationHistory history;
@@ -61,7 +61,7 @@ public final class StepPolicy implements AutoCloseable {
         this.seed = seed;
         this.models = source.open(method.method());
         try {
-            this.runner = new PolicyRunner(models, method);
+            this.planner = new ChunkPlanner(models, method);
         } catch (IllegalArgumentException e) {
             models.close();
             throw new UserError("method " + method.label() + ": " + e.getMessage(), e);
@@ -75,7 +75,7 @@ public final class StepPolicy implements AutoCloseable {
         this.history = new ObservationHistory(s.obsSteps(), s.obsDim());
         this.observation = new double[s.obsDim()];
         this.chunk = new float[s.chunkSize()];
-        this.memory = runner.newMemory();
+        this.memory = planner.newMemory();
         memory.reset(seed);
     }
 
@@ -203,7 +203,7 @@ public final class StepPolicy implements AutoCloseable {
     /**
      * One model call whose newest observation was taken {@code executed} control periods after the previous call's
      * (an asynchronous client asks for the next chunk before the Ta actions are used up): the warm start uses the
-     * previous chunk as executed, shifted by that count instead of Ta (PolicyRunner's class comment says how the STEP
+     * previous chunk as executed, shifted by that count instead of Ta (ChunkPlanner's class comment says how the STEP
      * predictor's input is realigned). {@code predictChunk(w)} is {@code predictChunk(w, Ta)}, bit for bit.
      */
     public double[][] predictChunk(double[][] obsWindow, int executed) {
@@ -216,7 +216,7 @@ public final class StepPolicy implements AutoCloseable {
     }
 
     private double[][] modelCall(double[][] window, int executed) {
-        double[][] actions = runner.plan(window, executed, memory);
+        double[][] actions = planner.plan(window, executed, memory);
         called = true;
         return actions;
     }

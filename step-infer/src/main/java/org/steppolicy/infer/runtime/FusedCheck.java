@@ -14,12 +14,12 @@ import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PlanMemory;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.ChunkPlanner;
 import org.steppolicy.infer.PolicyShape;
 
 /**
  * The Java side of the cross-runtime check of {@value FusedOnnx#FILE} ({@code export-onnx --fused-check FILE}): runs
- * the Java engine (PolicyRunner on ONNX Runtime over dp.onnx / predictor.onnx) for a few seeded calls of one episode,
+ * the Java engine (ChunkPlanner on ONNX Runtime over dp.onnx / predictor.onnx) for a few seeded calls of one episode,
  * writes each call's inputs (raw observation window, previous raw chunk, noise, first_call) with the engine's outputs
  * to a JSON file that {@code scripts/fused_onnx_check.mjs} feeds to the fused file in another runtime, and times
  * batch-1 calls of the engine and of the fused file on Java's ONNX Runtime (median over {@code runs}).
@@ -49,8 +49,8 @@ public final class FusedCheck {
         double worst = 0;
         PolicyModels models = folder.open(m.method().predictorKind(), threads);
         try (FusedOnnxSession fused = new FusedOnnxSession(Files.readAllBytes(exportDir.resolve(FusedOnnx.FILE)), s, threads)) {
-            PolicyRunner runner = new PolicyRunner(models, m);
-            PlanMemory memory = runner.newMemory(); // one episode; its noise is replaced by each call's replay
+            ChunkPlanner planner = new ChunkPlanner(models, m);
+            PlanMemory memory = planner.newMemory(); // one episode; its noise is replaced by each call's replay
             float[] prev = new float[n], chunk = new float[n], obs = null, noise = null;
             for (int c = 0; c < calls; c++) {
                 obs = new float[s.condDim()];
@@ -63,7 +63,7 @@ public final class FusedCheck {
                     }
                 noise = new float[n];
                 new GaussianNoise(r.nextLong()).fill(noise, 0, n);
-                double[][] actions = runner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
+                double[][] actions = planner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
                 memory.lastChunk(chunk);
                 FusedOnnxSession.Output out = fused.run(obs, prev, noise, c == 0);
                 for (int i = 0; i < actions.length; i++)
@@ -87,7 +87,7 @@ public final class FusedCheck {
             long[] engine = new long[runs], inFile = new long[runs];
             for (int i = -20; i < runs; i++) {
                 long t0 = System.nanoTime();
-                runner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
+                planner.plan(window, s.actionSteps(), memory, GaussianNoise.replay(noise));
                 long t1 = System.nanoTime();
                 fused.run(obs, prev, noise, false);
                 long t2 = System.nanoTime();

@@ -37,7 +37,7 @@ import static org.steppolicy.models.OnnxNodes.integer;
  * One ONNX file for a whole control call ({@value #FILE}): raw observation window, previous chunk
  * and noise in; raw executed actions and the raw chunk out. Inside: the observation normaliser, the predictor (step,
  * spatial) or the shifted previous chunk (temporal), the strided warm start at the method's first timestep, the DDIM
- * steps with the U-Net, and the action unnormaliser — what {@link org.steppolicy.infer.PolicyRunner} does for the same
+ * steps with the U-Net, and the action unnormaliser — what {@link org.steppolicy.infer.ChunkPlanner} does for the same
  * method with the velocity-aware perturbation off.
  *
  * <p>The networks are the files {@link OnnxBuilder} renders (dp.onnx, predictor.onnx), grafted in: every U-Net call is

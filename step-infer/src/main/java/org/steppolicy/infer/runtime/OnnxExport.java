@@ -291,7 +291,7 @@ public final class OnnxExport {
                 ? "one draw per chunk element, row-major [horizon, action_dim]: the strided warm start's epsilon in"
                   + " x = sqrt(abar_t0) * estimate + sqrt(1 - abar_t0) * noise" + (readsPrevious ? "; on the first call the cold chain's starting sample" : "")
                 : "one draw per chunk element, row-major [horizon, action_dim]: the DDIM chain's starting sample");
-        f.put("java_equivalent", "PolicyRunner with method " + m.label()
+        f.put("java_equivalent", "ChunkPlanner with method " + m.label()
                 + (readsPrevious ? ", inference.cold_start_solver=ddim, inference.cold_start_steps=" + m.coldStart().steps() : "")
                 + ", noise GaussianNoise.replay(noise)");
         return f;

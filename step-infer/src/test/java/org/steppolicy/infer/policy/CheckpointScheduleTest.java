@@ -21,7 +21,7 @@ import org.steppolicy.infer.runtime.RuntimeKind;
 /**
  * The sampler runs on the noise schedule the checkpoint records, not on Diffusion Policy's default: a DP whose
  * checkpoint says 50 training steps and clip_sample false gives exactly the DDIM chain over the 50-step table without
- * clipping. Uses only the loader and the runner, so it runs against the code before the fix too (and fails there).
+ * clipping. Uses only the loader and the planner, so it runs against the code before the fix too (and fails there).
  */
 class CheckpointScheduleTest {
     @TempDir
@@ -51,7 +51,7 @@ class CheckpointScheduleTest {
         assertEquals(0, maxDiff(got, fifty), 1e-3, "the checkpoint's 50-step schedule, clip_sample false");
     }
 
-    /** DDIM by hand on one schedule: noise from the runner's seed, the normalised window, the executed slice, raw. */
+    /** DDIM by hand on one schedule: noise from the planner's seed, the normalised window, the executed slice, raw. */
     static double[][] reference(PolicyBundle b, double[][] window, DiffusionSchedule s, boolean clip, int[] timesteps) {
         int to = b.shape().obsSteps(), doDim = b.shape().obsDim(), da = b.shape().actionDim(), h = b.shape().horizon();
         float[] cond = new float[to * doDim], x = new float[h * da];

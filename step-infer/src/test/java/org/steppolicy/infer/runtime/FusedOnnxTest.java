@@ -16,7 +16,7 @@ import org.steppolicy.infer.MethodConfig;
 import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.data.DatasetNormalizer;
 import org.steppolicy.infer.PlanMemory;
-import org.steppolicy.infer.PolicyRunner;
+import org.steppolicy.infer.ChunkPlanner;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.ConditionalUnet1d;
@@ -25,7 +25,7 @@ import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
 
 /**
- * step_policy.onnx on ONNX Runtime against the Java engine (PolicyRunner over the same networks on ONNX Runtime) on
+ * step_policy.onnx on ONNX Runtime against the Java engine (ChunkPlanner over the same networks on ONNX Runtime) on
  * the same noise, call after call: the first call's cold branch, then warm calls fed the file's own previous chunk.
  */
 class FusedOnnxTest {
@@ -84,8 +84,8 @@ class FusedOnnxTest {
         double worstAction = 0, worstChunk = 0;
         var models = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         try (FusedOnnxSession session = new FusedOnnxSession(fused(b, m), S, 1)) {
-            PolicyRunner runner = new PolicyRunner(models, m);
-            PlanMemory memory = runner.newMemory();
+            ChunkPlanner planner = new ChunkPlanner(models, m);
+            PlanMemory memory = planner.newMemory();
             float[] prev = new float[n];
             float[] javaChunk = new float[n];
             for (int call = 0; call < 5; call++) {
@@ -95,7 +95,7 @@ class FusedOnnxTest {
                 for (int s = 0; s < S.obsSteps(); s++)
                     for (int d = 0; d < S.obsDim(); d++) window[s][d] = obs[s * S.obsDim() + d];
                 GaussianNoise replay = GaussianNoise.replay(noise);
-                double[][] expected = runner.plan(window, S.actionSteps(), memory, replay);
+                double[][] expected = planner.plan(window, S.actionSteps(), memory, replay);
                 assertEquals(0, replay.remaining(), "the engine draws exactly H*Da values per call (call " + call + ")");
                 FusedOnnxSession.Output out = session.run(obs, prev, noise, call == 0);
 

@@ -28,7 +28,7 @@ import org.steppolicy.models.PredictorNetConfig;
 import org.steppolicy.models.StepPredictorNet;
 import org.steppolicy.models.UnetConfig;
 
-/** An image policy through the runtimes: encoder once per control call, ONNX = SameDiff, runner and export. */
+/** An image policy through the runtimes: encoder once per control call, ONNX = SameDiff, planner and export. */
 class ImagePolicyRuntimeTest {
     static final ImageObsSpec SPEC = new ImageObsSpec(2, 12, 10, ImageObsSpec.SMALL_CONV, 6);
     static final PolicyShape SHAPE = new PolicyShape(2, 8, 16, SPEC.stepDim(), 2);

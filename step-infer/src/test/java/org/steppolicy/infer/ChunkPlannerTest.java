@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PolicyRunnerTest {
+class ChunkPlannerTest {
     static final PolicyShape SHAPE = new PolicyShape(2, 3, 8, 3, 2);
     static final DatasetNormalizer NORM = new DatasetNormalizer(
             LinearNormalizer.affine(new float[] {0.01f, 0.02f, 0.5f}, new float[] {-1f, 0.2f, 0f}),
@@ -28,12 +28,12 @@ class PolicyRunnerTest {
         return new double[][] {obs(k - 1), obs(k)};
     }
 
-    static EngineEpisode runner(String spec, Denoiser dp, ChunkPredictor pred) {
-        return new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), MethodSpec.parse(spec).config()));
+    static EngineEpisode episode(String spec, Denoiser dp, ChunkPredictor pred) {
+        return new EngineEpisode(new ChunkPlanner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), MethodSpec.parse(spec).config()));
     }
 
-    static EngineEpisode runner(MethodConfig cfg, Denoiser dp, ChunkPredictor pred) {
-        return new EngineEpisode(new PolicyRunner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), cfg));
+    static EngineEpisode episode(MethodConfig cfg, Denoiser dp, ChunkPredictor pred) {
+        return new EngineEpisode(new ChunkPlanner(new PolicyModels(SHAPE, dp, NORM, pred, pred == null ? null : NORM), cfg));
     }
 
     /** The executed actions the CondTarget denoiser leads to, raw. */
@@ -54,7 +54,7 @@ class PolicyRunnerTest {
     @Test
     void coldMethodsExecuteIndicesToMinusOneOnwardUnnormalised() {
         for (String spec : new String[] {"ddim:2", "ddim:10", "dpmsolver:2", "dpmsolver:5", "ddpm:100"}) {
-            EngineEpisode r = runner(spec, new Fakes.CondTarget(SHAPE, false), null);
+            EngineEpisode r = episode(spec, new Fakes.CondTarget(SHAPE, false), null);
             r.reset(1);
             for (int k = 1; k < 4; k++) assertActions(expectedTargetActions(obs(k)), r.act(window(k)), 0.02);
         }
@@ -67,7 +67,7 @@ class PolicyRunnerTest {
         for (String spec : new String[] {"ddim:4", "ddpm:20", "step:2", "temporal:2:fine"}) {
             dp.inputs.clear();
             Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-            EngineEpisode r = runner(spec, dp, spec.startsWith("step") ? pred : null);
+            EngineEpisode r = episode(spec, dp, spec.startsWith("step") ? pred : null);
             r.reset(3);
             for (int k = 1; k < 4; k++) {
                 double[][] w = window(k);
@@ -83,7 +83,7 @@ class PolicyRunnerTest {
     @Test
     void sameSeedSameActionsDifferentSeedDifferentActions() {
         List<List<double[][]>> runs = new ArrayList<>();
-        EngineEpisode r = runner("ddpm:10", new Fakes.Recording(new Fakes.Affine(SHAPE.horizon(), SHAPE.actionDim()), SHAPE.condDim()), null);
+        EngineEpisode r = episode("ddpm:10", new Fakes.Recording(new Fakes.Affine(SHAPE.horizon(), SHAPE.actionDim()), SHAPE.condDim()), null);
         for (long seed : new long[] {42, 42, 43}) {
             r.reset(seed);
             List<double[][]> episode = new ArrayList<>();
@@ -102,7 +102,7 @@ class PolicyRunnerTest {
     void stepColdStartsThenWarmStartsFromThePredictorOnTheCachedChunk() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        EngineEpisode r = runner("step:2", dp, pred);
+        EngineEpisode r = episode("step:2", dp, pred);
         r.reset(9);
         r.act(window(1));
         assertTrue(r.lastLatency().coldStart());
@@ -132,7 +132,7 @@ class PolicyRunnerTest {
     void fineWarmStartFeedsThePredictionItselfWhenMoving() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        EngineEpisode r = runner("step:2:fine", dp, pred);
+        EngineEpisode r = episode("step:2:fine", dp, pred);
         r.reset(1);
         r.act(window(1));
         float[] cached = new float[SHAPE.chunkSize()];
@@ -155,7 +155,7 @@ class PolicyRunnerTest {
         Fakes.ExactEpsilon inner = new Fakes.ExactEpsilon(target, SHAPE.horizon(), SHAPE.actionDim());
         Fakes.Recording dp = new Fakes.Recording(inner, SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
-        EngineEpisode r = runner("step:2:fine", dp, pred);
+        EngineEpisode r = episode("step:2:fine", dp, pred);
         r.reset(5);
         r.act(window(1));
         r.act(window(2));
@@ -175,7 +175,7 @@ class PolicyRunnerTest {
         double sd = Math.sqrt(sq / SHAPE.chunkSize());
         assertTrue(sd > 0.05 && sd < 0.16, "noise sd " + sd + " should be about σ_stall = 0.1");
 
-        EngineEpisode off = runner("step:2:fine:noperturb", dp, pred);
+        EngineEpisode off = episode("step:2:fine:noperturb", dp, pred);
         off.reset(5);
         for (int k = 1; k < 4; k++) off.act(window(k));
         assertFalse(off.lastLatency().stalled());
@@ -184,7 +184,7 @@ class PolicyRunnerTest {
     @Test
     void temporalStartsFromThePreviousChunkShiftedByTa() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-        EngineEpisode r = runner("temporal:2:fine", dp, null);
+        EngineEpisode r = episode("temporal:2:fine", dp, null);
         r.reset(2);
         r.act(window(1));
         assertTrue(r.lastLatency().coldStart());
@@ -207,8 +207,8 @@ class PolicyRunnerTest {
             Fakes.Predictor p1 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
             Fakes.Predictor p2 = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
             boolean step = spec.startsWith("step");
-            EngineEpisode a = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p1 : null);
-            EngineEpisode b = runner(spec, new Fakes.CondTarget(SHAPE, false), step ? p2 : null);
+            EngineEpisode a = episode(spec, new Fakes.CondTarget(SHAPE, false), step ? p1 : null);
+            EngineEpisode b = episode(spec, new Fakes.CondTarget(SHAPE, false), step ? p2 : null);
             a.reset(4);
             b.reset(4);
             float[] ca = new float[SHAPE.chunkSize()], cb = new float[SHAPE.chunkSize()];
@@ -227,7 +227,7 @@ class PolicyRunnerTest {
         int da = SHAPE.actionDim(), h = SHAPE.horizon();
         for (int k : new int[] {1, 2, 5, 20}) {
             Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
-            EngineEpisode r = runner("temporal:2:fine", dp, null);
+            EngineEpisode r = episode("temporal:2:fine", dp, null);
             r.reset(2);
             r.act(window(1));
             float[] prev = new float[SHAPE.chunkSize()];
@@ -251,7 +251,7 @@ class PolicyRunnerTest {
         int da = SHAPE.actionDim(), h = SHAPE.horizon(), ta = SHAPE.actionSteps();
         for (int k : new int[] {1, 2, 3, 5}) {
             Fakes.Predictor pred = new Fakes.Predictor(h, da, true);
-            EngineEpisode r = runner("step:2", new Fakes.CondTarget(SHAPE, false), pred);
+            EngineEpisode r = episode("step:2", new Fakes.CondTarget(SHAPE, false), pred);
             r.reset(9);
             r.act(window(1));
             float[] prev = new float[SHAPE.chunkSize()];
@@ -264,7 +264,7 @@ class PolicyRunnerTest {
             }
             if (k == ta) assertArrayEquals(prev, seen, 0f);
         }
-        EngineEpisode r = runner("step:2", new Fakes.CondTarget(SHAPE, false), new Fakes.Predictor(h, da, true));
+        EngineEpisode r = episode("step:2", new Fakes.CondTarget(SHAPE, false), new Fakes.Predictor(h, da, true));
         assertThrows(IllegalArgumentException.class, () -> r.act(window(1), 0));
     }
 
@@ -274,7 +274,7 @@ class PolicyRunnerTest {
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), true);
         MethodConfig cfg = MethodSpec.parse("predictor").config(new InferenceSettings(WarmStartConfig.defaults(),
                 PerturbationConfig.paper(), new ColdStartConfig(SolverKind.DDIM, 4), SolverKind.DDIM, true));
-        EngineEpisode r = runner(cfg, dp, pred);
+        EngineEpisode r = episode(cfg, dp, pred);
         r.reset(0);
         r.act(window(1));
         assertEquals(4, dp.timesteps.size(), "configured cold start: DDIM-4");
@@ -294,13 +294,13 @@ class PolicyRunnerTest {
     void spatialWarmStartsFromTheFirstCallWithoutTheCache() {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
-        EngineEpisode r = runner("spatial:2", dp, pred);
+        EngineEpisode r = episode("spatial:2", dp, pred);
         r.reset(0);
         assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
         assertFalse(r.lastLatency().coldStart());
         assertEquals(List.of(50, 0), dp.timesteps);
         assertEquals(1, pred.obsSeen.size());
-        assertFalse(r.runner.method().perturbation().enabled());
+        assertFalse(r.planner.method().perturbation().enabled());
     }
 
     @Test
@@ -308,7 +308,7 @@ class PolicyRunnerTest {
         Fakes.Recording dp = new Fakes.Recording(new Fakes.CondTarget(SHAPE, false), SHAPE.condDim());
         Fakes.Predictor pred = new Fakes.Predictor(SHAPE.horizon(), SHAPE.actionDim(), false);
         for (String spec : new String[] {"spatial:4:dpmsolver", "spatial:4:ddpm", "spatial:3:fine:dpmsolver"}) {
-            EngineEpisode r = runner(spec, dp, pred);
+            EngineEpisode r = episode(spec, dp, pred);
             r.reset(0);
             dp.timesteps.clear();
             assertActions(expectedTargetActions(obs(1)), r.act(window(1)), 0.02);
@@ -330,7 +330,7 @@ class PolicyRunnerTest {
                 for (int i = 0; i < out.length; i++) out[i] = 0.9f * prev[i];
             }
         };
-        EngineEpisode r = new EngineEpisode(new PolicyRunner(new PolicyModels(shape, dp, norm, pred, norm), MethodSpec.parse("step:10").config()));
+        EngineEpisode r = new EngineEpisode(new ChunkPlanner(new PolicyModels(shape, dp, norm, pred, norm), MethodSpec.parse("step:10").config()));
         double[][] w = new double[2][20];
         r.reset(0);
         for (int i = 0; i < 50; i++) r.act(w);

@@ -27,7 +27,7 @@ import java.util.Map;
  * of its indices means the same time as in training rather than being Ta − k steps off. k = Ta is today's route, bit
  * for bit.
  */
-public final class PolicyRunner {
+public final class ChunkPlanner {
     private final MethodConfig method;
     private final PolicyModels models;
     private final PolicyShape shape;
@@ -59,7 +59,7 @@ public final class PolicyRunner {
     private final float[] realigned; // [H*Da] the cached chunk realigned for the predictor when k != Ta
     private final float[] chunk;     // [H*Da] this call's chunk, normalised, before it joins the memory's cache
 
-    public PolicyRunner(PolicyModels models, MethodConfig method) {
+    public ChunkPlanner(PolicyModels models, MethodConfig method) {
         CompatibilityCheck.check(method, models.shape(), models.denoiser(), models.normalization(), models.predictor(),
                 models.predictorNormalization(), models.bridger());
         this.method = method;
