@@ -47,6 +47,30 @@ class RobomimicAbsTrainTest {
         }
     }
 
+    /** BRIDGeR on a RoboMimic file: train-bridger beside a DP, then the offline figures, bridger:2 among the other methods. */
+    @Test
+    void bridgerGivesOfflineFiguresOnARobomimicFile() throws Exception {
+        String config = "configs/square.yaml";
+        TaskConfig t = ConfigLoader.load(Path.of(config), List.of()).task();
+        Path data = writeAbsFile(tmp.resolve("square-bridger.hdf5"), t, t.actionDim() / 10);
+        Path dp = tmp.resolve("dp"), bridger = tmp.resolve("bridger"), eval = tmp.resolve("eval");
+        StepCliTest.Result r = StepCliTest.run(StepCliTest.args(new String[] {"train-dp", "--config", config, "--data", data.toString(),
+                "--out", dp.toString(), "--max-steps", "2"}, TINY));
+        assertEquals(0, r.code(), r.err());
+        r = StepCliTest.run("train-bridger", "--config", config, "--data", data.toString(), "--out", bridger.toString(), "--max-steps", "2",
+                "policy.down_dims=[8,16]", "policy.diffusion_step_embed_dim=16", "bridger_training.batch_size=4",
+                "bridger_training.val_every=2", "bridger_training.checkpoint_every=2");
+        assertEquals(0, r.code(), r.err());
+        r = StepCliTest.run("eval", "--config", config, "--data", data.toString(), "--policy", dp.toString(), "--predictor", bridger.toString(),
+                "--methods", "ddim:2,bridger:2", "--out", eval.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("action MSE") && r.out().contains("bridger:2"), r.out());
+        JsonNode results = new ObjectMapper().readTree(eval.resolve("results.json").toFile());
+        JsonNode row = null;
+        for (JsonNode m : results.isArray() ? results : results.path("methods")) if ("bridger:2".equals(m.path("method").asText())) row = m;
+        assertTrue(row != null && row.path("action_mse_chunk").isNumber() && row.path("action_mse_chunk").asDouble() > 0, results.toString());
+    }
+
     /** RoboMimic layout, the config's obs keys (object takes what the robot keys leave of obs_dim), 7·arms actions. */
     private static Path writeAbsFile(Path file, TaskConfig t, int arms) {
         Random rnd = new Random(t.name().hashCode());
