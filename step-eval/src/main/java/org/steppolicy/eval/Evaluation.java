@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
@@ -37,14 +36,10 @@ public final class Evaluation {
      * no episode starts after that, the running ones finish, and the results written so far (finished methods whole,
      * the interrupted one with its episodes done, marked partial) stay in the folder; then {@link EvalInterrupted}.
      * With {@link EvalRequest#resume()} only what the folder's results lack runs, and they are rewritten complete.
+     * The request checked its own values when it was made.
      */
     public static EvalSummary run(EvalRequest r, PrintWriter log, BooleanSupplier stop) {
         StepConfig c = r.config();
-        Require.atLeast("--episodes", r.episodes(), 1);
-        Require.atLeast("--threads", r.threads(), 1);
-        Require.atLeast("--videos", r.videos(), 0);
-        if (r.resume() && r.server() != null) throw new UserError("--resume: evaluations through --server are not resumable; run them again");
-        if (r.resume() && r.force()) throw new UserError("--force would delete the results --resume continues; give one of them");
         if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of(), r.compare());
         if (r.methods().isEmpty()) throw new UserError("no methods to evaluate");
         checkCompare(r.compare(), r.methods());
