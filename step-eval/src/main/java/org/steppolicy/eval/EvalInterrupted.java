@@ -18,15 +18,15 @@ public final class EvalInterrupted extends RuntimeException {
     /** The methods in results.json when it stopped (the last one possibly partial). */
     public List<MethodResult> written() { return written; }
 
-    static EvalInterrupted of(EvalRequest r, List<MethodResult> results) {
-        Path dir = r.out();
-        String finish = "finish it with: step eval --resume " + dir + (r.compare() == null ? "" : " --compare " + r.compare());
+    /** After {@code results} of {@code methods} methods were written to {@code dir}; {@code compare}: null for none. */
+    static EvalInterrupted of(Path dir, String compare, int methods, List<MethodResult> results) {
+        String finish = "finish it with: step eval --resume " + dir + (compare == null ? "" : " --compare " + compare);
         if (results.isEmpty())
             return new EvalInterrupted("interrupted before any episode finished: " + dir + " holds only config.yaml; " + finish, results);
         long complete = results.stream().filter(MethodResult::complete).count();
         MethodResult last = results.get(results.size() - 1);
         String partial = last.complete() ? "" : ", " + last.method() + " partial (" + last.episodes() + " of " + last.episodesPlanned() + " episodes)";
-        int missing = r.methods().size() - results.size();
+        int missing = methods - results.size();
         return new EvalInterrupted("interrupted: wrote results.json, results.md and score_vs_latency.png to " + dir + " with "
                 + complete + " complete method" + (complete == 1 ? "" : "s") + partial
                 + (missing > 0 ? ", " + missing + " not started" : "") + "; " + finish, results);

@@ -3,7 +3,9 @@ package org.steppolicy.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
+import org.steppolicy.config.UserError;
 import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.RuntimeKind;
 
@@ -24,9 +26,15 @@ public record EvalRequest(StepConfig config, Path dp, List<Path> predictors, Lis
     /** A `step serve` server: host:port, and the token it was started with (null for none). */
     public record ServerTarget(String target, String token) {}
 
+    /** A request is checked where it is made, so every step after it may take it as sound. */
     public EvalRequest {
         predictors = List.copyOf(predictors);
         methods = List.copyOf(methods);
+        Require.atLeast("--episodes", episodes, 1);
+        Require.atLeast("--threads", threads, 1);
+        Require.atLeast("--videos", videos, 0);
+        if (resume && server != null) throw new UserError("--resume: evaluations through --server are not resumable; run them again");
+        if (resume && force) throw new UserError("--force would delete the results --resume continues; give one of them");
     }
 
     /** The config's defaults: eval.methods, episodes, seed, threads, videos, inference.runtime, runs/eval-TASK. */
@@ -75,7 +83,7 @@ public record EvalRequest(StepConfig config, Path dp, List<Path> predictors, Lis
      */
     public EvalRequest withCompare(String spec) {
         List<MethodSpec> one = spec == null ? null : MethodList.parse(spec, "--compare");
-        if (one != null && one.size() != 1) throw new org.steppolicy.config.UserError("--compare takes one method, e.g. step:2; got " + spec);
+        if (one != null && one.size() != 1) throw new UserError("--compare takes one method, e.g. step:2; got " + spec);
         return copy(c -> c.compare = one == null ? null : one.get(0).label());
     }
 

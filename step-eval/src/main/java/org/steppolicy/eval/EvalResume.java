@@ -13,7 +13,6 @@ import org.steppolicy.config.ConfigLoader;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.LatencySummary;
-import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.StallTest;
 
 /**
@@ -25,9 +24,14 @@ import org.steppolicy.infer.StallTest;
 final class EvalResume {
     private EvalResume() {}
 
-    /** The methods DIR's results.json holds (none when it stopped before the first episode); a mismatch is a UserError. */
-    static List<MethodResult> check(EvalRequest r, StepConfig requested, EvalReport.Source source) {
-        Path dir = r.out();
+    /**
+     * The methods DIR's results.json holds (none when it stopped before the first episode); a mismatch with the
+     * {@code requested} config (as config.yaml would record it: its eval section names the methods, episodes and seed)
+     * or the {@code source} is a UserError.
+     */
+    static List<MethodResult> check(Path dir, StepConfig requested, EvalReport.Source source) {
+        int episodes = requested.eval().episodes();
+        long seed = requested.eval().seed();
         String what = "--resume " + dir;
         if (!Files.isDirectory(dir)) throw new UserError(what + ": no such evaluation folder");
         Path yaml = dir.resolve("config.yaml");
@@ -42,14 +46,14 @@ final class EvalResume {
         }
         String diff = firstDifference(before.tree(), requested.tree(), "");
         if (diff != null) throw new UserError(what + ": this request's config differs from " + yaml + " in " + diff);
-        if (before.eval().episodes() != r.episodes())
-            throw new UserError(what + ": it ran " + before.eval().episodes() + " episodes per method, this request " + r.episodes());
-        if (before.eval().seed() != r.seed())
-            throw new UserError(what + ": it ran from seed " + before.eval().seed() + ", this request from " + r.seed());
+        if (before.eval().episodes() != episodes)
+            throw new UserError(what + ": it ran " + before.eval().episodes() + " episodes per method, this request " + episodes);
+        if (before.eval().seed() != seed)
+            throw new UserError(what + ": it ran from seed " + before.eval().seed() + ", this request from " + seed);
         Path json = dir.resolve("results.json");
         if (!Files.isRegularFile(json)) return List.of();
         List<EvalReport.Stored> stored = EvalReport.read(json);
-        List<String> asked = r.methods().stream().map(MethodSpec::label).toList();
+        List<String> asked = List.of(requested.eval().methods().split(","));
         List<String> had = stored.stream().map(s -> s.result().method()).toList();
         if (had.size() > asked.size() || !asked.subList(0, had.size()).equals(had))
             throw new UserError(what + ": it evaluated " + String.join(",", had) + ", which does not begin this request's methods "
@@ -61,11 +65,11 @@ final class EvalResume {
             if (s.source() != null && !s.source().equals(source))
                 throw new UserError(what + ": it evaluated the policy " + s.source().policy() + " with predictors " + s.source().predictors()
                         + ", this request " + source.policy() + " with " + source.predictors());
-            if (m.episodesPlanned() != r.episodes())
-                throw new UserError(what + ": " + m.method() + " was planned with " + m.episodesPlanned() + " episodes, this request " + r.episodes());
+            if (m.episodesPlanned() != episodes)
+                throw new UserError(what + ": " + m.method() + " was planned with " + m.episodesPlanned() + " episodes, this request " + episodes);
             for (int k = 0; k < m.episodeSeeds().size(); k++)
-                if (m.episodeSeeds().get(k) != r.seed() + k)
-                    throw new UserError(what + ": " + m.method() + "'s episode seeds are not " + r.seed() + ", " + (r.seed() + 1) + ", ...");
+                if (m.episodeSeeds().get(k) != seed + k)
+                    throw new UserError(what + ": " + m.method() + "'s episode seeds are not " + seed + ", " + (seed + 1) + ", ...");
             if (!m.complete() && i < stored.size() - 1)
                 throw new UserError(what + ": " + m.method() + " is partial but not the last method of " + json);
             out.add(m);

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
@@ -37,15 +36,12 @@ public final class Evaluation {
      * no episode starts after that, the running ones finish, and the results written so far (finished methods whole,
      * the interrupted one with its episodes done, marked partial) stay in the folder; then {@link EvalInterrupted}.
      * With {@link EvalRequest#resume()} only what the folder's results lack runs, and they are rewritten complete.
+     * The request checked its own values when it was made.
      */
     public static EvalSummary run(EvalRequest r, PrintWriter log, BooleanSupplier stop) {
+        if (r.server() != null) return throughServer(r, log);
         StepConfig c = r.config();
-        Require.atLeast("--episodes", r.episodes(), 1);
-        Require.atLeast("--threads", r.threads(), 1);
-        Require.atLeast("--videos", r.videos(), 0);
-        if (r.resume() && r.server() != null) throw new UserError("--resume: evaluations through --server are not resumable; run them again");
-        if (r.resume() && r.force()) throw new UserError("--force would delete the results --resume continues; give one of them");
-        if (r.server() != null) return new EvalSummary(r.out(), ServerEvaluation.run(r, log), List.of(), r.compare());
+        Path dir = r.out();
         if (r.methods().isEmpty()) throw new UserError("no methods to evaluate");
         checkCompare(r.compare(), r.methods());
         if (r.compare() != null && !c.task().hasSimulator())
@@ -55,24 +51,49 @@ public final class Evaluation {
         InferenceSettings settings = InferenceSettings.from(c.inference());
         // Every mismatch (normaliser, horizon, action dim, missing predictor) fails here, before any rollout.
         for (MethodSpec m : r.methods()) policy.check(m, models, settings);
-        Path dir = r.out();
         EvalReport.Source source = source(r);
         // What was asked is what config.yaml records, so that `step eval --resume DIR` alone asks it again.
         StepConfig written = recorded(r);
-        List<MethodResult> done = r.resume() ? EvalResume.check(r, written, source) : List.of();
+        List<MethodResult> done = r.resume() ? EvalResume.check(dir, written, source) : List.of();
         // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
         RunFolder folder = RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), r.resume());
         if (!r.resume()) folder.writeText("config.yaml", written.toYaml());
-        if (!c.task().hasSimulator()) {
-            List<OfflineResult> offline = OfflineRun.run(c, policy.dp(), models, settings, r.methods(), r.seed(), log);
-            OfflineReport.write(offline, dir);
-            return new EvalSummary(dir, List.of(), offline, null);
+        if (c.task().hasSimulator()) {
+            String title = c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed();
+            return closedLoop(policy.closedLoop(c, models, r.threads()), r.methods(), done, r, title, source, log, stop);
         }
-        ClosedLoopEvaluation eval = policy.closedLoop(c, models, r.threads());
-        String title = c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed();
+        List<OfflineResult> offline = OfflineRun.run(c, policy.dp(), models, settings, r.methods(), r.seed(), log);
+        OfflineReport.write(offline, dir);
+        return new EvalSummary(dir, List.of(), offline, null);
+    }
+
+    /**
+     * Every policy call on the request's server: the methods it serves (or those asked), run and written as in-process,
+     * but neither resumable nor stopped early, and config.yaml is the config as given.
+     */
+    private static EvalSummary throughServer(EvalRequest r, PrintWriter log) {
+        StepConfig c = r.config();
+        Path dir = r.out();
+        ServerEvaluation.Served served = ServerEvaluation.connect(r.server(), c, r.methods(), r.compare(), r.threads(), log);
+        // As in-process: refuses a folder holding another run; the lock is released when the command ends.
+        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), false).writeText("config.yaml", c.toYaml());
+        String title = c.task().name() + " via " + r.server().target() + ": " + r.episodes() + " episodes from seed " + r.seed();
+        return closedLoop(served.closedLoop(), served.methods(), List.of(), r, title, null, log, () -> false);
+    }
+
+    /**
+     * Runs each method in turn (one that {@code done} holds complete is kept, a partial one continued from its next
+     * seed), rewriting the folder's results after every method, so that an interruption loses at most the running
+     * episodes; {@code source} (null: none) is what results.json records as evaluated.
+     */
+    private static EvalSummary closedLoop(ClosedLoopEvaluation eval, List<MethodSpec> methods, List<MethodResult> done,
+                                          EvalRequest r, String title, EvalReport.Source source, PrintWriter log,
+                                          BooleanSupplier stop) {
+        Path dir = r.out();
+        Path videos = r.videos() > 0 ? dir.resolve("videos") : null;
         List<MethodResult> results = new ArrayList<>();
-        for (int i = 0; i < r.methods().size(); i++) {
-            MethodSpec m = r.methods().get(i);
+        for (int i = 0; i < methods.size(); i++) {
+            MethodSpec m = methods.get(i);
             MethodResult before = i < done.size() ? done.get(i) : null;
             if (before != null && before.complete()) {
                 results.add(before);
@@ -80,7 +101,7 @@ public final class Evaluation {
             }
             if (stop.getAsBoolean()) break;
             int skip = before == null ? 0 : before.episodes();
-            MethodResult now = eval.run(m, r.seed(), skip, r.episodes(), r.videos(), r.videos() > 0 ? dir.resolve("videos") : null, line -> {
+            MethodResult now = eval.run(m, r.seed(), skip, r.episodes(), r.videos(), videos, line -> {
                 log.println(line);
                 log.flush();
             }, stop);
@@ -89,8 +110,8 @@ public final class Evaluation {
             if (merged.episodes() > 0 || !results.isEmpty()) EvalReport.write(results, r.compare(), dir, title, source);
             if (!merged.complete()) break;
         }
-        if (results.size() < r.methods().size() || !results.get(results.size() - 1).complete())
-            throw EvalInterrupted.of(r, results);
+        if (results.size() < methods.size() || !results.get(results.size() - 1).complete())
+            throw EvalInterrupted.of(dir, r.compare(), methods.size(), results);
         return new EvalSummary(dir, results, List.of(), r.compare());
     }
 
