@@ -1,11 +1,9 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.steppolicy.config.UserError;
 import org.steppolicy.serve.PolicyServer;
 import org.steppolicy.serve.ServeConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,10 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a policy over gRPC (step-serve/src/main/proto/step_serve.proto), one STEP state per robot session.")
-public final class ServeCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class ServeCommand extends StepCommand {
     @Mixin
     ServePolicyOptions policy;
 
@@ -60,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }
-        PolicyServer.serveUntilSignalled(policy.load(), c, spec.commandLine().getOut());
+        PolicyServer.serveUntilSignalled(policy.load(), c, out());
         return 0;
     }
 }
