@@ -39,7 +39,7 @@ public final class BenchServeCommand extends StepCommand {
     @Override
     public Integer call() {
         java.io.PrintWriter out = out();
-        Duration limit = maxTime(maxTime);
+        Duration limit = DurationOption.parse("--max-time", maxTime);
         ServeBench.Result r;
         try (ServedPolicy p = policy.load()) {
             r = ServeBench.run(p, new ServeBench.Settings(policy.method, sessions, requests, warmup, limit, rounds), line -> {
@@ -54,13 +54,5 @@ public final class BenchServeCommand extends StepCommand {
             out.println("wrote " + json);
         }
         return 0;
-    }
-
-    private static Duration maxTime(String text) {
-        try {
-            return org.steppolicy.serve.ServeConfig.parseDuration(text);
-        } catch (IllegalArgumentException e) {
-            throw new org.steppolicy.config.UserError("--max-time: " + e.getMessage());
-        }
     }
 }
