@@ -1,18 +1,9 @@
 package org.steppolicy.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code step analyze}: measurements of a trained policy that are not closed-loop scores. Wiring only. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Measure a trained policy: the contraction of the reverse process from each warm start.",
         subcommands = {AnalyzeContractionCommand.class})
-public final class AnalyzeCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-}
+public final class AnalyzeCommand extends CommandGroup {}

@@ -1,9 +1,7 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.steppolicy.eval.ContractionRun;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,10 +12,7 @@ import picocli.CommandLine.Option;
                 + "chunk, the spatial predictor's estimate and pure noise; record each step's distance to the DDPM-100 sample "
                 + "drawn with the same noise, and the contraction factor between two nearby starts. Writes contraction.md, "
                 + "contraction.json and contraction.png.")
-public final class AnalyzeContractionCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class AnalyzeContractionCommand extends StepCommand {
     @Mixin
     ConfiguredPolicyOptions run;
 
@@ -42,7 +37,7 @@ public final class AnalyzeContractionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ContractionRun.run(new ContractionRun.Request(run.config.resolve(), run.source.required(""), run.source.predictors, windows, entry, delta, seed, out, force),
-                spec.commandLine().getOut());
+                out());
         return 0;
     }
 }

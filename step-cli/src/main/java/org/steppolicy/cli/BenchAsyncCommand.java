@@ -4,13 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.steppolicy.config.UserError;
 import org.steppolicy.eval.AsyncExecution;
 import org.steppolicy.serve.ActionStream;
 import org.steppolicy.infer.policy.PolicyOptions;
 import org.steppolicy.infer.policy.StepPolicy;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,10 +18,7 @@ import picocli.CommandLine.Option;
         description = "Synchronous vs asynchronous execution in the Push-T simulator with an artificial policy latency "
                 + "of L control periods (simulated time): mean score with its 95 %% bootstrap interval, idle control ticks. "
                 + "Without --policy: models/pusht-lowdim.")
-public final class BenchAsyncCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class BenchAsyncCommand extends StepCommand {
     /** Without --policy: the shipped export folder. */
     static final Path DEFAULT_POLICY = Path.of("models/pusht-lowdim");
 
@@ -62,7 +57,7 @@ public final class BenchAsyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         AsyncExecution.Settings s = AsyncExecution.Settings.pushT(latencies, episodes, seed, threads);
         List<ActionStream.Mode> ms = new ArrayList<>();
         for (String m : modes) {

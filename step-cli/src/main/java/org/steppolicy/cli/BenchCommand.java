@@ -4,14 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.steppolicy.config.Require;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.infer.bench.BenchResult;
 import org.steppolicy.infer.bench.InferenceBench;
 import org.steppolicy.infer.policy.TrainedPolicy;
 import org.steppolicy.infer.runtime.RuntimeKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,10 +22,7 @@ import picocli.CommandLine.Option;
         description = "Batch-1 latency per action chunk (median, p95) for each method and one U-Net forward; "
                 + "`bench train` times a training step, `bench serve` load-tests the policy server, `bench async` compares synchronous and asynchronous execution.",
         subcommands = {BenchTrainCommand.class, BenchServeCommand.class, BenchAsyncCommand.class})
-public final class BenchCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class BenchCommand extends StepCommand {
     @Mixin
     PolicyOrRandomOptions policy;
 
@@ -54,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter out = out();
         Require.atLeast("--calls", calls, 1);
         Require.atLeast("--slow-calls", slowCalls, 1);
         Require.atLeast("--warmup", warmup, 0);

@@ -2,10 +2,8 @@ package org.steppolicy.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import org.steppolicy.serve.ServeBench;
 import org.steppolicy.serve.ServedPolicy;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,10 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Load-test the policy server on 127.0.0.1: p50/p99 per Act, throughput, errors, RSS; against the policy in-process.")
-public final class BenchServeCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class BenchServeCommand extends StepCommand {
     @Mixin
     ServePolicyOptions policy;
 
@@ -43,8 +38,8 @@ public final class BenchServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        Duration limit = maxTime(maxTime);
+        java.io.PrintWriter out = out();
+        Duration limit = DurationOption.parse("--max-time", maxTime);
         ServeBench.Result r;
         try (ServedPolicy p = policy.load()) {
             r = ServeBench.run(p, new ServeBench.Settings(policy.method, sessions, requests, warmup, limit, rounds), line -> {
@@ -59,13 +54,5 @@ public final class BenchServeCommand implements Callable<Integer> {
             out.println("wrote " + json);
         }
         return 0;
-    }
-
-    private static Duration maxTime(String text) {
-        try {
-            return org.steppolicy.serve.ServeConfig.parseDuration(text);
-        } catch (IllegalArgumentException e) {
-            throw new org.steppolicy.config.UserError("--max-time: " + e.getMessage());
-        }
     }
 }

@@ -1,9 +1,7 @@
 package org.steppolicy.cli;
 
-import java.util.concurrent.Callable;
 import org.steppolicy.config.UserError;
 import org.steppolicy.train.TrainBench;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Median wall time of one DP training step (forward, backward, AdamW, EMA) at training.batch_size "
                 + "(the image DP's on a config with task.image_key; or, with --model predictor, of the STEP predictor's step), "
                 + "on random windows of the task's shape; prints peak resident memory too.")
-public final class BenchTrainCommand implements Callable<Integer> {
+public final class BenchTrainCommand extends StepCommand {
     @Mixin
     ConfigOptions config;
 
@@ -29,9 +27,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
             + "(the STEP predictor at predictor_training.batch_size, no EMA).")
     String model = "dp";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
@@ -41,8 +36,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             case "predictor" -> TrainBench.predictor(config.resolve(), warmup, steps, null);
             default -> throw new UserError("--model must be dp, image or predictor, got " + model);
         };
-        spec.commandLine().getOut().println(r.report());
-        spec.commandLine().getOut().flush();
+        printf("%s%n", r.report());
         return 0;
     }
 }

@@ -1,12 +1,9 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.steppolicy.data.zarr.PushTZarrConverter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code step data convert-zarr IN.zarr OUT.hdf5}: DP's Push-T replay buffer to the RoboMimic HDF5 layout. */
 @Command(name = "convert-zarr", mixinStandardHelpOptions = true,
@@ -14,10 +11,7 @@ import picocli.CommandLine.Spec;
                 + "RoboMimic HDF5 layout of the shipped low-dim file (actions, dones, obs/{agent_pos, state, keypoint, "
                 + "n_contacts}, seeds, env_args, /mask/train and /mask/valid). Images are not converted. "
                 + "OUT appears only when complete.")
-public class DataConvertZarrCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public class DataConvertZarrCommand extends StepCommand {
     @Parameters(index = "0", paramLabel = "IN.zarr", description = "zarr directory")
     Path in;
 
@@ -27,9 +21,8 @@ public class DataConvertZarrCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PushTZarrConverter.Summary s = PushTZarrConverter.convert(in, out);
-        spec.commandLine().getOut().printf("wrote %s: %d demos, %d steps, valid %s (images not converted)%n", out,
+        printf("wrote %s: %d demos, %d steps, valid %s (images not converted)%n", out,
                 s.episodes(), s.steps(), String.join(", ", s.validDemos()));
-        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -13,7 +13,6 @@ import org.steppolicy.infer.MethodSpec;
 import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.ServeConfig;
 import org.steppolicy.train.StopSignal;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,17 +21,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code step eval}: wiring for step-eval's {@link Evaluation}: options to an {@link EvalRequest}, the table to stdout. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate methods (ddpm, ddim, dpmsolver, step, spatial, temporal, falcon, predictor) on one trained DP "
                 + "(checkpoints or an export-onnx folder). Without --policy: the newest DP run under runs/; without --predictor: "
                 + "the newest predictor run of each kind the methods need.")
-public final class EvalCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class EvalCommand extends StepCommand {
     @Mixin
     ConfiguredPolicyOptions run;
 
@@ -81,7 +76,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         if (resume != null && out != null && !out.equals(resume)) throw new UserError("--resume " + resume + " writes into " + resume + "; drop --out " + out);
         if (resume != null && !java.nio.file.Files.isDirectory(resume)) throw new UserError("--resume " + resume + ": no such evaluation folder");
         StepConfig c = resume != null ? run.config.resolveOr(resume.resolve("config.yaml")) : run.config.resolve();

@@ -3,7 +3,6 @@ package org.steppolicy.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
@@ -21,7 +20,6 @@ import org.steppolicy.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code step export-onnx --policy DIR [--predictor DIR]... --out DIR [--fused step:2]}: dp.onnx, predictor.onnx (the
@@ -35,10 +33,7 @@ import picocli.CommandLine;
                 + "with a JSON sidecar (policy.json). With an export folder as --policy (e.g. models/pusht-lowdim): a copy of it "
                 + "with the given --predictor checkpoints in place of the predictors of their kinds (a train-bridger checkpoint adds "
                 + "bridger.onnx).")
-public final class ExportOnnxCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class ExportOnnxCommand extends StepCommand {
     @Mixin
     PolicyOrRandomOptions policy;
 
@@ -68,7 +63,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.io.PrintWriter log = spec.commandLine().getOut();
+        java.io.PrintWriter log = out();
         StepConfig c = policy.config().resolve();
         PolicySourceOptions source = policy.source();
         policy.random.checkAlone(source);

@@ -2,9 +2,7 @@ package org.steppolicy.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.steppolicy.importer.PolicyImporter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,10 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import a PyTorch Diffusion Policy as a native DP checkpoint folder: a diffusion_policy workspace "
                 + "checkpoint (*.ckpt) or a LeRobot pretrained_model folder (config.json + model.safetensors).")
-public final class ImportCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class ImportCommand extends StepCommand {
     @Parameters(index = "0", paramLabel = "FILE_OR_DIR", description = "diffusion_policy .ckpt file, or LeRobot pretrained_model folder")
     Path source;
 
@@ -31,7 +26,7 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         PolicyImporter.ImportResult r = PolicyImporter.importPolicy(source, out,
                 weights == null ? null : PolicyImporter.Weights.parse(weights));
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         var p = r.policy();
         o.printf("imported %s %s (weights: %s, sha256 %s)%n", r.format(), source, r.weights(), r.sha256());
         o.printf("U-Net down_dims %s, step embedding %d, horizon %d, n_obs_steps %d, n_action_steps %d, obs_dim %d, action_dim %d, %s%n",

@@ -5,22 +5,17 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.eval.MethodList;
 import org.steppolicy.eval.Quickstart;
 import org.steppolicy.eval.QuickstartRequest;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code step quickstart}: wiring for step-eval's {@link Quickstart}: the shipped policy's table, then a short run's. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Evaluate the shipped policy (models/pusht-lowdim) with every method, then train pusht-small and both predictors "
                 + "for the rest of --minutes and evaluate them the same way; both tables on stdout.")
-public final class QuickstartCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class QuickstartCommand extends StepCommand {
     @Mixin
     ConfigOptions config;
 
@@ -46,7 +41,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 : org.steppolicy.config.ConfigLoader.load(Path.of("configs/pusht-small.yaml"), config.overrides);
         Path policy = shipped != null ? shipped : QuickstartRequest.shippedPolicy(System.getProperty(ConfigLocator.HOME_PROPERTY));
         Quickstart.run(new QuickstartRequest(base, config.data, policy, MethodList.comparison(2), minutes, episodes, 2, out, force),
-                spec.commandLine().getOut(), System.err);
+                out(), System.err);
         return 0;
     }
 }

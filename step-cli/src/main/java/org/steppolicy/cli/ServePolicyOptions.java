@@ -38,14 +38,6 @@ public final class ServePolicyOptions {
     @Option(names = "--batch-window", paramLabel = "TIME", description = "Longest wait of a forward for sessions about to join its batch; only while other sessions are computing (default: 2ms).")
     String batchWindow = "2ms";
 
-    private java.time.Duration window() {
-        try {
-            return org.steppolicy.serve.ServeConfig.parseDuration(batchWindow);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--batch-window: " + e.getMessage());
-        }
-    }
-
     ServedPolicy load() {
         StepConfig c = policy.config().resolve();
         List<String> allowed = new ArrayList<>();
@@ -58,7 +50,7 @@ public final class ServePolicyOptions {
         }
         StepServedPolicy.Options o = new StepServedPolicy.Options(method, allowed, InferenceSettings.from(c.inference()),
                 RuntimeKind.parse(runtime != null ? runtime : c.inference().runtime()),
-                instances != null ? instances : Runtime.getRuntime().availableProcessors(), maxBatch, window());
+                instances != null ? instances : Runtime.getRuntime().availableProcessors(), maxBatch, DurationOption.parse("--batch-window", batchWindow));
         PolicySourceOptions source = policy.source();
         policy.random.checkAlone(source);
         if (policy.random.randomWeights) {

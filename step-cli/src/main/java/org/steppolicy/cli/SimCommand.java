@@ -1,6 +1,5 @@
 package org.steppolicy.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code step sim}: the Push-T simulator's tools (replay proof, rendering, speed). Wiring only. */
@@ -8,15 +7,7 @@ import picocli.CommandLine.Command;
         description = "Push-T simulator: replay the official demos, render a demo, check the renderer against recorded images, measure speed.",
         subcommands = {SimReplayCommand.class, SimRenderCommand.class, SimRenderCheckCommand.class,
                 SimBenchCommand.class})
-public final class SimCommand implements Runnable {
+public final class SimCommand extends CommandGroup {
     /** The official low-dim Push-T file, relative to the repository root. */
     static final String DEFAULT_DATA = "../shared/data/pusht/pusht_cchi_v7_replay_lowdim.hdf5";
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 }

@@ -7,12 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code step sim render --data FILE --demo N --out X.gif}: a recorded demo as an animated GIF. */
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = "Render a demo to an animated GIF: its actions replayed in the simulator (default) or its recorded states.")
-public final class SimRenderCommand implements Callable<Integer> {
+public final class SimRenderCommand extends StepCommand {
     @CommandLine.Mixin
     PushTDataOption data;
 
@@ -34,18 +33,14 @@ public final class SimRenderCommand implements Callable<Integer> {
     @CommandLine.Mixin
     VerboseOption verbose;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         System.setProperty("java.awt.headless", "true");
         if (size < 8 || size > 4096) throw new UserError("--size must be in 8..4096, got " + size);
         if (fps < 1 || fps > 100) throw new UserError("--fps must be in 1..100, got " + fps);
         int frames = DemoRender.toGif(data.data, demo, out, size, recorded, fps);
-        spec.commandLine().getOut().printf("wrote %s: demo %d, %d frames at %d fps, %dx%d (%s)%n", out, demo, frames, fps, size, size,
+        printf("wrote %s: demo %d, %d frames at %d fps, %dx%d (%s)%n", out, demo, frames, fps, size, size,
                 recorded ? "recorded states" : "replayed in the simulator");
-        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -33,15 +33,7 @@ import java.util.Arrays;
                 ImportCommand.class,
                 AnalyzeCommand.class,
         })
-public final class StepCli implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class StepCli extends CommandGroup {
 
     public static void main(String[] args) {
         System.exit(run(args));

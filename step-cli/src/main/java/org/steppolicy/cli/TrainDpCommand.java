@@ -1,40 +1,21 @@
 package org.steppolicy.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import org.steppolicy.config.StepConfig;
 import org.steppolicy.train.TrainRuns;
-import org.steppolicy.train.Trainer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code step train-dp}: Diffusion Policy training (wiring; the loop is step-train's). */
 @Command(name = "train-dp", mixinStandardHelpOptions = true,
         description = "Train the Diffusion Policy U-Net: progress on stderr; checkpoints, metrics.csv, loss.png and the "
                 + "resolved config.yaml in --out.")
-public final class TrainDpCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOptions config;
-
+public final class TrainDpCommand extends TrainCommand {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/dp-<task>.")
     Path out;
 
-    @Mixin
-    TrainRunOptions run;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        StepConfig c = run.config(config);
-        Path dir = run.dir(out, "dp-" + c.task().name());
-        Trainer.Summary s = TrainRuns.trainDp(c, dir, run.maxSteps, run.resume, run.runOptions(),
-                ErrStream.of(spec.commandLine().getErr()));
-        spec.commandLine().getOut().printf("trained steps %d..%d, last checkpoint %s%n", s.firstStep(), s.lastStep(), s.lastCheckpoint());
-        spec.commandLine().getOut().flush();
-        return 0;
+        return train(out, c -> "dp-" + c.task().name(),
+                (c, dir, progress) -> TrainRuns.trainDp(c, dir, run.maxSteps, run.resume, run.runOptions(), progress));
     }
 }

@@ -7,7 +7,7 @@ import org.steppolicy.train.RunOptions;
 import org.steppolicy.train.RunStart;
 import picocli.CommandLine.Option;
 
-/** The options train-dp and train-predictor share: length, resume, and what may happen to an existing --out. */
+/** The options the train commands share: length, resume, and what may happen to an existing --out. */
 public final class TrainRunOptions {
     @Option(names = "--max-steps", paramLabel = "N", description = "Train N optimiser steps (also ends the cosine schedule there).")
     Long maxSteps;

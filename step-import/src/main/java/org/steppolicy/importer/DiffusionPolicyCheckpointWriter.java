@@ -1,6 +1,10 @@
 package org.steppolicy.importer;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -9,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +45,8 @@ public final class DiffusionPolicyCheckpointWriter {
      */
     public record Contents(Map<String, Object> cfg, Map<String, Map<String, Tensor>> stateDicts, int globalStep) {}
 
-    private static final String POLICY = "diffusion_policy.policy.diffusion_unet_lowdim_policy.DiffusionUnetLowdimPolicy";
+    /** The workspace cfg as diffusion_policy saves it, a resource beside this class; nulls stand for this checkpoint's values. */
+    private static final String CFG_TEMPLATE = "lowdim-workspace-cfg.yaml";
 
     private DiffusionPolicyCheckpointWriter() {}
 
@@ -50,60 +56,14 @@ public final class DiffusionPolicyCheckpointWriter {
         StepConfig conf = c.configYaml().isBlank() ? ConfigLoader.defaults(List.of())
                 : ConfigLoader.fromResolvedYaml(c.configYaml(), checkpointDir.toString());
         var a = c.dpArch();
-        var u = a.unet();
-        boolean global = !u.inpainting();
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("_target_", "diffusion_policy.model.diffusion.conditional_unet1d.ConditionalUnet1D");
-        model.put("input_dim", "${eval: ${task.action_dim} if ${obs_as_local_cond} or ${obs_as_global_cond} else ${task.obs_dim} + ${task.action_dim}}");
-        model.put("local_cond_dim", "${eval: ${task.obs_dim} if ${obs_as_local_cond} else None}");
-        model.put("global_cond_dim", "${eval: ${task.obs_dim}*${n_obs_steps} if ${obs_as_global_cond} else None}");
-        model.put("diffusion_step_embed_dim", u.diffusionStepEmbedDim());
-        model.put("down_dims", u.downDims());
-        model.put("kernel_size", u.kernelSize());
-        model.put("n_groups", u.nGroups());
-        model.put("cond_predict_scale", u.condPredictScale());
-        Map<String, Object> sched = new LinkedHashMap<>();
-        sched.put("_target_", "diffusers.schedulers.scheduling_ddpm.DDPMScheduler");
-        sched.put("num_train_timesteps", a.numTrainTimesteps());
-        sched.put("beta_start", 0.0001);
-        sched.put("beta_end", 0.02);
-        sched.put("beta_schedule", conf.policy().betaSchedule());
-        sched.put("variance_type", "fixed_small");
-        sched.put("clip_sample", conf.policy().clipSample());
-        sched.put("prediction_type", conf.policy().predictionType());
-        Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("_target_", POLICY);
-        policy.put("model", model);
-        policy.put("noise_scheduler", sched);
-        policy.put("horizon", "${horizon}");
-        policy.put("obs_dim", "${obs_dim}");
-        policy.put("action_dim", "${action_dim}");
-        policy.put("n_action_steps", "${eval:'${n_action_steps}+${n_latency_steps}'}");
-        policy.put("n_obs_steps", "${n_obs_steps}");
-        policy.put("num_inference_steps", 100);
-        policy.put("obs_as_local_cond", "${obs_as_local_cond}");
-        policy.put("obs_as_global_cond", "${obs_as_global_cond}");
-        policy.put("pred_action_steps_only", "${pred_action_steps_only}");
-        policy.put("oa_step_convention", true);
-        Map<String, Object> task = new LinkedHashMap<>();
-        task.put("name", conf.task().name());
-        task.put("obs_dim", a.obsDim());
-        task.put("action_dim", a.actionDim());
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("name", "train_diffusion_unet_lowdim");
-        cfg.put("_target_", "diffusion_policy.workspace.train_diffusion_unet_lowdim_workspace.TrainDiffusionUnetLowdimWorkspace");
-        cfg.put("obs_dim", "${task.obs_dim}");
-        cfg.put("action_dim", "${task.action_dim}");
-        cfg.put("task_name", "${task.name}");
-        cfg.put("horizon", a.horizon());
-        cfg.put("n_obs_steps", a.nObsSteps());
-        cfg.put("n_action_steps", a.nActionSteps());
-        cfg.put("n_latency_steps", 0);
-        cfg.put("obs_as_local_cond", false);
-        cfg.put("obs_as_global_cond", global);
-        cfg.put("pred_action_steps_only", false);
-        cfg.put("policy", policy);
-        cfg.put("task", task);
+        // The template's nulls by key: the arch's shape and U-Net, the schedule length, the config's sampler, the task.
+        Map<String, Object> values = new HashMap<>(a.toArch());
+        values.put("num_train_timesteps", a.numTrainTimesteps());
+        values.put("beta_schedule", conf.policy().betaSchedule());
+        values.put("clip_sample", conf.policy().clipSample());
+        values.put("prediction_type", conf.policy().predictionType());
+        values.put("name", conf.task().name());
+        Map<String, Object> cfg = fillNulls(readCfgTemplate(), values);
 
         DatasetNormalizer norm = DatasetNormalizer.fromJson(c.normalizerJson());
         Map<String, Map<String, Tensor>> dicts = new LinkedHashMap<>();
@@ -111,6 +71,29 @@ public final class DiffusionPolicyCheckpointWriter {
         if (c.ema() != null) dicts.put("ema_model", policyStateDict(c.ema(), norm));
         dicts.put("optimizer", new LinkedHashMap<>());
         return new Contents(cfg, dicts, (int) c.step());
+    }
+
+    private static Map<String, Object> readCfgTemplate() {
+        try (InputStream in = DiffusionPolicyCheckpointWriter.class.getResourceAsStream(CFG_TEMPLATE)) {
+            if (in == null) throw new IllegalStateException(CFG_TEMPLATE + " is missing from the classpath");
+            return new ObjectMapper(new YAMLFactory()).readValue(in, new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CFG_TEMPLATE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fills every null in {@code tree}, at any depth, with the entry of the same key in {@code values}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fillNulls(Map<String, Object> tree, Map<String, Object> values) {
+        for (Map.Entry<String, Object> e : tree.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m) {
+                fillNulls((Map<String, Object>) m, values);
+            } else if (e.getValue() == null) {
+                if (!values.containsKey(e.getKey())) throw new IllegalStateException(CFG_TEMPLATE + " has no value for " + e.getKey());
+                e.setValue(values.get(e.getKey()));
+            }
+        }
+        return tree;
     }
 
     /** DiffusionUnetLowdimPolicy.state_dict(): {@code model.} + the U-Net in PyTorch layout, then the normaliser. */

@@ -1,9 +1,9 @@
 package org.steppolicy.importer;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.steppolicy.models.RecordFields;
 
 /**
  * The sampler settings an upstream policy was trained and evaluated with (diffusers' DDPMScheduler/DDIMScheduler
@@ -32,17 +32,6 @@ public record NoiseScheduler(String type, int numTrainTimesteps, String betaSche
 
     /** The meta.json record ("scheduler"), upstream's names. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        m.put("num_train_timesteps", numTrainTimesteps);
-        m.put("beta_schedule", betaSchedule);
-        m.put("beta_start", betaStart);
-        m.put("beta_end", betaEnd);
-        m.put("clip_sample", clipSample);
-        m.put("clip_sample_range", clipSampleRange);
-        m.put("prediction_type", predictionType);
-        m.put("variance_type", varianceType);
-        m.put("num_inference_steps", numInferenceSteps);
-        return m;
+        return RecordFields.of(this);
     }
 }

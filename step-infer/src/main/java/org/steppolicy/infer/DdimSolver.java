@@ -8,20 +8,12 @@ import org.steppolicy.models.DiffusionSchedule;
  * model's x̂0 is its output, and its ε̂ is derived from it, as later diffusers do.
  */
 public final class DdimSolver extends ScheduledSolver {
-    /** An ε-prediction model's solver. */
-    public DdimSolver(DiffusionSchedule schedule, boolean clipSample) {
-        this(schedule, clipSample, PredictionType.EPSILON);
-    }
-
     public DdimSolver(DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
-        super(schedule, clipSample, prediction);
+        super(SolverKind.DDIM, schedule, clipSample, prediction);
     }
 
     /** One step's {@link #coefficients}, reused: the denoising loop allocates nothing once warm. */
     private final float[] step = new float[4];
-
-    @Override
-    public SolverKind kind() { return SolverKind.DDIM; }
 
     /**
      * The float32 coefficients of one step from {@code t} to {@code prev} (−1: ᾱ = 1) into {@code into}: √(1−ᾱ_t),

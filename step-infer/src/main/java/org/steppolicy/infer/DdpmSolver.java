@@ -9,17 +9,9 @@ import org.steppolicy.models.DiffusionSchedule;
  * No noise is added on the step to the clean sample. A sample-prediction model's x̂0 is its output.
  */
 public final class DdpmSolver extends ScheduledSolver {
-    /** An ε-prediction model's solver. */
-    public DdpmSolver(DiffusionSchedule schedule, boolean clipSample) {
-        this(schedule, clipSample, PredictionType.EPSILON);
-    }
-
     public DdpmSolver(DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
-        super(schedule, clipSample, prediction);
+        super(SolverKind.DDPM, schedule, clipSample, prediction);
     }
-
-    @Override
-    public SolverKind kind() { return SolverKind.DDPM; }
 
     @Override
     void update(int[] timesteps, int i, int prev, float[] x, float[] out, int n, GaussianNoise noise) {

@@ -11,17 +11,9 @@ import org.steppolicy.models.DiffusionSchedule;
  * Coefficients are computed in double from the float32 table.
  */
 public final class DpmSolverPlusPlus extends ScheduledSolver {
-    /** An ε-prediction model's solver. */
-    public DpmSolverPlusPlus(DiffusionSchedule schedule, boolean clipSample) {
-        this(schedule, clipSample, PredictionType.EPSILON);
-    }
-
     public DpmSolverPlusPlus(DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
-        super(schedule, clipSample, prediction);
+        super(SolverKind.DPMSOLVER, schedule, clipSample, prediction);
     }
-
-    @Override
-    public SolverKind kind() { return SolverKind.DPMSOLVER; }
 
     @Override
     boolean needsDataHistory() { return true; }

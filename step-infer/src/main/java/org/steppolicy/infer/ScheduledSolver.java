@@ -8,15 +8,22 @@ import org.steppolicy.models.DiffusionSchedule;
  * more at the end. Subclasses differ only in {@link #update}.
  */
 abstract class ScheduledSolver implements Solver {
+    private final SolverKind kind;
     protected final DiffusionSchedule schedule;
     protected final boolean clipSample;
     protected final PredictionType prediction;
     protected final SolverBuffers buf = new SolverBuffers();
 
-    ScheduledSolver(DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
+    ScheduledSolver(SolverKind kind, DiffusionSchedule schedule, boolean clipSample, PredictionType prediction) {
+        this.kind = kind;
         this.schedule = schedule;
         this.clipSample = clipSample;
         this.prediction = prediction;
+    }
+
+    @Override
+    public SolverKind kind() {
+        return kind;
     }
 
     @Override

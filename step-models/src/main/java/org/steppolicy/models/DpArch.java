@@ -44,11 +44,7 @@ public record DpArch(UnetConfig unet, int horizon, int nObsSteps, int nActionSte
         a.put("obs_as_global_cond", obsAsGlobalCond());
         if (numTrainTimesteps > 0) a.put("num_train_timesteps", numTrainTimesteps);
         if (image != null) a.put("image", image.toArch());
-        if (sampler != null) {
-            a.put("beta_schedule", sampler.betaSchedule());
-            a.put("clip_sample", sampler.clipSample());
-            a.put("prediction_type", sampler.predictionType());
-        }
+        if (sampler != null) a.putAll(RecordFields.of(sampler));
         return a;
     }
 

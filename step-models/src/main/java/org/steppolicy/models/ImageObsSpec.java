@@ -1,6 +1,5 @@
 package org.steppolicy.models;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,13 +49,7 @@ public record ImageObsSpec(int lowDim, int height, int width, String encoder, in
 
     /** Checkpoint arch entry (meta.json "image"). */
     public Map<String, Object> toArch() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("low_dim", lowDim);
-        m.put("height", height);
-        m.put("width", width);
-        m.put("encoder", encoder);
-        m.put("feature_dim", featureDim);
-        return m;
+        return RecordFields.of(this);
     }
 
     /** From a checkpoint's arch entry; null when the entry is absent (a low-dim policy). */

@@ -62,13 +62,7 @@ public record UnetConfig(int inputDim, int globalCondDim, List<Integer> downDims
     public Map<String, Object> toArch() {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("net", "conditional_unet1d");
-        a.put("input_dim", inputDim);
-        a.put("global_cond_dim", globalCondDim);
-        a.put("down_dims", downDims);
-        a.put("kernel_size", kernelSize);
-        a.put("n_groups", nGroups);
-        a.put("diffusion_step_embed_dim", diffusionStepEmbedDim);
-        a.put("cond_predict_scale", condPredictScale);
+        a.putAll(RecordFields.of(this));
         return a;
     }
 

@@ -3,10 +3,9 @@ package org.steppolicy.sweep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.steppolicy.cli.ConfigOptions;
+import org.steppolicy.cli.StepCommand;
 import org.steppolicy.config.StepConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,10 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "step sweep", mixinStandardHelpOptions = true, version = "step 0.1.0",
         description = "Evaluate a grid of policies x methods (with inference overrides) x seed blocks on Apache Spark: "
                 + "every cell x seed block is a task; local mode by default (docs/sweep.md).")
-public final class SweepCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class SweepCommand extends StepCommand {
     @Mixin
     ConfigOptions config;
 
@@ -40,7 +36,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         StepConfig c = config.resolve();
         SweepRequest r = SweepRequest.of(c, SweepGrid.read(grid), out != null ? out : Path.of("runs", "sweep-" + c.task().name()))
                 .withMaster(master).withPartitions(partitions).withForce(force);

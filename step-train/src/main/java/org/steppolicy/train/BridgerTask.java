@@ -22,20 +22,18 @@ import org.steppolicy.models.TensorStore;
  * parameters, so the squared error has the same gradients and, unlike BRIDGeR's form, reads as a loss (≥ 0, 0 when
  * fitted). It is averaged over elements rather than summed per chunk: a constant factor, with the same v/s balance.
  */
-public final class BridgerTask implements TrainTask {
+public final class BridgerTask extends WindowTask {
     /** Purposes of this task's random streams, apart from {@link StepRandom}'s (whose NOISE and TIMESTEPS it reuses). */
     private static final long SOURCE = 101;
     private static final long VALIDATION_SEED = 0x7A11DA7E5EEDL;
 
     private final BridgerTrainSettings s;
-    private final WindowSource train, valid;
-    private final String normalizerJson;
     private final BridgerArch arch;
     private final StochasticInterpolant interpolant;
     private final TrainGraph graph;
     private final EpochBatcher batcher;
     private final DataType timeType;
-    private final int T, To, Do, Da, condDim;
+    private final int condDim;
     private final BridgerSource source;
     private String configYaml;
 
@@ -54,16 +52,9 @@ public final class BridgerTask implements TrainTask {
     /** With the source x0 is drawn from (gaussian, or a trained CVAE's decoder: {@link BridgerSource#cvae}). */
     public BridgerTask(BridgerTrainSettings settings, WindowSource train, WindowSource valid, String normalizerJson, BridgerNet net,
                        BridgerSource source) {
+        super(train, valid, normalizerJson, settings.horizon(), settings.nObsSteps());
         this.s = settings;
         this.source = source;
-        this.train = train;
-        this.valid = valid;
-        this.normalizerJson = normalizerJson;
-        this.T = settings.horizon();
-        this.To = settings.nObsSteps();
-        this.Do = train.obsDim();
-        this.Da = train.actionDim();
-        if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
         this.condDim = To * Do;
         this.arch = settings.arch(Do, Da);
         this.interpolant = arch.interpolant();
@@ -79,7 +70,6 @@ public final class BridgerTask implements TrainTask {
 
     @Override public String kind() { return "bridger"; }
     @Override public TrainGraph graph() { return graph; }
-    @Override public String normalizerJson() { return normalizerJson; }
     @Override public String configYaml() { return configYaml != null ? configYaml : s.toYaml(); }
     @Override public Map<String, Object> arch() { return arch.toArch(); }
 

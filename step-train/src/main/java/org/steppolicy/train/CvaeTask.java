@@ -19,18 +19,16 @@ import org.steppolicy.models.SameDiffBuilder;
  * KL summed over the latent and averaged over the batch: a per-element reconstruction term, so β does not depend
  * on the chunk's size, and the whole latent's KL, which is what sampling z ~ N(0, I) relies on.
  */
-public final class CvaeTask implements TrainTask {
+public final class CvaeTask extends WindowTask {
     private static final long LATENT = 102;
     private static final long VALIDATION_SEED = 0xC0AE5EEDL;
 
-    private final WindowSource train, valid;
-    private final String normalizerJson;
     private final Map<String, Object> arch;
     private final CvaeArch cvae;
     private final TrainGraph graph;
     private final EpochBatcher batcher;
     private final long seed;
-    private final int batchSize, T, Do, Da, condDim;
+    private final int batchSize, condDim;
     private final String configYaml;
 
     /**
@@ -39,18 +37,13 @@ public final class CvaeTask implements TrainTask {
      */
     public CvaeTask(CvaeArch cvae, double beta, Map<String, Object> arch, long seed, int batchSize, int nObsSteps,
                     WindowSource train, WindowSource valid, String normalizerJson, String configYaml) {
+        super(train, valid, normalizerJson, train.horizon(), nObsSteps);
         this.cvae = cvae;
-        this.train = train;
-        this.valid = valid;
-        this.normalizerJson = normalizerJson;
         this.arch = arch;
         this.seed = seed;
         this.batchSize = batchSize;
         this.configYaml = configYaml;
-        this.T = train.horizon();
-        this.Do = train.obsDim();
-        this.Da = train.actionDim();
-        this.condDim = nObsSteps * Do;
+        this.condDim = To * Do;
         if (cvae.horizon() != T || cvae.actionDim() != Da || cvae.condDim() != condDim)
             throw new IllegalArgumentException("CVAE shapes do not match horizon " + T + ", action dim " + Da + ", condition " + condDim);
         CvaeNet net = cvae.trainingNet();
@@ -65,7 +58,6 @@ public final class CvaeTask implements TrainTask {
 
     @Override public String kind() { return org.steppolicy.models.Checkpoint.KIND_CVAE; }
     @Override public TrainGraph graph() { return graph; }
-    @Override public String normalizerJson() { return normalizerJson; }
     @Override public String configYaml() { return configYaml; }
     @Override public Map<String, Object> arch() { return arch; }
 

@@ -22,21 +22,18 @@ import org.steppolicy.models.UnetConfig;
  * {@code timestep}, {@code global_cond} -> {@code noise_pred}; no {@code global_cond} when inpainting) plus the
  * epsilon-MSE loss, fed with batches noised in Java from (seed, step).
  */
-public final class DpTask implements TrainTask {
+public final class DpTask extends WindowTask {
     public static final String SAMPLE = "sample", TIMESTEP = "timestep", GLOBAL_COND = "global_cond", OUTPUT = "noise_pred";
     /** Offset that keeps the fixed validation noise apart from every training step's. */
     private static final long VALIDATION_SEED = 0x7A11DA7E5EEDL;
 
     private final DpTrainSettings s;
-    private final WindowSource train;
-    private final WindowSource valid;
-    private final String normalizerJson;
     private String configYaml;
     private final TrainGraph graph;
     private final DpNoiser noiser;
     private final EpochBatcher batcher;
     private final DataType timestepType;
-    private final int T, Do, Da, dim, condDim;
+    private final int dim, condDim;
     // Reused per-batch buffers (the trainer is single-threaded).
     private final float[] obs, act, x0, xt, eps, cond;
     private final int[] t;
@@ -60,18 +57,12 @@ public final class DpTask implements TrainTask {
      */
     public DpTask(DpTrainSettings settings, WindowSource train, WindowSource valid, ImageWindows trainImages,
                   ImageWindows validImages, String normalizerJson, GraphFactory network) {
+        super(train, valid, normalizerJson, settings.horizon(), settings.nObsSteps());
         this.s = settings;
         this.trainImages = trainImages;
         this.validImages = validImages;
         if (trainImages != null && !settings.obsAsGlobalCond())
             throw new IllegalArgumentException("image observations need obs_as_global_cond (inpainting cannot hold pixels)");
-        this.train = train;
-        this.valid = valid;
-        this.normalizerJson = normalizerJson;
-        this.T = settings.horizon();
-        this.Do = train.obsDim();
-        this.Da = train.actionDim();
-        if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
         this.dim = settings.obsAsGlobalCond() ? Da : Da + Do;
         int stepDim = trainImages == null ? Do : trainImages.spec().stepDim();
         if (trainImages != null && trainImages.spec().lowDim() != Do)
@@ -137,7 +128,6 @@ public final class DpTask implements TrainTask {
 
     @Override public String kind() { return "dp"; }
     @Override public TrainGraph graph() { return graph; }
-    @Override public String normalizerJson() { return normalizerJson; }
     @Override public String configYaml() { return configYaml != null ? configYaml : s.toYaml(); }
 
     /** Writes this resolved configuration (the CLI's full StepConfig YAML) instead of the settings' own. */

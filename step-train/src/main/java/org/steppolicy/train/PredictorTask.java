@@ -17,17 +17,13 @@ import org.steppolicy.models.TensorStore;
  * The training graph has a fixed batch size (dropout masks), so batches drop the epoch's remainder; validation runs
  * the dropout-free inference graph with the current weights.
  */
-public final class PredictorTask implements TrainTask {
+public final class PredictorTask extends WindowTask {
     private final PredictorTrainSettings s;
-    private final WindowSource train;
-    private final WindowSource valid;
-    private final String normalizerJson;
     private String configYaml;
     private final StepPredictorNet net;
     private final TensorStore init;
     private final TrainGraph graph;
     private final EpochBatcher batcher;
-    private final int T, To, Do, Da;
     private final float[] obs, act, prev;
     private SameDiff evalGraph;
 
@@ -41,17 +37,10 @@ public final class PredictorTask implements TrainTask {
     /** A visuomotor predictor: each observation step is its low-dim values then its cropped frame (STEP's encoder). */
     public PredictorTask(PredictorTrainSettings settings, WindowSource train, WindowSource valid, ImageWindows trainImages,
                          ImageWindows validImages, String normalizerJson) {
+        super(train, valid, normalizerJson, settings.horizon(), settings.nObsSteps());
         this.s = settings;
         this.trainImages = trainImages;
         this.validImages = validImages;
-        this.train = train;
-        this.valid = valid;
-        this.normalizerJson = normalizerJson;
-        this.T = settings.horizon();
-        this.To = settings.nObsSteps();
-        this.Do = train.obsDim();
-        this.Da = train.actionDim();
-        if (train.horizon() != T) throw new IllegalArgumentException("data windows have horizon " + train.horizon() + ", config " + T);
         PredictorNetConfig netConfig = settings.netConfig(Do, Da);
         if (trainImages != null) {
             if (trainImages.spec().lowDim() != Do)
@@ -73,7 +62,6 @@ public final class PredictorTask implements TrainTask {
 
     @Override public String kind() { return "predictor"; }
     @Override public TrainGraph graph() { return graph; }
-    @Override public String normalizerJson() { return normalizerJson; }
     @Override public String configYaml() { return configYaml != null ? configYaml : s.toYaml(); }
 
     /** Writes this resolved configuration (the CLI's full StepConfig YAML) instead of the settings' own. */

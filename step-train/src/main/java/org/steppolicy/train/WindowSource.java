@@ -11,6 +11,13 @@ public interface WindowSource {
     int obsDim();
     int actionDim();
 
+    /** The config's chunk length, which the tasks train with, once checked against these windows' horizon. */
+    default int requireHorizon(int configHorizon) {
+        if (horizon() != configHorizon)
+            throw new IllegalArgumentException("data windows have horizon " + horizon() + ", config " + configHorizon);
+        return configHorizon;
+    }
+
     /** Copies window {@code i} into the arrays at the given offsets; {@code prev} may be null when not needed. */
     void window(int i, float[] obs, int obsOffset, float[] action, int actionOffset, float[] prev, int prevOffset);
 }

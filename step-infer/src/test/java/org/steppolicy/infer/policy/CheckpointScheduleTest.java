@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.steppolicy.infer.DdimSolver;
+import org.steppolicy.infer.SolverKind;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.infer.MethodSpec;
@@ -60,7 +60,7 @@ class CheckpointScheduleTest {
         noise.fill(x, 0, x.length);
         PolicyModels m = PolicyLoader.models(b, RuntimeKind.ONNX, 1);
         try (Denoiser dp = m.denoiser()) {
-            new DdimSolver(s, clip).run(dp, timesteps, x, cond, 1, noise, SampleConstraint.NONE);
+            SolverKind.DDIM.create(s, clip).run(dp, timesteps, x, cond, 1, noise, SampleConstraint.NONE);
         }
         LinearNormalizer act = b.normalization().action();
         double[][] out = new double[b.shape().actionSteps()][da];
