@@ -54,6 +54,8 @@ public final class ConfigValidator {
         oneOf("policy.prediction_type", "epsilon");
         oneOf("policy.obs_encoder", "resnet18_gn", "small_conv");
         integer("policy.obs_feature_dim", 1);
+        oneOf("policy.image_pool", "avg", "spatial_softmax");
+        integer("policy.spatial_softmax_keypoints", 1, SizeLimits.MAX_CHANNELS);
         // predictor
         oneOf("predictor.kind", "step", "spatial");
         rule("predictor.d_model", "an even integer >= 2", false, n -> isInt(n) && n.asLong() >= 2 && n.asLong() % 2 == 0);

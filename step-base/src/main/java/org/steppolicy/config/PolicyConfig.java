@@ -18,5 +18,7 @@ public record PolicyConfig(
         boolean clipSample,
         String predictionType,
         String obsEncoder,
-        int obsFeatureDim) {
+        int obsFeatureDim,
+        String imagePool,
+        int spatialSoftmaxKeypoints) {
 }

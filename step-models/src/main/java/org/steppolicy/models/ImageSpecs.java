@@ -8,10 +8,14 @@ import org.steppolicy.config.UserError;
 public final class ImageSpecs {
     private ImageSpecs() {}
 
-    /** The DP's: policy.obs_encoder on the task.crop_shape crops; null for a low-dim config. */
+    /** The DP's: policy.obs_encoder (pooled as policy.image_pool says) on the task.crop_shape crops; null for a low-dim config. */
     public static ImageObsSpec dp(StepConfig c) {
         if (!c.task().hasImages()) return null;
-        return new ImageObsSpec(c.task().obsDim(), crop(c, 0), crop(c, 1), c.policy().obsEncoder(), c.policy().obsFeatureDim());
+        var p = c.policy();
+        if (SpatialSoftmax.SPATIAL_SOFTMAX.equals(p.imagePool()) && !ImageObsSpec.SMALL_CONV.equals(p.obsEncoder()))
+            throw new UserError("policy.image_pool: spatial_softmax is implemented for policy.obs_encoder: small_conv only, not " + p.obsEncoder());
+        return new ImageObsSpec(c.task().obsDim(), crop(c, 0), crop(c, 1), p.obsEncoder(), p.obsFeatureDim(), p.imagePool(),
+                p.spatialSoftmaxKeypoints());
     }
 
     /** The predictor's: STEP's small conv encoder (predictor.image_feature_dim) on the same crops; null for low-dim. */

@@ -58,6 +58,13 @@ public interface NetBuilder<T> {
     /** Mean over the spatial axes: {@code [B, C, H, W]} to {@code [B, C]} (AdaptiveAvgPool2d(1) + flatten). */
     T globalAvgPool2d(T x);
 
+    /**
+     * Spatial softmax pooling of x {@code [B, K, H, W]} to {@code [B, 2K]}: per channel k a softmax over its H·W
+     * positions, then the expected coordinates under it, {@code (x_k, y_k)} interleaved, on the grid of
+     * {@link SpatialSoftmax#coordinates} (x from −1 to 1 across the width, y across the height).
+     */
+    T spatialSoftmax(T x);
+
     /** max(x, 0). */
     T relu(T x);
 

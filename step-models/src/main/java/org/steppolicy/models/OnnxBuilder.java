@@ -219,6 +219,15 @@ public final class OnnxBuilder implements NetBuilder<String> {
     }
 
     @Override
+    public String spatialSoftmax(String x) {
+        long[] xs = s(x);
+        long k = xs[1], pixels = xs[2] * xs[3];
+        String p = node("Softmax", List.of(node("Reshape", List.of(x, longInit(-1, pixels)))), integer("axis", -1));
+        String grid = floatInit(fresh("spatial_softmax_grid"), SpatialSoftmax.coordinates(xs[2], xs[3]), pixels, 2);
+        return ret(node("Reshape", List.of(node("MatMul", List.of(p, grid)), longInit(-1, 2 * k))), new long[] {xs[0], 2 * k});
+    }
+
+    @Override
     public String relu(String x) {
         return ret(node("Relu", List.of(x)), s(x));
     }

@@ -44,6 +44,7 @@ public final class ParamCollector implements NetBuilder<Object> {
     @Override public Object conv2d(Object x, Object weight, Object bias, int stride, int padding) { return VALUE; }
     @Override public Object maxPool2d(Object x, int kernel, int stride, int padding) { return VALUE; }
     @Override public Object globalAvgPool2d(Object x) { return VALUE; }
+    @Override public Object spatialSoftmax(Object x) { return VALUE; }
     @Override public Object relu(Object x) { return VALUE; }
     @Override public Object groupNorm(Object x, int groups, Object gamma, Object beta, double eps) { return VALUE; }
     @Override public Object layerNorm(Object x, Object gamma, Object beta, double eps) { return VALUE; }

@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>a convolution is im2col by k² strided slices along the two leading axes (each copies runs of B·C contiguous
  *       values) concatenated on channels, plus one GEMM {@code [Ho·Wo·B, kH·kW·Cin] × [kH·kW·Cin, Cout]}: the
  *       {@code [kH, kW, Cin, Cout]} weight is that matrix as it is;</li>
- *   <li>global average pooling is a GEMM with a ones row over the pixels;</li>
+ *   <li>global average pooling is a GEMM with a ones row over the pixels; spatial softmax a softmax down the
+ *       columns of {@code [H·W, B·K]} and a GEMM with the coordinate grid;</li>
  *   <li>max pooling is ND4J's NHWC pooling on the same memory seen as one sample {@code [1, H, W, B·C]};</li>
  *   <li>ReLU and the residual add are same-shape element-wise ops.</li>
  * </ul>
@@ -92,5 +93,15 @@ final class PixelMajorOps {
         long pixels = h * w;
         SDVariable mean = sd.constant(Nd4j.valueArrayOf(new long[] {1, pixels}, 1.0 / pixels, dtype));
         return sd.reshape(sd.mmul(mean, sd.reshape(x, pixels, -1)), -1, channels);
+    }
+
+    /**
+     * Spatial softmax of x {@code [H·W·B, K]}: the same memory is {@code [H·W, B·K]}, one column per (sample,
+     * keypoint), so the softmax runs down the columns and the expected coordinates are one GEMM with the
+     * {@code [H·W, 2]} grid, transposed on the fly. Returns {@code [B, 2K]}, (x, y) per keypoint.
+     */
+    SDVariable spatialSoftmax(SDVariable x, long pixels, long keypoints, SDVariable grid) {
+        SDVariable p = sd.nn.softmax(sd.reshape(x, pixels, -1), 0);
+        return sd.reshape(sd.mmul(p, grid, true, false, false), -1, 2 * keypoints);   // [B·K, 2]
     }
 }

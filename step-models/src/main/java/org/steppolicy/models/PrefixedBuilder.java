@@ -26,6 +26,7 @@ final class PrefixedBuilder<T> implements NetBuilder<T> {
     @Override public T conv2d(T x, T weight, T bias, int stride, int padding) { return b.conv2d(x, weight, bias, stride, padding); }
     @Override public T maxPool2d(T x, int kernel, int stride, int padding) { return b.maxPool2d(x, kernel, stride, padding); }
     @Override public T globalAvgPool2d(T x) { return b.globalAvgPool2d(x); }
+    @Override public T spatialSoftmax(T x) { return b.spatialSoftmax(x); }
     @Override public T relu(T x) { return b.relu(x); }
     @Override public T groupNorm(T x, int groups, T gamma, T beta, double eps) { return b.groupNorm(x, groups, gamma, beta, eps); }
     @Override public T layerNorm(T x, T gamma, T beta, double eps) { return b.layerNorm(x, gamma, beta, eps); }

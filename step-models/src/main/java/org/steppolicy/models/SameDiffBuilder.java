@@ -294,6 +294,16 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
     }
 
     @Override
+    public SDVariable spatialSoftmax(SDVariable x) {
+        long[] xs = s(x);
+        long k = xs[1], h = xs[2], w = xs[3];
+        SDVariable grid = sd.constant(Nd4j.create(SpatialSoftmax.coordinates(h, w), new long[] {h * w, 2}, 'c').castTo(dtype));
+        if (isPixelMajor(x)) return ret(pix.spatialSoftmax(x, h * w, k, grid), new long[] {xs[0], 2 * k});
+        SDVariable p = sd.nn.softmax(sd.reshape(cf(x), -1, h * w), 1);   // [B·K, H·W], one row per keypoint
+        return ret(sd.reshape(sd.mmul(p, grid), -1, 2 * k), new long[] {xs[0], 2 * k});
+    }
+
+    @Override
     public SDVariable relu(SDVariable x) {
         SDVariable y = sd.nn.relu(x, 0);   // element-wise: keeps the layout
         if (isTimeMajor(x)) return retTimeMajor(y, s(x));

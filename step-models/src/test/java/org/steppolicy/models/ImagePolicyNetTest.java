@@ -53,31 +53,59 @@ class ImagePolicyNetTest {
                 "timestep", new long[] {batch}, "global_cond", new long[] {batch, TO * spec().stepDim()}), new long[] {batch, H, DA});
     }
 
+    /** policy.image_pool: spatial_softmax, K 4 (the 12×10 crop leaves a 1×1 map: use 32×24 for a 2×2 one). */
+    static ImageObsSpec spatialSoftmaxSpec() {
+        return new ImageObsSpec(2, 32, 24, ImageObsSpec.SMALL_CONV, 6, SpatialSoftmax.SPATIAL_SOFTMAX, 4);
+    }
+
+    @Test
+    void spatialSoftmaxImageDpOnnxMatchesSameDiff() throws Exception {
+        ImageObsSpec s = spatialSoftmaxSpec();
+        ImageDiffusionPolicy net = dp(s);
+        assertTrue(net.parameters().containsKey("obs_encoder.pool.keypoints.weight"));
+        assertEquals(8, net.parameters().get("obs_encoder.head.weight").shape()[0], "head takes 2K coordinates");
+        int batch = 2;
+        Random r = new Random(13);
+        Map<String, float[]> in = Map.of("sample", gauss(r, batch * H * DA), "timestep", new float[] {3, 77},
+                "global_cond", obs(r, batch, s));
+        OnnxEquivalenceTest.compare(net, net.initParams(14), in, Map.of("sample", new long[] {batch, H, DA},
+                "timestep", new long[] {batch}, "global_cond", new long[] {batch, TO * s.stepDim()}), new long[] {batch, H, DA});
+    }
+
+    @Test
+    void spatialSoftmaxEncoderThenUnetEqualsTheJointNetwork() {
+        encoderThenUnetEqualsTheJointNetwork(spatialSoftmaxSpec());
+    }
+
     /** Encoder alone, then the U-Net alone on its output, gives what the joint training network gives. */
     @Test
     void encoderThenUnetEqualsTheJointNetwork() {
-        ImageDiffusionPolicy net = dp(spec());
+        encoderThenUnetEqualsTheJointNetwork(spec());
+    }
+
+    private void encoderThenUnetEqualsTheJointNetwork(ImageObsSpec spec) {
+        ImageDiffusionPolicy net = dp(spec);
         TensorStore p = net.initParams(5);
         int batch = 2;
         Random r = new Random(6);
-        float[] x = gauss(r, batch * H * DA), o = obs(r, batch, spec()), t = {7, 42};
+        float[] x = gauss(r, batch * H * DA), o = obs(r, batch, spec), t = {7, 42};
         INDArray joint = run(net, p, Map.of("sample", arr(x, batch, H, DA), "timestep", arr(t, batch), "global_cond",
-                arr(o, batch, TO * spec().stepDim())));
-        INDArray feats = run(net.encoder(), p, Map.of(ImageObsEncoder.INPUT, arr(o, batch, TO * spec().stepDim())));
+                arr(o, batch, TO * spec.stepDim())));
+        INDArray feats = run(net.encoder(), p, Map.of(ImageObsEncoder.INPUT, arr(o, batch, TO * spec.stepDim())));
         assertEquals(batch * net.encoder().outputDim(), feats.length());
         INDArray split = run(net.unet(), p, Map.of("sample", arr(x, batch, H, DA), "timestep", arr(t, batch),
                 "global_cond", feats));
         // the training rendering (time-major sequence ops in SameDiff) computes the same values
         SameDiff train = SameDiffBuilder.build(net, p, true);
         INDArray trained = train.output(new HashMap<>(Map.of("sample", arr(x, batch, H, DA), "timestep", arr(t, batch),
-                "global_cond", arr(o, batch, TO * spec().stepDim()))), net.outputName()).get(net.outputName());
+                "global_cond", arr(o, batch, TO * spec.stepDim()))), net.outputName()).get(net.outputName());
         assertTrue(joint.sub(trained).amaxNumber().doubleValue() < 1e-5, "training vs inference rendering");
         double maxErr = joint.sub(split).amaxNumber().doubleValue();
         assertTrue(maxErr < 1e-5, "joint vs split max error " + maxErr);
         assertTrue(joint.amaxNumber().doubleValue() > 1e-3, "degenerate output");
         // the low-dim values pass through unchanged, after the image features of each step
         float[] f = feats.dup('c').data().asFloat();
-        int per = spec().encodedStepDim(), step = spec().stepDim();
+        int per = spec.encodedStepDim(), step = spec.stepDim();
         assertEquals(o[step], f[per + 6], 0f, "step 1's first low-dim value follows its 6 image features");
     }
 
