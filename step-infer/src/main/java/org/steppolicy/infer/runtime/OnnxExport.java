@@ -346,6 +346,10 @@ public final class OnnxExport {
             image.put("height", im.height());
             image.put("width", im.width());
             image.put("encoder", im.encoder());
+            if (im.spatialSoftmax()) {   // informational: obs_encoder.onnx holds the graph; avg exports keep their old keys
+                image.put("image_pool", im.imagePool());
+                image.put("spatial_softmax_keypoints", im.spatialSoftmaxKeypoints());
+            }
             ObjectNode enc = image.putObject("obs_encoder");
             enc.put("file", ENCODER_FILE);
             enc.set("input", io(ImageObsEncoder.INPUT, "float32", "batch", b.encoder().inputDim())
