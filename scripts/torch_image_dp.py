@@ -10,7 +10,9 @@ Same network as the Java one:
     bias-free convolutions, every norm GroupNorm(C/16, C) (ResNet18GroupNorm), 512 features; written out here
     (torchvision is not needed);
     encoder small_conv: four Conv2d(k3, s2, p1) + ReLU with 32/64/128/128 channels, global average pooling,
-    Linear(128, F) (SmallConvEncoder);
+    Linear(128, F) (SmallConvEncoder); with pool=spatial_softmax (policy.image_pool) the pooling is SpatialSoftmax:
+    Conv2d(128, K, 1), softmax over each keypoint channel's H*W positions, expected (x, y) on a [-1, 1] grid, then
+    Linear(2K, F) without activation (keypoints=K, default 32);
   * ConditionalUnet1D (ConditionalUnet1d): sinusoidal step embedding -> Linear -> Mish -> Linear, FiLM residual
     blocks (kernel 5, 8 groups), down/mid/up modules, final conv block + 1x1 conv;
   * epsilon-MSE loss, AdamW (lr 1e-4, betas 0.95/0.999, weight decay 1e-6) and, with ema=1 (default), the EMA
@@ -21,9 +23,11 @@ Needs Debian's PyTorch (python3-torch); run with /usr/bin/python3.
 
   /usr/bin/python3 scripts/torch_image_dp.py bench batch=32 threads=1 trainSteps=3 warm=1
   /usr/bin/python3 scripts/torch_image_dp.py bench encoder=small_conv feature=64        # pusht_image-small.yaml as is
+  /usr/bin/python3 scripts/torch_image_dp.py bench encoder=small_conv feature=64 pool=spatial_softmax   # ... policy.image_pool=spatial_softmax
   /usr/bin/python3 scripts/torch_image_dp.py params dims=512,1024,2048 batch=64          # counts only (pusht_image.yaml)
 
-Options: batch= threads= trainSteps= warm= encoder=resnet18_gn|small_conv feature= (small_conv only) crop=84
+Options: batch= threads= trainSteps= warm= encoder=resnet18_gn|small_conv feature= (small_conv only)
+pool=avg|spatial_softmax keypoints=32 (spatial_softmax: small_conv only) crop=84
 dims=64,128,256 dsed=128 obsSteps=2 horizon=16 lowDim=2 actionDim=2 ema=1.
 Prints one line: RESULT impl=torch... model=image threads=N batch=B params=P (encoder E, unet U) train_ms=MEDIAN
 (min MIN) cpu_ms=MEDIAN_PROCESS_CPU
@@ -81,19 +85,43 @@ class ResNet18GN(nn.Module):
         return x.mean(dim=(2, 3))
 
 
+class SpatialSoftmax(nn.Module):
+    """[B, C, H, W] -> [B, 2K]: 1x1 conv to K keypoint maps, softmax over each map's positions, expected (x, y)
+    per keypoint, interleaved; x runs from -1 to 1 across the width, y across the height (SpatialSoftmax.java)."""
+
+    def __init__(self, channels, keypoints):
+        super().__init__()
+        self.keypoints = nn.Conv2d(channels, keypoints, 1)
+        self.grids = {}
+
+    def grid(self, h, w):
+        if (h, w) not in self.grids:
+            ys, xs = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
+            self.grids[(h, w)] = torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1)   # [H*W, 2]
+        return self.grids[(h, w)]
+
+    def forward(self, x):
+        k = self.keypoints(x)
+        b, n, h, w = k.shape
+        p = torch.softmax(k.reshape(b * n, h * w), dim=1)
+        return (p @ self.grid(h, w)).reshape(b, 2 * n)
+
+
 class SmallConv(nn.Module):
-    def __init__(self, feature):
+    def __init__(self, feature, pool="avg", keypoints=32):
         super().__init__()
         layers, cin = [], 3
         for c in (32, 64, 128, 128):
             layers += [nn.Conv2d(cin, c, 3, 2, 1), nn.ReLU()]
             cin = c
         self.net = nn.Sequential(*layers)
-        self.head = nn.Linear(cin, feature)
+        self.pool = SpatialSoftmax(cin, keypoints) if pool == "spatial_softmax" else None
+        self.head = nn.Linear(cin if self.pool is None else 2 * keypoints, feature)
         self.features = feature
 
     def forward(self, x):
-        return self.head(self.net(x).mean(dim=(2, 3)))
+        x = self.net(x)
+        return self.head(x.mean(dim=(2, 3)) if self.pool is None else self.pool(x))
 
 
 class ObsEncoder(nn.Module):
@@ -189,7 +217,7 @@ class ImageDP(nn.Module):
     def __init__(self, a):
         super().__init__()
         enc = a["encoder"]
-        backbone = ResNet18GN() if enc == "resnet18_gn" else SmallConv(a["feature"])
+        backbone = ResNet18GN() if enc == "resnet18_gn" else SmallConv(a["feature"], a["pool"], a["keypoints"])
         self.obs_encoder = ObsEncoder(backbone, a["lowDim"], a["crop"], a["obsSteps"])
         self.unet = Unet(a["actionDim"], self.obs_encoder.out_dim, a["dims"], a["dsed"])
 
@@ -202,9 +230,12 @@ def settings(a):
              warm=int(a.get("warm", "1")), encoder=a.get("encoder", "resnet18_gn"), feature=int(a.get("feature", "64")),
              crop=int(a.get("crop", "84")), dims=[int(x) for x in a.get("dims", "64,128,256").split(",")],
              dsed=int(a.get("dsed", "128")), obsSteps=int(a.get("obsSteps", "2")), horizon=int(a.get("horizon", "16")),
-             lowDim=int(a.get("lowDim", "2")), actionDim=int(a.get("actionDim", "2")), ema=a.get("ema", "1") == "1")
+             lowDim=int(a.get("lowDim", "2")), actionDim=int(a.get("actionDim", "2")), ema=a.get("ema", "1") == "1",
+             pool=a.get("pool", "avg"), keypoints=int(a.get("keypoints", "32")))
     if s["encoder"] not in ("resnet18_gn", "small_conv"):
         raise SystemExit("encoder must be resnet18_gn or small_conv")
+    if s["pool"] not in ("avg", "spatial_softmax") or (s["pool"] == "spatial_softmax" and s["encoder"] != "small_conv"):
+        raise SystemExit("pool must be avg or spatial_softmax (small_conv only)")
     return s
 
 
@@ -216,7 +247,7 @@ def params(a):
     s = settings(a)
     torch.manual_seed(0)
     m = ImageDP(s)
-    print(f"PARAMS encoder={s['encoder']} params={count(m)} encoder_params={count(m.obs_encoder)} unet_params={count(m.unet)} "
+    print(f"PARAMS encoder={s['encoder']} pool={s['pool']} params={count(m)} encoder_params={count(m.obs_encoder)} unet_params={count(m.unet)} "
           f"global_cond={m.obs_encoder.out_dim}")
 
 
@@ -248,7 +279,7 @@ def bench(a):
         if i >= s["warm"]:
             tr.append((time.perf_counter() - w) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-    print(f"RESULT impl=torch{torch.__version__} model=image encoder={s['encoder']} threads={s['threads']} batch={B} "
+    print(f"RESULT impl=torch{torch.__version__} model=image encoder={s['encoder']} pool={s['pool']} threads={s['threads']} batch={B} "
           f"params={count(m)} (encoder {count(m.obs_encoder)}, unet {count(m.unet)}) ema={int(s['ema'])} "
           f"train_ms={statistics.median(tr):.1f} (min {min(tr):.1f}) cpu_ms={statistics.median(cpu):.1f} "
           f"loss_last={loss.item():.4f}")
