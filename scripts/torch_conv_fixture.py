@@ -1,6 +1,7 @@
 """Writes the PyTorch fixture of step-models' ImageTorchFixtureTest: a small network with every image op of the encoders
 (ResNet18GroupNorm's 7x7/2 stem, GroupNorm, ReLU, 3x3/2 max pooling, a stride-2 BasicBlock with its 1x1 downsample, an
-identity BasicBlock; SmallConvEncoder's biased 3x3/2 convolution; global average pooling), in float64, seeded:
+identity BasicBlock; SmallConvEncoder's biased 3x3/2 convolution; global average pooling beside spatial softmax pooling
+with 3 keypoints, concatenated), in float64, seeded:
 weights, input, output and the gradients of loss = sum(probe * features) for every parameter.
 
 Weights and gradients are written in the Java layout (ParamSpec: Conv2d [kH, kW, Cin, Cout]), the rest as PyTorch has it.
@@ -37,11 +38,22 @@ class MiniConvNet(nn.Module):
         self.bn1 = nn.GroupNorm(2, 8)
         self.layer = nn.Sequential(Block(8, 16, 2), Block(16, 16, 1))
         self.head = nn.Conv2d(16, 8, 3, 2, 1)
+        self.pool = nn.Module()
+        self.pool.keypoints = nn.Conv2d(8, 3, 1)   # spatial softmax (SpatialSoftmax.java)
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
         x = F.relu(self.head(self.layer(x)))
-        return x.mean(dim=(2, 3))
+        return torch.cat([x.mean(dim=(2, 3)), spatial_softmax(self.pool.keypoints(x))], dim=1)
+
+
+def spatial_softmax(k):
+    """[B, K, H, W] -> [B, 2K]: softmax over each map's H*W positions, expected (x, y) per keypoint, x from -1 to 1
+    across the width, y across the height."""
+    b, n, h, w = k.shape
+    ys, xs = torch.meshgrid(torch.linspace(-1, 1, h, dtype=k.dtype), torch.linspace(-1, 1, w, dtype=k.dtype), indexing="ij")
+    grid = torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1)
+    return (torch.softmax(k.reshape(b * n, h * w), dim=1) @ grid).reshape(b, 2 * n)
 
 
 def save_npy(path, t):
@@ -66,7 +78,7 @@ def main(out):
         for n, p in net.named_parameters():
             p.add_(0.3 * torch.randn_like(p))
     image = torch.rand(3, 3, 24, 22, dtype=torch.float64)
-    probe = torch.randn(3, 8, dtype=torch.float64)
+    probe = torch.randn(3, 14, dtype=torch.float64)
     features = net(image)
     (features * probe).sum().backward()
     os.makedirs(out, exist_ok=True)

@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The image ops of both SameDiff renderings against PyTorch: {@link MiniConvNet}'s features and the gradients of
  * Σ probe ⊙ features for every parameter, float64, from scripts/torch_conv_fixture.py. The training rendering holds
- * images pixel-major and convolves by im2col + GEMM; the inference rendering uses ND4J's conv2d.
+ * images pixel-major and convolves by im2col + GEMM; the inference rendering uses ND4J's conv2d. Both pool the last
+ * map twice, by its average and by spatial softmax (policy.image_pool).
  */
 class ImageTorchFixtureTest {
 
@@ -35,7 +36,7 @@ class ImageTorchFixtureTest {
         Map<String, ParamSpec> specs = net.parameters();
         assertEquals(new java.util.TreeSet<>(names), new java.util.TreeSet<>(specs.keySet()));
         for (String n : names) assertArrayEquals(Npy.read(dir.resolve("w__" + n + ".npy")).shape(), specs.get(n).shape(), n);
-        assertEquals(10_704, net.parameterCount());
+        assertEquals(10_731, net.parameterCount());
         Map<String, INDArray> feed = Map.of("image", arr(dir.resolve("io__image.npy")));
         for (boolean training : new boolean[] {true, false}) {
             SameDiff sd = SameDiff.create();

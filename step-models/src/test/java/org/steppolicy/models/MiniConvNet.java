@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * A small network with every image op of the encoders, for the PyTorch fixture (scripts/torch_conv_fixture.py, same
  * names): ResNet18GroupNorm's 7×7/2 stem + GroupNorm + ReLU + 3×3/2 max pooling, a stride-2 BasicBlock with its 1×1
- * downsample, an identity BasicBlock, SmallConvEncoder's biased 3×3/2 convolution + ReLU, global average pooling.
- * Input {@code image} {@code [B, 3, 24, 22]}, output {@code features} {@code [B, 8]}; 10,704 parameters.
+ * downsample, an identity BasicBlock, SmallConvEncoder's biased 3×3/2 convolution + ReLU, then global average pooling
+ * beside {@link SpatialSoftmax} pooling with 3 keypoints, concatenated.
+ * Input {@code image} {@code [B, 3, 24, 22]}, output {@code features} {@code [B, 8 + 6]}; 10,731 parameters.
  */
 final class MiniConvNet implements NetworkDefinition {
     static final int H = 24, W = 22;
@@ -18,7 +19,7 @@ final class MiniConvNet implements NetworkDefinition {
         x = block(b, "layer.0.", x, 8, 16, 2, 6);                                                 // [3, 3]
         x = block(b, "layer.1.", x, 16, 16, 1, 3);
         x = b.relu(Layers.conv2d(b, "head", x, 16, 8, 3, 2, 1));                                  // [2, 2]
-        b.output("features", b.globalAvgPool2d(x));
+        b.output("features", b.concat(1, List.of(b.globalAvgPool2d(x), SpatialSoftmax.pool(b, "", x, 8, 3))));
     }
 
     private static <T> T block(NetBuilder<T> b, String p, T x, int in, int c, int stride, long size) {
