@@ -70,4 +70,33 @@ class ImagePipelineTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("step"), r.out());
     }
+
+    /** policy.image_pool: spatial_softmax travels from the config to meta.json, and the checkpoint resumes, evaluates and exports. */
+    @Test
+    void spatialSoftmaxPolicyTrainsResumesEvaluatesAndExports() throws Exception {
+        Assumptions.assumeTrue(Files.exists(IMAGES), "skipped: " + IMAGES + " not present");
+        Path dp = tmp.resolve("dp");
+        String[] pool = {"policy.image_pool=spatial_softmax", "policy.spatial_softmax_keypoints=4"};
+        StepCliTest.Result r = StepCliTest.run(StepCliTest.args(new String[] {"train-dp", "--out", dp.toString(), "--max-steps", "2"}, TINY, pool));
+        assertEquals(0, r.code(), r.err());
+        JsonNode image = new ObjectMapper().readTree(dp.resolve("checkpoints/step-0000002/meta.json").toFile()).get("arch").get("image");
+        assertEquals("spatial_softmax", image.get("image_pool").asText());
+        assertEquals(4, image.get("spatial_softmax_keypoints").asInt());
+
+        // resume without --config (the run's own config.yaml carries the pool); then evaluate and export with a config
+        // that does not name the pool: the checkpoint's arch does
+        r = StepCliTest.run("train-dp", "--out", tmp.resolve("dp2").toString(), "--max-steps", "4", "--resume",
+                dp.resolve("checkpoints/step-0000002").toString());
+        assertEquals(0, r.code(), r.err());
+        Path dp2 = tmp.resolve("dp2");
+        assertEquals("spatial_softmax", new ObjectMapper().readTree(dp2.resolve("checkpoints/step-0000004/meta.json").toFile())
+                .get("arch").get("image").get("image_pool").asText());
+        r = StepCliTest.run(args(new String[] {"eval", "--dp", dp2.toString(), "--methods", "ddim:2", "--episodes", "1",
+                "--threads", "1", "--out", tmp.resolve("eval").toString()}));
+        assertEquals(0, r.code(), r.err());
+        Path onnx = tmp.resolve("onnx");
+        r = StepCliTest.run(args(new String[] {"export-onnx", "--dp", dp2.toString(), "--out", onnx.toString()}));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("spatial_softmax", new ObjectMapper().readTree(onnx.resolve("policy.json").toFile()).get("image").get("image_pool").asText());
+    }
 }
