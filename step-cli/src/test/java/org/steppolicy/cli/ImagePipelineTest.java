@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImagePipelineTest {
     static final Path IMAGES = Path.of("../shared/data/pusht/pusht_cchi_v7_replay_image.hdf5");
-    static final String[] TINY = {"--config", "configs/pusht_image-small.yaml", "task.max_train_episodes=3",
+    /** Toy sizes over configs/pusht_image-small.yaml (the image quickstart's test uses them too). */
+    static final List<String> TINY_SIZES = List.of("task.max_train_episodes=3",
             "policy.down_dims=[8,16]", "policy.diffusion_step_embed_dim=16", "policy.obs_feature_dim=8",
             "training.batch_size=4", "training.val_every=1000", "training.checkpoint_every=2",
             "predictor.d_model=16", "predictor.dim_feedforward=32", "predictor.image_feature_dim=8",
             "predictor_training.batch_size=4", "predictor_training.val_every=1000", "predictor_training.checkpoint_every=2",
-            "task.eval_max_steps=16"};
+            "task.eval_max_steps=16");
+    static final String[] TINY = Stream.concat(Stream.of("--config", "configs/pusht_image-small.yaml"), TINY_SIZES.stream())
+            .toArray(String[]::new);
 
     @TempDir
     Path tmp;

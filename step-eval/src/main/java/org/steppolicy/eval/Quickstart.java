@@ -20,7 +20,8 @@ import org.steppolicy.train.Trainer;
 /**
  * {@code step quickstart}: first the shipped policy, evaluated with every method (what STEP does, on this machine,
  * within minutes); then the whole pipeline at small scale: a DP and the STEP and spatial predictors trained for the
- * minutes left of the budget, evaluated the same way. Both tables are printed with their titles at the end.
+ * minutes left of the budget, evaluated the same way. Both tables are printed with their titles at the end. Low-dim
+ * and image policies go the same way; the config says which ({@link QuickstartTask}).
  */
 public final class Quickstart {
     /** Share of the training minutes: DP 60 %, each predictor 20 %. */
@@ -30,16 +31,14 @@ public final class Quickstart {
     /** Without a shipped evaluation to time, this share of the budget is kept for the final evaluation. */
     private static final double UNTIMED_EVAL_SHARE = 0.2;
 
-    public static final String FULL_RUN_NOTE = "The short run shows the pipeline end to end on this machine; a policy of the"
-            + " shipped quality takes a full run: a few hours on 2 CPU cores (see docs/training.md).";
-
     private Quickstart() {}
 
     /** Runs the request: one line per step to {@code log}, training progress to {@code progress}. */
     public static QuickstartResult run(QuickstartRequest r, PrintWriter log, PrintStream progress) {
         Require.positive("--minutes", r.minutes());
         Require.atLeast("--episodes", r.episodes(), 1);
-        Path data = QuickstartData.resolve(r.data(), System.getenv("STEP_DATA"), r.config().datasetPath(),
+        QuickstartTask task = QuickstartTask.of(r.config());
+        Path data = QuickstartData.resolve(r.data(), System.getenv("STEP_DATA"), r.config().datasetPath(), task,
                 Path.of(System.getProperty("user.home"), ".cache", "step"), log);
         long start = System.nanoTime();
         double budget = r.minutes();
@@ -106,7 +105,7 @@ public final class Quickstart {
         log.println(shortTitle);
         log.print(PeopleTable.format(shortRun.closedLoop()));
         log.println();
-        log.println(FULL_RUN_NOTE);
+        log.println(task.fullRunNote());
         log.println("score vs latency: " + (shipped == null ? "" : shipped.out().resolve("score_vs_latency.png") + ", ")
                 + shortRun.out().resolve("score_vs_latency.png"));
         double total = minutesSince(start);

@@ -18,15 +18,22 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Where the quickstart's Push-T HDF5 comes from: --data, else $STEP_DATA, else the config's dataset path when it
- * exists, else the official zip (Diffusion Policy's training data, MIT) downloaded and converted to HDF5.
+ * exists, else the official zip (Diffusion Policy's training data, MIT) downloaded and converted to HDF5. The image
+ * task reads --data, else the config's image file: $STEP_DATA and the conversion stand for the low-dim file (the
+ * converter writes no frames).
  */
 public final class QuickstartData {
     public static final String OFFICIAL_ZIP = "https://diffusion-policy.cs.columbia.edu/data/training/pusht.zip";
 
     private QuickstartData() {}
 
-    public static Path resolve(Path data, String env, Path configured, Path cacheDir, java.io.PrintWriter log) {
+    public static Path resolve(Path data, String env, Path configured, QuickstartTask task, Path cacheDir, java.io.PrintWriter log) {
         if (data != null) return requireFile(data, "--data");
+        if (task == QuickstartTask.IMAGE) {
+            if (Files.isRegularFile(configured)) return configured;
+            throw new UserError("no Push-T image data at " + configured + " (the download converts to the low-dim file only); "
+                    + "pass --data FILE, the official pusht_cchi_v7_replay_image.hdf5");
+        }
         if (env != null && !env.isBlank()) return requireFile(Path.of(env), "STEP_DATA");
         if (Files.isRegularFile(configured)) return configured;
         Path converted = cacheDir.resolve("pusht_cchi_v7_replay_lowdim.hdf5");
