@@ -16,7 +16,7 @@ public enum QuickstartTask {
     // 5, half the low-dim default: every policy call renders and encodes frames, and a policy that does not finish
     // the task runs each episode to its step limit; 5 keeps the shipped evaluation to a few minutes on 2 cores.
     IMAGE("image", "configs/pusht_image-small.yaml", "models/pusht-image", 5,
-            "an image policy trains for hours even at the small size, about 3 s a step on 2 CPU cores (see docs/visuomotor.md).");
+            "an image policy trains for many hours even at the small size, about 1 s a step on 2 CPU cores (see docs/performance.md).");
 
     private final String id, config, shipped, fullRun;
     private final int episodes;
