@@ -8,7 +8,6 @@ import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.infer.GaussianNoise;
 import org.steppolicy.data.LinearNormalizer;
-import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.PredictionType;
 import org.steppolicy.infer.SampleConstraint;

@@ -9,7 +9,6 @@ import org.steppolicy.config.UserError;
 import org.steppolicy.data.DemoDataset;
 import org.steppolicy.data.Episode;
 import org.steppolicy.infer.Method;
-import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyModels;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.policy.TrainedPolicy;

@@ -2,7 +2,6 @@ package org.steppolicy.eval;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.steppolicy.infer.OfflineResult;
 
 /**
  * What an evaluation produced: closed-loop results (tasks with a simulator) or offline ones (the others; the other

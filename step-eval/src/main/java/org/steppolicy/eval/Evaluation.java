@@ -9,8 +9,8 @@ import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.infer.InferenceSettings;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.OfflineResult;
 import org.steppolicy.infer.policy.ModelSource;
+import org.steppolicy.infer.policy.StepPolicy;
 import org.steppolicy.infer.runtime.OnnxExportFolder;
 import org.steppolicy.infer.runtime.PolicyBundle;
 import org.steppolicy.run.RunFolder;
@@ -55,14 +55,13 @@ public final class Evaluation {
         // What was asked is what config.yaml records, so that `step eval --resume DIR` alone asks it again.
         StepConfig written = recorded(r);
         List<MethodResult> done = r.resume() ? EvalResume.check(dir, written, source) : List.of();
-        // Refuses a folder holding another run; its lock is released when the command ends (StepCli.run).
-        RunFolder folder = RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), r.resume());
-        if (!r.resume()) folder.writeText("config.yaml", written.toYaml());
+        claim(r, written, r.resume());
         if (c.task().hasSimulator()) {
             String title = c.task().name() + ": " + r.episodes() + " episodes from seed " + r.seed();
             return closedLoop(policy.closedLoop(c, models, r.threads()), r.methods(), done, r, title, source, log, stop);
         }
-        List<OfflineResult> offline = OfflineRun.run(c, policy.dp(), models, settings, r.methods(), r.seed(), log);
+        List<OfflineResult> offline = OfflineEvaluation.run(c, policy.dp(), config -> StepPolicy.open(models, config),
+                settings, r.methods(), r.seed(), log);
         OfflineReport.write(offline, dir);
         return new EvalSummary(dir, List.of(), offline, null);
     }
@@ -75,10 +74,18 @@ public final class Evaluation {
         StepConfig c = r.config();
         Path dir = r.out();
         ServerEvaluation.Served served = ServerEvaluation.connect(r.server(), c, r.methods(), r.compare(), r.threads(), log);
-        // As in-process: refuses a folder holding another run; the lock is released when the command ends.
-        RunFolder.claim(dir, RunFolder.Kind.EVALUATION, r.force(), false).writeText("config.yaml", c.toYaml());
+        claim(r, c, false);
         String title = c.task().name() + " via " + r.server().target() + ": " + r.episodes() + " episodes from seed " + r.seed();
         return closedLoop(served.closedLoop(), served.methods(), List.of(), r, title, null, log, () -> false);
+    }
+
+    /**
+     * Claims the request's folder, refusing one that holds another run (its lock is released when the command ends:
+     * StepCli.run), and writes {@code written} as its config.yaml unless the run resumes.
+     */
+    private static void claim(EvalRequest r, StepConfig written, boolean resume) {
+        RunFolder folder = RunFolder.claim(r.out(), RunFolder.Kind.EVALUATION, r.force(), resume);
+        if (!resume) folder.writeText("config.yaml", written.toYaml());
     }
 
     /**

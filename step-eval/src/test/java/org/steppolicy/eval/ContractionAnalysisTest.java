@@ -12,7 +12,6 @@ import org.steppolicy.eval.ContractionAnalysis.StartResult;
 import org.steppolicy.infer.ChunkPredictor;
 import org.steppolicy.infer.Denoiser;
 import org.steppolicy.data.LinearNormalizer;
-import org.steppolicy.infer.OfflineWindow;
 import org.steppolicy.infer.PolicyShape;
 import org.steppolicy.infer.SchedulerConfig;
 import org.steppolicy.models.DiffusionSchedule;

@@ -1,4 +1,6 @@
-package org.steppolicy.infer;
+package org.steppolicy.eval;
+
+import org.steppolicy.infer.LatencySummary;
 
 /**
  * Offline figures of one method on demonstration windows (for configs without a simulator, e.g. RoboMimic).

@@ -1,7 +1,8 @@
-package org.steppolicy.infer;
+package org.steppolicy.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.steppolicy.infer.PolicyShape;
 
 /**
  * One control call replayed from a demonstration: the To raw observations the policy sees (oldest first) and the H raw
