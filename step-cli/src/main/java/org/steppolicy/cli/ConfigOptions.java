@@ -13,7 +13,7 @@ import java.util.List;
 /** --config FILE, --data FILE and trailing key=value overrides, shared by every config-driven command. */
 public final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Task config (YAML): a path, or a name in the project's configs/ (e.g. square.yaml). "
-            + "Default: configs/pusht.yaml.")
+            + "Default: configs/pusht.yaml (quickstart: the config of its --task).")
     Path config;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Dataset (HDF5); overrides task.dataset.")
