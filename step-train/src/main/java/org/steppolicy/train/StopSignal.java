@@ -44,8 +44,13 @@ public final class StopSignal implements AutoCloseable, BooleanSupplier {
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal sig = new Signal(name);
-                s.previous.add(Signal.handle(sig, s::handle));
+                SignalHandler before = Signal.handle(sig, s::handle);
+                s.previous.add(before);
                 s.signals.add(sig);
+                // A signal ignored at start (nohup, or `&` in a script) stays ignored: the JVM installs no handler.
+                if (before == SignalHandler.SIG_IGN && name.equals("INT") && out != null)
+                    out.println("SIGINT (Ctrl-C) is ignored in this process (started in the background); kill -TERM "
+                            + ProcessHandle.current().pid() + " does what it would: " + first);
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 // signal unknown here or reserved by the JVM (-Xrs): the default behaviour stays
             }
