@@ -57,7 +57,21 @@ public record InitialWeights(Path source, String sha256, TensorStore weights, Da
             if (!file.isTextual()) throw new UserError("--init-from " + from + ": policy.json has no " + section + " network");
             Path onnx = FolderFile.regular(from, file.asText(), FolderFile.MAX_MODEL_BYTES, false, what);
             sums.requireListed(file.asText(), what);
-            return fromOnnx(onnx, exportNormalizer(policy, policyJson));
+            InitialWeights w = fromOnnx(onnx, exportNormalizer(policy, policyJson));
+            JsonNode encoder = policy.path("image").path("obs_encoder").path("file");
+            if (!Checkpoint.KIND_DP.equals(kind) || !encoder.isTextual()) return w;
+            // An image DP's export keeps the observation encoder in its own file (run once per call, before the
+            // U-Net's): both files' weights make the network, and the folder's checksums file pins the two.
+            sums.requireListed(encoder.asText(), what);
+            Path enc = FolderFile.regular(from, encoder.asText(), FolderFile.MAX_MODEL_BYTES, false, what);
+            TensorStore all = w.weights();
+            TensorStore encoderWeights = fromOnnx(enc, null).weights();
+            for (String n : encoderWeights.names()) {
+                TensorStore.Tensor t = encoderWeights.get(n);
+                if (!all.contains(n)) all.put(n, t.shape(), t.data());
+            }
+            Path pins = Files.isRegularFile(from.resolve(Checksums.FILE)) ? from.resolve(Checksums.FILE) : onnx;
+            return new InitialWeights(pins, sha256(pins), all, w.normalizer());
         }
         Path dir = Checkpoint.resolve(from);
         Checkpoint ck = Checkpoint.load(dir);

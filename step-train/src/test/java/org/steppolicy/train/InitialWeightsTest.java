@@ -20,6 +20,7 @@ import org.steppolicy.config.ConfigLoader;
 import org.steppolicy.config.StepConfig;
 import org.steppolicy.config.UserError;
 import org.steppolicy.data.DatasetNormalizer;
+import org.steppolicy.data.LinearNormalizer;
 import org.steppolicy.models.Checkpoint;
 import org.steppolicy.models.TensorStore;
 
@@ -77,6 +78,42 @@ class InitialWeightsTest {
         assertTrue(kind.getMessage().contains("dp checkpoint"), kind.getMessage());
     }
 
+    /**
+     * An image DP's export keeps the encoder's weights in obs_encoder.onnx (policy.json's image.obs_encoder.file) and
+     * the U-Net's in dp.onnx: both are read. Here a DP's weights are split between the two files by name.
+     */
+    @Test
+    void anImageExportGivesTheEncoderFileToo(@TempDir Path dir) throws Exception {
+        TensorStore all = new TensorStore();
+        all.put("obs_encoder.net.0.weight", new long[] {3, 3, 3, 2}, new float[54]);
+        all.put("obs_encoder.head.bias", new long[] {4}, new float[] {1, 2, 3, 4});
+        all.put("final_conv.1.bias", new long[] {2}, new float[] {5, 6});
+        TensorStore unet = new TensorStore(), encoder = new TensorStore();
+        for (String n : all.names()) (n.startsWith("obs_encoder.") ? encoder : unet).put(n, all.get(n).shape(), all.get(n).data());
+        DatasetNormalizer norm = new DatasetNormalizer(LinearNormalizer.affine(new float[] {1, 1}, new float[] {0, 0}),
+                LinearNormalizer.affine(new float[] {1, 1}, new float[] {0, 0}));
+        Path export = writeExport(dir.resolve("export"), unet, norm);
+        writeOnnx(export.resolve("obs_encoder.onnx"), encoder);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode policy = (ObjectNode) json.readTree(export.resolve("policy.json").toFile());
+        assertEquals(1, InitialWeights.load(export, Checkpoint.KIND_DP).weights().size(), "without image.obs_encoder: dp.onnx alone");
+        policy.putObject("image").putObject("obs_encoder").put("file", "obs_encoder.onnx");
+        Files.writeString(export.resolve("policy.json"), policy.toPrettyString());
+        InitialWeights w = InitialWeights.load(export, Checkpoint.KIND_DP);
+        assertEquals(all.size(), w.weights().size());
+        assertEquals(0.0, maxDiff(w.weights(), all), "both files' weights, read back exactly");
+
+        // With checksums the folder's checksums file is the provenance (it pins both files); one not listed is refused.
+        org.steppolicy.run.Checksums sums = new org.steppolicy.run.Checksums();
+        for (String f : List.of("policy.json", "dp.onnx")) sums.add(export, f);
+        sums.save(export);
+        UserError unlisted = assertThrows(UserError.class, () -> InitialWeights.load(export, Checkpoint.KIND_DP));
+        assertTrue(unlisted.getMessage().contains("obs_encoder.onnx is not listed"), unlisted.getMessage());
+        sums.add(export, "obs_encoder.onnx");
+        sums.save(export);
+        assertTrue(InitialWeights.load(export, Checkpoint.KIND_DP).toJson().contains(org.steppolicy.run.Checksums.FILE));
+    }
+
     private static double maxDiff(TensorStore a, TensorStore b) {
         double m = 0;
         for (String n : b.names()) {
@@ -88,17 +125,7 @@ class InitialWeightsTest {
 
     private static Path writeExport(Path dir, TensorStore weights, DatasetNormalizer norm) throws Exception {
         Files.createDirectories(dir);
-        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("dp");
-        for (String n : weights.names()) {
-            TensorStore.Tensor t = weights.get(n);
-            ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(t.data());
-            Onnx.TensorProto.Builder p = Onnx.TensorProto.newBuilder().setName(n).setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
-                    .setRawData(ByteString.copyFrom(b.array()));
-            for (long d : t.shape()) p.addDims(d);
-            g.addInitializer(p);
-        }
-        Files.write(dir.resolve("dp.onnx"), Onnx.ModelProto.newBuilder().setGraph(g).build().toByteArray());
+        writeOnnx(dir.resolve("dp.onnx"), weights);
         ObjectMapper json = new ObjectMapper();
         ObjectNode policy = json.createObjectNode();
         policy.putObject("dp").put("file", "dp.onnx");
@@ -112,5 +139,20 @@ class InitialWeightsTest {
         }
         Files.writeString(dir.resolve("policy.json"), policy.toPrettyString());
         return dir;
+    }
+
+    /** An ONNX file holding {@code weights} as float initialisers (no nodes: only the weights are read). */
+    private static void writeOnnx(Path file, TensorStore weights) throws Exception {
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("weights");
+        for (String n : weights.names()) {
+            TensorStore.Tensor t = weights.get(n);
+            ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(t.data());
+            Onnx.TensorProto.Builder p = Onnx.TensorProto.newBuilder().setName(n).setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                    .setRawData(ByteString.copyFrom(b.array()));
+            for (long d : t.shape()) p.addDims(d);
+            g.addInitializer(p);
+        }
+        Files.write(file, Onnx.ModelProto.newBuilder().setGraph(g).build().toByteArray());
     }
 }
