@@ -80,7 +80,7 @@ class OfflineEvaluationTest {
         assertArrayEquals(new double[] {106, 206}, w.get(2).targetActions()[7], "edge padding at the end");
     }
 
-    /** Demonstrations whose actions are exactly what the CondTarget denoiser produces: a perfect DP scores 0. */
+    /** Demonstrations whose actions are exactly what the ExactTarget denoiser produces: a perfect DP scores 0. */
     @Test
     void aPerfectDenoiserScoresZeroAndAPredictorItsOwnError() {
         List<List<OfflineWindow>> episodes = new ArrayList<>();
@@ -90,11 +90,11 @@ class OfflineEvaluationTest {
                 double k = e * 10 + c;
                 double[][] o = window(k);
                 double key = NORM.obs().normalize(0, o[1][0]);
-                double[][] target = new double[SHAPE.horizon()][2];
+                double[][] demo = new double[SHAPE.horizon()][2];
                 for (int i = 0; i < SHAPE.horizon(); i++)
                     for (int a = 0; a < 2; a++)
-                        target[i][a] = NORM.action().unnormalize(a, (float) target(i, a, key));
-                ep.add(new OfflineWindow(o, target));
+                        demo[i][a] = NORM.action().unnormalize(a, (float) target(i, a, key));
+                ep.add(new OfflineWindow(o, demo));
             }
             episodes.add(ep);
         }
