@@ -10,7 +10,6 @@ import org.steppolicy.eval.Evaluation;
 import org.steppolicy.eval.MethodList;
 import org.steppolicy.eval.TrainedRuns;
 import org.steppolicy.infer.MethodSpec;
-import org.steppolicy.infer.runtime.RuntimeKind;
 import org.steppolicy.serve.ServeConfig;
 import org.steppolicy.train.StopSignal;
 import picocli.CommandLine.Command;
@@ -43,20 +42,8 @@ public final class EvalCommand extends StepCommand {
             + "the paired difference METHOD - method over the same episode seeds with its 95 %% bootstrap interval.")
     String compare;
 
-    @Option(names = "--episodes", paramLabel = "N", description = "Episodes per method. Default: eval.episodes (50).")
-    Integer episodes;
-
-    @Option(names = "--seed", paramLabel = "S", description = "First episode seed. Default: eval.seed (100000).")
-    Long seed;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Parallel environments. Default: eval.threads.")
-    Integer threads;
-
-    @Option(names = "--runtime", paramLabel = "NAME", description = "onnx or samediff. Default: inference.runtime.")
-    String runtime;
-
-    @Option(names = "--videos", paramLabel = "N", description = "GIFs of the first N episodes per method. Default: eval.videos.")
-    Integer videos;
+    @Mixin
+    EvalRunOptions each;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/eval-<task>.")
     Path out;
@@ -105,11 +92,7 @@ public final class EvalCommand extends StepCommand {
             r = EvalRequest.of(c, src.dp(), src.predictors()).withMethods(src.methods());
         }
         r = r.withForce(force).withCompare(compare);
-        if (episodes != null) r = r.withEpisodes(episodes);
-        if (seed != null) r = r.withSeed(seed);
-        if (threads != null) r = r.withThreads(threads);
-        if (runtime != null) r = r.withRuntime(RuntimeKind.parse(runtime));
-        if (videos != null) r = r.withVideos(videos);
+        r = each.apply(r);
         if (out != null) r = r.withOut(out);
         if (resume != null) r = r.withResume(resume);
         EvalSummary s;
@@ -126,7 +109,7 @@ public final class EvalCommand extends StepCommand {
 
     /** The policy an evaluation folder's results.json names (null: none yet, or none recorded). */
     static EvalReport.Source recordedSource(Path dir) {
-        Path json = dir.resolve("results.json");
+        Path json = dir.resolve(EvalReport.RESULTS_JSON);
         if (!java.nio.file.Files.isRegularFile(json)) return null;
         return EvalReport.read(json).stream().map(EvalReport.Stored::source).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }

@@ -26,6 +26,7 @@ import java.util.Arrays;
                 TrainPredictorCommand.class,
                 TrainBridgerCommand.class,
                 EvalCommand.class,
+                CurveCommand.class,
                 QuickstartCommand.class,
                 ExportOnnxCommand.class,
                 BenchCommand.class,

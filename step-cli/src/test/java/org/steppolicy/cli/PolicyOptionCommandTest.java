@@ -20,7 +20,7 @@ class PolicyOptionCommandTest {
     Path tmp;
 
     static final List<List<String>> TAKING_A_POLICY = List.of(List.of("eval"), List.of("bench"), List.of("bench", "serve"),
-            List.of("bench", "async"), List.of("serve"), List.of("export-onnx"), List.of("analyze", "contraction"));
+            List.of("bench", "async"), List.of("serve"), List.of("export-onnx"), List.of("analyze", "contraction"), List.of("curve"));
 
     private static CommandLine command(List<String> path) {
         CommandLine c = new CommandLine(new StepCli());

@@ -66,6 +66,14 @@ class StepCliTest {
     }
 
     @Test
+    void curveOfAnExportIsOneLineExit2() {
+        Result r = run("curve", "--policy", "models/pusht-lowdim");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: --policy models/pusht-lowdim is an export (one set of weights): a learning curve needs a training run's checkpoints",
+                r.err().strip());
+    }
+
+    @Test
     void evalStepsAndMethodsTogetherIsOneLineExit2() {
         Result r = run("eval", "--steps", "2", "--methods", "ddim:2");
         assertEquals(2, r.code());

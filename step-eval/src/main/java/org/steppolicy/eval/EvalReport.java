@@ -17,6 +17,9 @@ import org.steppolicy.infer.StallTest;
 
 /** The evaluation's outputs: a Markdown table, results.json (one object per method) and the score-vs-latency plot. */
 public final class EvalReport {
+    /** The file every evaluation folder keeps its per-method results in. */
+    public static final String RESULTS_JSON = "results.json";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EvalReport() {}
@@ -148,7 +151,7 @@ public final class EvalReport {
     public static void write(List<MethodResult> results, String compare, Path dir, String title, Source source) {
         boolean partial = results.stream().anyMatch(r -> !r.complete());
         String shown = partial ? title + " (interrupted: partial results)" : title;
-        writeAtomically(dir.resolve("results.json"), json(results, compare, source));
+        writeAtomically(dir.resolve(RESULTS_JSON), json(results, compare, source));
         writeAtomically(dir.resolve("results.md"), "# " + shown + "\n\n" + markdown(results, compare));
         List<MethodResult> plotted = results.stream().map(r -> r.complete() ? r : new MethodResult(r.method() + " (partial)", r.steps(),
                 r.episodes(), r.meanScore(), r.successRate(), r.latency(), r.episodeScores(), r.episodeSeeds(), r.videos(),

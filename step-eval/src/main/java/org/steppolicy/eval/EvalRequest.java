@@ -44,6 +44,11 @@ public record EvalRequest(StepConfig config, Path dp, List<Path> predictors, Lis
                 Path.of("runs", "eval-" + c.task().name()), false, null, null, false);
     }
 
+    /** The same request on another DP (a checkpoint, run folder or export): a learning curve's checkpoints. */
+    public EvalRequest withDp(Path checkpoint) {
+        return copy(c -> c.dp = checkpoint);
+    }
+
     public EvalRequest withMethods(List<MethodSpec> m) {
         return copy(c -> c.methods = m);
     }

@@ -50,7 +50,7 @@ final class EvalResume {
             throw new UserError(what + ": it ran " + before.eval().episodes() + " episodes per method, this request " + episodes);
         if (before.eval().seed() != seed)
             throw new UserError(what + ": it ran from seed " + before.eval().seed() + ", this request from " + seed);
-        Path json = dir.resolve("results.json");
+        Path json = dir.resolve(EvalReport.RESULTS_JSON);
         if (!Files.isRegularFile(json)) return List.of();
         List<EvalReport.Stored> stored = EvalReport.read(json);
         List<String> asked = List.of(requested.eval().methods().split(","));

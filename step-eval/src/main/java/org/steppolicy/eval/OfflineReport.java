@@ -38,7 +38,7 @@ public final class OfflineReport {
             o.put("latency_ms_p95", r.latency().p95Ms());
         }
         try {
-            EvalReport.writeAtomically(dir.resolve("results.json"), json.writeValueAsString(arr));
+            EvalReport.writeAtomically(dir.resolve(EvalReport.RESULTS_JSON), json.writeValueAsString(arr));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
