@@ -8,8 +8,8 @@ import org.steppolicy.infer.policy.TrainedPolicy;
 import picocli.CommandLine.Option;
 
 /**
- * The policy a command runs, named the same way by every command that takes one (eval, bench, bench serve, bench
- * async, serve, export-onnx, analyze contraction): {@code --policy DIR} (alias {@code --dp}) with repeatable
+ * The policy a command runs, named the same way by every command that takes one (eval, curve, bench, bench serve,
+ * bench async, serve, export-onnx, analyze contraction): {@code --policy DIR} (alias {@code --dp}) with repeatable
  * {@code --predictor DIR}, read by {@link TrainedPolicy#load}, the one loader.
  */
 public final class PolicySourceOptions {
