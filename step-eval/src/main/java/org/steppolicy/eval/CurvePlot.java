@@ -18,8 +18,6 @@ import java.util.Map;
  */
 public final class CurvePlot {
     static final int W = 800, H = 520, L = 70, R = 30, T = 50, B = 60;
-    static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
-            new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
 
     private CurvePlot() {}
 
@@ -41,22 +39,13 @@ public final class CurvePlot {
             String label = String.format(Locale.ROOT, "%,d", s);
             g.drawString(label, x(s, xMax) - g.getFontMetrics().stringWidth(label) / 2, T + ph + 20);
         }
-        for (int i = 0; i <= 10; i += 2) {
-            String label = String.format(Locale.ROOT, "%.1f", i / 10.0);
-            g.drawString(label, L - 10 - g.getFontMetrics().stringWidth(label), y(i / 10.0) + 5);
-        }
         g.drawString("optimiser steps", L + pw / 2 - 45, H - 20);
-        g.rotate(-Math.PI / 2);
-        g.drawString("mean score (bars: 95 % interval)", -(T + ph / 2 + 100), 22);
-        g.rotate(Math.PI / 2);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, L, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        ParetoPlot.scoreAxisAndTitle(g, L, T, ph, "mean score (bars: 95 % interval)", title);
 
         Map<String, List<LearningCurve.Point>> byMethod = byMethod(points);
         int k = 0;
         for (Map.Entry<String, List<LearningCurve.Point>> e : byMethod.entrySet()) {
-            Color c = PALETTE[k % PALETTE.length];
+            Color c = ParetoPlot.PALETTE[k % ParetoPlot.PALETTE.length];
             g.setColor(c);
             int px = -1, py = -1;
             for (LearningCurve.Point p : e.getValue()) {

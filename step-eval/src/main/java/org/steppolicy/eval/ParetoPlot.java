@@ -48,19 +48,9 @@ public final class ParetoPlot {
             String s = d >= 0 ? String.valueOf((long) Math.pow(10, d)) : String.valueOf(Math.pow(10, d));
             g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, T + ph + 20);
         }
-        for (int i = 0; i <= 10; i += 2) {
-            int y = T + ph - (int) Math.round(i / 10.0 * ph);
-            String s = String.format(Locale.ROOT, "%.1f", i / 10.0);
-            g.drawString(s, L - 10 - g.getFontMetrics().stringWidth(s), y + 5);
-        }
         g.drawString("median latency per action chunk (ms, log scale)", L + pw / 2 - 150, H - 25);
-        g.rotate(-Math.PI / 2);
-        g.drawString("mean score", -(T + ph / 2 + 35), 25);
-        g.rotate(Math.PI / 2);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, L, 30);
-        Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
-                new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+        scoreAxisAndTitle(g, L, T, ph, "mean score", title);
+        Color[] palette = PALETTE;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         Layout layout = layout(results, g.getFontMetrics(), x0, x1);
         for (int k = 0; k < layout.points().size(); k++) {
@@ -125,6 +115,29 @@ public final class ParetoPlot {
     private static int y(double score) {
         int ph = H - T - B;
         return T + ph - (int) Math.round(Math.max(0, Math.min(1, score)) * ph);
+    }
+
+    /** The methods' colours, in order, in every plot of this module. */
+    static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+            new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+
+    /**
+     * A score axis from 0 to 1 (labels every 0.2 left of a plot area at {@code left, top}, {@code height} pixels high),
+     * its title written upwards, and the chart's title above: the part every score chart of this module shares.
+     */
+    static void scoreAxisAndTitle(Graphics2D g, int left, int top, int height, String axisTitle, String title) {
+        for (int i = 0; i <= 10; i += 2) {
+            int y = top + height - (int) Math.round(i / 10.0 * height);
+            String s = String.format(Locale.ROOT, "%.1f", i / 10.0);
+            g.drawString(s, left - 10 - g.getFontMetrics().stringWidth(s), y + 5);
+        }
+        g.rotate(-Math.PI / 2);
+        g.drawString(axisTitle, -(top + height / 2 + g.getFontMetrics().stringWidth(axisTitle) / 2), left - 50);
+        g.rotate(Math.PI / 2);
+        Font plain = g.getFont();
+        g.setFont(plain.deriveFont(Font.BOLD, 15f));
+        g.drawString(title, left, 30);
+        g.setFont(plain);
     }
 
     /** A blank chart image, RGB, made without a display (headless: servers and CI have none): every plot of this module. */
