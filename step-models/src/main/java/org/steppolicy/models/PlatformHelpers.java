@@ -28,11 +28,13 @@ public final class PlatformHelpers {
         return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Attaches the switch to {@code sd} once, when any op is named. */
-    static void attach(SameDiff sd) {
-        if (OFF.isEmpty()) return;
+    /** Attaches the switch for the configured ops to {@code sd} once, when any op is named. */
+    static void attach(SameDiff sd) { attach(sd, OFF); }
+
+    static void attach(SameDiff sd, Set<String> off) {
+        if (off.isEmpty()) return;
         for (Listener l : sd.getListeners()) if (l instanceof Switch) return;
-        sd.addListeners(new Switch(OFF));
+        sd.addListeners(new Switch(off));
     }
 
     private static final class Switch extends BaseListener {
