@@ -76,6 +76,7 @@ public final class SameDiffBuilder implements NetBuilder<SDVariable> {
         this.seq = new TimeMajorOps(sd, dtype);
         this.pix = new PixelMajorOps(sd, dtype);
         this.timeMajorSequences = training;
+        PlatformHelpers.attach(sd);
     }
 
     /**
