@@ -60,13 +60,21 @@ public final class LearningCurve {
         }
         TreeMap<Long, List<Point>> points = new TreeMap<>(earlier(r, log));
         while (true) {
-            for (Path ck : Checkpoint.list(r.run())) {
+            for (Path ck : checkpoints(r.run())) {
                 Checkpoint.Meta meta = Checkpoint.readMeta(ck);
                 if (meta.step() % r.every() != 0 || points.containsKey(meta.step())) continue;
                 if (stop.getAsBoolean()) return flatten(points);
                 Path dir = r.out().resolve(Checkpoint.dirName(meta.step()));
                 List<MethodResult> stored = complete(r.eval(), dir);
-                List<MethodResult> results = stored != null ? stored : evaluate(r.eval(), ck, dir, stop);
+                List<MethodResult> results;
+                try {
+                    results = stored != null ? stored : evaluate(r.eval(), ck, dir, stop);
+                } catch (UserError e) {
+                    // A run that is still training keeps only its last few checkpoints; one can go while it waits here.
+                    if (Files.exists(ck.resolve(Checkpoint.META))) throw e;
+                    log.println("step " + meta.step() + ": training pruned its checkpoint before it was evaluated; skipped");
+                    continue;
+                }
                 points.put(meta.step(), results.stream().map(m -> new Point(meta.step(), meta.valLoss(), m, dir)).toList());
                 write(flatten(points), r);
                 log.println("step " + meta.step() + ": " + describe(results) + (stored != null ? " (read from " + dir + ")" : ""));
@@ -78,10 +86,30 @@ public final class LearningCurve {
         return flatten(points);
     }
 
+    /**
+     * The run's complete checkpoints; listed again after a moment when one vanished while they were read (a run still
+     * training prunes old ones).
+     */
+    private static List<Path> checkpoints(Path run) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Checkpoint.list(run);
+            } catch (UserError | UncheckedIOException e) {
+                if (attempt == 3) throw e;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The points already in {@code out} whose checkpoint is gone (pruned by training): read from their folders. */
     private static TreeMap<Long, List<Point>> earlier(Request r, PrintWriter log) {
         TreeMap<Long, List<Point>> found = new TreeMap<>();
-        List<Long> present = Checkpoint.list(r.run()).stream().map(p -> Checkpoint.readMeta(p).step()).toList();
+        List<Long> present = checkpoints(r.run()).stream().map(p -> Checkpoint.readMeta(p).step()).toList();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(r.out(), "step-*")) {
             for (Path dir : ds) {
                 Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
