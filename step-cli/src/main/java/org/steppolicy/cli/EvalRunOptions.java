@@ -5,7 +5,7 @@ import org.steppolicy.infer.runtime.RuntimeKind;
 import picocli.CommandLine.Option;
 
 /**
- * How each method is evaluated, for every command that runs closed-loop evaluations (eval, analyze curve): episodes,
+ * How each method is evaluated, for every command that runs closed-loop evaluations (eval, curve): episodes,
  * first seed, parallel environments, runtime and GIFs; each unset one keeps the config's eval / inference value.
  */
 public final class EvalRunOptions {

@@ -10,7 +10,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -133,7 +132,6 @@ class LearningCurveTest {
         assertTrue(none.getMessage().contains("no checkpoint in " + empty), none.getMessage());
         UserError every = assertThrows(UserError.class, () -> request(1, 0, tmp.resolve("c")));
         assertTrue(every.getMessage().contains("--every"), every.getMessage());
-        List<String> messages = new ArrayList<>(List.of(none.getMessage(), every.getMessage()));
-        for (String m : messages) assertTrue(!m.contains("\n"), m);
+        for (String m : List.of(none.getMessage(), every.getMessage())) assertTrue(!m.contains("\n"), m);
     }
 }
